@@ -1,0 +1,7 @@
+/**
+ * The registry of CLI commands. A new command is one file in this folder exporting a
+ * Command, plus one line here.
+ */
+import type { Command } from '../command.js';
+
+export const commands: Command[] = [];

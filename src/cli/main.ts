@@ -1,0 +1,96 @@
+/**
+ * rnnsim command-line entry point. Parses `rnnsim <command words> [flags]`, dispatches to a
+ * Command from the registry, and maps errors to exit codes: 0 ok, 1 bad input, 2 internal.
+ */
+import { parseArgs } from 'node:util';
+import { commands } from './commands/index.js';
+import type { Command, CommandOption } from './command.js';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
+
+function optionLine(o: CommandOption): string {
+  const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? ' <value>' : ''}`;
+  const unit = o.unit ? ` [${o.unit}]` : '';
+  const extra = [o.required ? 'required' : '', o.multiple ? 'repeatable' : '', o.default !== undefined ? `default: ${String(o.default)}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `  ${flag.padEnd(34)} ${o.description}${unit}${extra ? ` (${extra})` : ''}`;
+}
+
+function commandHelp(c: Command): string {
+  const lines = [`rnnsim ${c.path.join(' ')}${c.positionals ? ` ${c.positionals}` : ''} [options]`, '', c.summary, ''];
+  if (c.options.length > 0) lines.push('Options:', ...c.options.map(optionLine));
+  return lines.join('\n') + '\n';
+}
+
+function globalHelp(): string {
+  const width = Math.max(...commands.map((c) => c.path.join(' ').length));
+  const lines = [
+    'rnnsim: a discrete-event, cycle-accurate simulator of LSTM and GRU inference accelerators',
+    '',
+    'Usage: rnnsim <command> [options]      (rnnsim <command> --help for its options and units)',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 bad input (config, trace or flag), 2 internal error.',
+    '',
+    'Every command with its options:',
+    '',
+    ...commands.map((c) => commandHelp(c)),
+  ];
+  return lines.join('\n');
+}
+
+/** Longest command path that prefixes argv. */
+function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+  let best: Command | undefined;
+  for (const c of commands) {
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
+  }
+  return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(globalHelp());
+    return argv.length === 0 ? EXIT_BAD_INPUT : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`rnnsim: unknown command '${argv.join(' ')}'. Run 'rnnsim --help' for the list.\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const { command, rest } = found;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandHelp(command));
+    return 0;
+  }
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: Object.fromEntries(
+          command.options.map((o) => [o.name, { type: o.type, short: o.short, multiple: o.multiple, default: o.default }]),
+        ),
+      });
+    } catch (err) {
+      throw new InputError(`${(err as Error).message} (see 'rnnsim ${command.path.join(' ')} --help')`);
+    }
+    for (const o of command.options) {
+      if (o.required && parsed.values[o.name] === undefined) {
+        throw new InputError(`missing required option --${o.name} (see 'rnnsim ${command.path.join(' ')} --help')`);
+      }
+    }
+    return await command.run(parsed.values, parsed.positionals);
+  } catch (err) {
+    if (err instanceof InputError) {
+      process.stderr.write(`rnnsim: error: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`rnnsim: internal error (please report): ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT_INTERNAL;
+  }
+}
