@@ -5,3 +5,4 @@
 import type { Command } from '../command.js';
 
 export const commands: Command[] = [];
+import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check

@@ -1,0 +1,77 @@
+/**
+ * Types of a trace header (format version 1). schemas/trace.schema.json is the authority;
+ * these types mirror it field for field so code and schema cannot drift silently (a test
+ * checks a generated header against the schema).
+ */
+
+export const TRACE_FORMAT_VERSION = 1;
+
+export type TraceCell = 'lstm' | 'gru';
+
+/** Shape of the recurrent core, as torch.nn.LSTM / torch.nn.GRU describe it. */
+export interface TraceModel {
+  readonly cell: TraceCell;
+  readonly num_layers: number;
+  /** Elements of x_t for layer 0. */
+  readonly input_size: number;
+  /** Hidden units per layer and direction (H). */
+  readonly hidden_size: number;
+  /** LSTM projection size P; 0 = no projection. */
+  readonly projection_size: number;
+  readonly bidirectional: boolean;
+}
+
+/**
+ * The sequences to run. Sequence k is in lockstep batch floor(k / batch_size); required work is
+ * the sum of the sequences' own lengths (padding of short sequences in a batch is not work).
+ */
+export interface TraceWorkload {
+  readonly batch_size: number;
+  readonly sequence_lengths_timesteps: readonly number[];
+}
+
+export interface TracePrecision {
+  readonly weight_bits: number;
+  readonly activation_bits: number;
+}
+
+export interface TraceSparsity {
+  /** Fraction of non-zero weights, 0..1. */
+  readonly weight_density: number;
+}
+
+export interface TraceProvenance {
+  readonly generator: string;
+  readonly source: string;
+  readonly assumptions: readonly string[];
+}
+
+/** Record counts by kind name (cell_state, precision, sparsity_mask, unknown_<code>). */
+export type RecordCounts = Readonly<Record<string, number>>;
+
+export interface PayloadReference {
+  /** File name of the payload in the header's directory. */
+  readonly file: string;
+  readonly size_bytes: number;
+  /** Lowercase hex SHA-256 of the whole payload file. */
+  readonly sha256: string;
+  readonly record_counts: RecordCounts;
+}
+
+export interface TraceHeader {
+  readonly $schema?: string;
+  readonly format_version: typeof TRACE_FORMAT_VERSION;
+  readonly name: string;
+  readonly description?: string;
+  readonly model: TraceModel;
+  readonly workload: TraceWorkload;
+  readonly precision: TracePrecision;
+  readonly sparsity: TraceSparsity;
+  readonly provenance: TraceProvenance;
+  readonly payload?: PayloadReference;
+}
+
+/** Serialise a header the way every rnnsim tool writes it: 2-space JSON, trailing newline. */
+export function headerToJson(header: TraceHeader): string {
+  return `${JSON.stringify(header, null, 2)}\n`;
+}
