@@ -1,0 +1,17 @@
+/**
+ * Where the shipped configs and schemas live. Resolved from this module's own location, not
+ * the working directory, so `rnnsim` works from anywhere. This file is compiled from
+ * src/energy/ to dist/energy/: both are two levels below the package root.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const packageRootDir = fileURLToPath(new URL('../../', import.meta.url));
+
+export function configsDir(): string {
+  return path.join(packageRootDir, 'configs');
+}
+
+export function schemasDir(): string {
+  return path.join(packageRootDir, 'schemas');
+}

@@ -1,0 +1,491 @@
+/**
+ * TechTable: the priced primitives at one technology node, as components of the simulator
+ * ask for them. Every answer is recorded with its inputs, sources and scaling steps;
+ * resolved() returns that record as plain JSON so each run can dump it for audit.
+ *
+ * Units are in the names: pJ per action, um^2 or mm^2, mW of leakage, ns.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { overallMark, scaled, sumOf, type Computed, type TableInput } from './computed.js';
+import { BaseNodeModel, DerivedNodeModel, SRAM_QUANTITY_UNIT, type NodeModel, type SramQuantity } from './node-model.js';
+import { configsDir } from './package-paths.js';
+import {
+  readTechTableChain,
+  type AdderModel,
+  type ArithmeticPrimitiveName,
+  type MultiplierModel,
+  type SramModel,
+  type TechTableFile,
+} from './tech-table-file.js';
+
+export interface TechTableOptions {
+  /** Overrides the table's settings.multiplier_model (integer and FP multipliers). */
+  readonly multiplierModel?: MultiplierModel;
+  /** Overrides the table's settings.adder_model (integer and FP adders). */
+  readonly adderModel?: AdderModel;
+  /** Overrides the table's settings.sram_model (SRAM read/write energy). */
+  readonly sramModel?: SramModel;
+  /**
+   * Supply voltage. Dynamic energies scale by (voltageV / nominal)^2; leakage, area and
+   * access time are not scaled (their voltage dependence is not quadratic and not in
+   * energy-area.md). Omitted: the table's nominal voltage, no scaling.
+   */
+  readonly voltageV?: number;
+}
+
+export type ActivationFunction = 'sigmoid' | 'tanh';
+
+export interface ResolvedSetting<T extends string> {
+  readonly value: T;
+  /** The file whose settings chose it, or "option" when loadTechTable's options did. */
+  readonly chosen_by: string;
+}
+
+export interface ResolvedPrimitive {
+  readonly quantity: string;
+  readonly args: Readonly<Record<string, number | string>>;
+  readonly value: number;
+  readonly unit: string;
+  /** Weakest mark of the inputs; D when anything was computed from V/S entries. */
+  readonly mark: 'V' | 'S' | 'D' | 'A';
+  readonly extrapolated: boolean;
+  readonly steps: readonly string[];
+  readonly inputs: readonly TableInput[];
+}
+
+export interface ResolvedTechTable {
+  readonly format: 'rnnsim-tech-resolved/1';
+  readonly node_nm: number;
+  /** The table file and its ancestors, leaf first. */
+  readonly files: readonly string[];
+  readonly settings: {
+    readonly multiplier_model: ResolvedSetting<MultiplierModel>;
+    readonly adder_model: ResolvedSetting<AdderModel>;
+    readonly sram_model: ResolvedSetting<SramModel>;
+  };
+  readonly voltage: {
+    readonly nominal_v: number;
+    readonly used_v: number;
+    readonly dynamic_energy_factor: number;
+    readonly source: string;
+  };
+  readonly derivation: readonly {
+    readonly file: string;
+    readonly from_node_nm: number;
+    readonly to_node_nm: number;
+    readonly scale: Readonly<Record<string, { readonly factor: number; readonly source: string; readonly mark: string }>>;
+    readonly sram_direct_points: number;
+    readonly note?: string;
+  }[];
+  /** Every primitive asked for, in first-use order. */
+  readonly primitives: readonly ResolvedPrimitive[];
+  /** quantity(args) of every primitive that went outside the table points. */
+  readonly extrapolated: readonly string[];
+}
+
+const UM2_PER_MM2 = 1e6;
+
+export class TechTable {
+  readonly nodeNm: number;
+  private readonly model: NodeModel;
+  private readonly settings: ResolvedTechTable['settings'];
+  private readonly voltage: ResolvedTechTable['voltage'];
+  private readonly chain: readonly TechTableFile[];
+  private readonly record = new Map<string, ResolvedPrimitive>();
+
+  constructor(chain: readonly TechTableFile[], options: TechTableOptions = {}) {
+    const base = chain[chain.length - 1];
+    if (!base || base.kind !== 'base') throw new Error('a table chain must end in a base table');
+    let model: NodeModel = new BaseNodeModel(base.data, base.file);
+    for (let i = chain.length - 2; i >= 0; i--) {
+      const table = chain[i]!;
+      if (table.kind !== 'derived') throw new Error('only the last table of a chain may be a base table');
+      model = new DerivedNodeModel(model, table.data, table.file);
+    }
+    this.model = model;
+    this.chain = chain;
+    this.nodeNm = model.nodeNm;
+    this.settings = {
+      multiplier_model: resolveSetting(chain, 'multiplier_model', options.multiplierModel),
+      adder_model: resolveSetting(chain, 'adder_model', options.adderModel),
+      sram_model: resolveSetting(chain, 'sram_model', options.sramModel),
+    };
+    const nominal = base.data.nominal_voltage;
+    const usedV = options.voltageV ?? nominal.voltage_v;
+    if (!(usedV > 0) || !Number.isFinite(usedV)) {
+      throw new InputError(`voltageV must be a positive number of volts, got ${String(options.voltageV)}`, chain[0]!.file);
+    }
+    this.voltage = {
+      nominal_v: nominal.voltage_v,
+      used_v: usedV,
+      dynamic_energy_factor: (usedV / nominal.voltage_v) ** 2,
+      source: nominal.source,
+    };
+  }
+
+  // --- arithmetic -------------------------------------------------------------------------
+
+  intMultiplyEnergyPj(bits: number): number {
+    return this.arithmeticEnergy('int_multiply', bits);
+  }
+
+  intAddEnergyPj(bits: number): number {
+    return this.arithmeticEnergy('int_add', bits);
+  }
+
+  fpMultiplyEnergyPj(bits: number): number {
+    return this.arithmeticEnergy('fp_multiply', bits);
+  }
+
+  fpAddEnergyPj(bits: number): number {
+    return this.arithmeticEnergy('fp_add', bits);
+  }
+
+  intMultiplyAreaUm2(bits: number): number {
+    return this.arithmeticArea('int_multiply', bits);
+  }
+
+  intAddAreaUm2(bits: number): number {
+    return this.arithmeticArea('int_add', bits);
+  }
+
+  fpMultiplyAreaUm2(bits: number): number {
+    return this.arithmeticArea('fp_multiply', bits);
+  }
+
+  fpAddAreaUm2(bits: number): number {
+    return this.arithmeticArea('fp_add', bits);
+  }
+
+  /** One multiply at multiplierBits plus one accumulate (add) at accumulatorBits. */
+  macEnergyPj(multiplierBits: number, accumulatorBits: number): number {
+    return this.remember('mac_energy_pj', { multiplierBits, accumulatorBits }, 'pJ', () =>
+      sumOf(
+        [this.arithmeticEnergyComputed('int_multiply', multiplierBits), this.arithmeticEnergyComputed('int_add', accumulatorBits)],
+        `multiply (${multiplierBits} bits) + add (${accumulatorBits} bits)`,
+      ),
+    );
+  }
+
+  macAreaUm2(multiplierBits: number, accumulatorBits: number): number {
+    return this.remember('mac_area_um2', { multiplierBits, accumulatorBits }, 'um^2', () =>
+      sumOf(
+        [this.arithmeticAreaComputed('int_multiply', multiplierBits), this.arithmeticAreaComputed('int_add', accumulatorBits)],
+        `multiplier (${multiplierBits} bits) + adder (${accumulatorBits} bits)`,
+      ),
+    );
+  }
+
+  /** Energy to write one bit into a pipeline/accumulator register. */
+  registerEnergyPjPerBit(): number {
+    return this.remember('register_energy_pj_per_bit', {}, 'pJ/bit', () => this.voltageScaled(this.model.registerEnergyPjPerBit()));
+  }
+
+  registerAreaUm2PerBit(): number {
+    return this.remember('register_area_um2_per_bit', {}, 'um^2/bit', () => this.model.registerAreaUm2PerBit());
+  }
+
+  // --- SRAM --------------------------------------------------------------------------------
+
+  /** One read of wordBits from an SRAM of sizeBytes: the 64-bit-port energy x wordBits/64. */
+  sramReadEnergyPj(sizeBytes: number, wordBits: number): number {
+    this.checkSram(sizeBytes, wordBits, 'sramReadEnergyPj');
+    return this.remember('sram_read_energy_pj', { sizeBytes, wordBits }, 'pJ', () => this.sramEnergy('read_energy_pj', sizeBytes, wordBits));
+  }
+
+  sramWriteEnergyPj(sizeBytes: number, wordBits: number): number {
+    this.checkSram(sizeBytes, wordBits, 'sramWriteEnergyPj');
+    return this.remember('sram_write_energy_pj', { sizeBytes, wordBits }, 'pJ', () => this.sramEnergy('write_energy_pj', sizeBytes, wordBits));
+  }
+
+  /** Leakage power of the whole array; word width does not change it (cells set by size). */
+  sramLeakageMw(sizeBytes: number, wordBits: number): number {
+    this.checkSram(sizeBytes, wordBits, 'sramLeakageMw');
+    return this.remember('sram_leakage_mw', { sizeBytes, wordBits }, 'mW', () => this.sramAtSize('leakage_mw', sizeBytes));
+  }
+
+  /** Area of the whole array; word width does not change it here (periphery not modelled). */
+  sramAreaMm2(sizeBytes: number, wordBits: number): number {
+    this.checkSram(sizeBytes, wordBits, 'sramAreaMm2');
+    return this.remember('sram_area_mm2', { sizeBytes, wordBits }, 'mm^2', () => this.sramAtSize('area_mm2', sizeBytes));
+  }
+
+  /** Random access time of the array (CACTI's figure for the 64-bit port). */
+  sramAccessNs(sizeBytes: number): number {
+    this.checkSram(sizeBytes, 8, 'sramAccessNs');
+    return this.remember('sram_access_ns', { sizeBytes }, 'ns', () => this.sramAtSize('access_ns', sizeBytes));
+  }
+
+  // --- multifunction unit ------------------------------------------------------------------
+
+  /** One read of a table of `entries` words of `bits`, priced as an SRAM read of that size. */
+  lookupTableEnergyPj(entries: number, bits: number): number {
+    this.checkLookupTable(entries, bits, 'lookupTableEnergyPj');
+    return this.remember('lookup_table_energy_pj', { entries, bits }, 'pJ', () => this.lookupTableComputed(entries, bits));
+  }
+
+  lookupTableAreaUm2(entries: number, bits: number): number {
+    this.checkLookupTable(entries, bits, 'lookupTableAreaUm2');
+    return this.remember('lookup_table_area_um2', { entries, bits }, 'um^2', () => {
+      const area = this.model.sramAtPort('area_mm2', this.settings.sram_model.value, (entries * bits) / 8);
+      return scaled(area, UM2_PER_MM2, `table of ${entries} x ${bits} bits priced as an SRAM of ${(entries * bits) / 8} bytes; mm^2 to um^2`);
+    });
+  }
+
+  lookupTableLeakageMw(entries: number, bits: number): number {
+    this.checkLookupTable(entries, bits, 'lookupTableLeakageMw');
+    return this.remember('lookup_table_leakage_mw', { entries, bits }, 'mW', () =>
+      this.model.sramAtPort('leakage_mw', this.settings.sram_model.value, (entries * bits) / 8),
+    );
+  }
+
+  /**
+   * sigmoid or tanh of one `bits`-wide value: a lookup in a table of lutEntries x bits plus
+   * one adder-sized comparator for range clamping (multifunction_unit.activation).
+   */
+  activationEnergyPj(fn: ActivationFunction, bits: number, lutEntries?: number): number {
+    const entries = lutEntries ?? this.model.base.multifunction_unit.activation.default_entries;
+    this.checkLookupTable(entries, bits, 'activationEnergyPj');
+    return this.remember('activation_energy_pj', { fn, bits, lutEntries: entries }, 'pJ', () =>
+      this.withActivationModel(
+        sumOf([this.lookupTableComputed(entries, bits), this.arithmeticEnergyComputed('int_add', bits)], `${fn}: table read + comparator`),
+      ),
+    );
+  }
+
+  activationAreaUm2(fn: ActivationFunction, bits: number, lutEntries?: number): number {
+    const entries = lutEntries ?? this.model.base.multifunction_unit.activation.default_entries;
+    this.checkLookupTable(entries, bits, 'activationAreaUm2');
+    return this.remember('activation_area_um2', { fn, bits, lutEntries: entries }, 'um^2', () => {
+      const table = scaled(
+        this.model.sramAtPort('area_mm2', this.settings.sram_model.value, (entries * bits) / 8),
+        UM2_PER_MM2,
+        'table area, mm^2 to um^2',
+      );
+      return this.withActivationModel(sumOf([table, this.arithmeticAreaComputed('int_add', bits)], `${fn}: table + comparator`));
+    });
+  }
+
+  /** Element-wise multiply of the multifunction unit: one integer multiply. */
+  elementwiseMultiplyEnergyPj(bits: number): number {
+    return this.remember('elementwise_multiply_energy_pj', { bits }, 'pJ', () => this.arithmeticEnergyComputed('int_multiply', bits));
+  }
+
+  /** Element-wise add of the multifunction unit: one integer add. */
+  elementwiseAddEnergyPj(bits: number): number {
+    return this.remember('elementwise_add_energy_pj', { bits }, 'pJ', () => this.arithmeticEnergyComputed('int_add', bits));
+  }
+
+  /** The table's default activation lookup table shape. */
+  activationTableDefaults(): { readonly entries: number; readonly bits: number } {
+    const activation = this.model.base.multifunction_unit.activation;
+    return { entries: activation.default_entries, bits: activation.default_bits };
+  }
+
+  // --- audit -------------------------------------------------------------------------------
+
+  resolved(): ResolvedTechTable {
+    const primitives = [...this.record.values()];
+    return structuredClone({
+      format: 'rnnsim-tech-resolved/1',
+      node_nm: this.nodeNm,
+      files: this.chain.map((table) => table.file),
+      settings: this.settings,
+      voltage: this.voltage,
+      derivation: this.chain.flatMap((table, i) => {
+        if (table.kind !== 'derived') return [];
+        const parent = this.chain[i + 1]!;
+        return [
+          {
+            file: table.file,
+            from_node_nm: parent.data.node_nm,
+            to_node_nm: table.data.node_nm,
+            scale: Object.fromEntries(
+              Object.entries(table.data.derives_from.scale).map(([name, f]) => [name, { factor: f.factor, source: f.source, mark: f.mark }]),
+            ),
+            sram_direct_points: table.data.sram_direct?.points.length ?? 0,
+            ...(table.data.derives_from.note ? { note: table.data.derives_from.note } : {}),
+          },
+        ];
+      }),
+      primitives,
+      extrapolated: primitives.filter((p) => p.extrapolated).map((p) => `${p.quantity}(${formatArgs(p.args)})`),
+    } satisfies ResolvedTechTable);
+  }
+
+  // --- internals ---------------------------------------------------------------------------
+
+  private remember(quantity: string, args: Record<string, number | string>, unit: string, compute: () => Computed): number {
+    const key = `${quantity}(${formatArgs(args)})`;
+    const known = this.record.get(key);
+    if (known) return known.value;
+    const computed = compute();
+    if (!Number.isFinite(computed.value) || computed.value < 0) {
+      throw new Error(`${key} came out as ${computed.value}: a bug in the table code or the table`);
+    }
+    this.record.set(key, {
+      quantity,
+      args,
+      value: computed.value,
+      unit,
+      mark: overallMark(computed),
+      extrapolated: computed.extrapolated,
+      steps: computed.steps,
+      inputs: dedupeInputs(computed.inputs),
+    });
+    return computed.value;
+  }
+
+  private modelFor(primitive: ArithmeticPrimitiveName): MultiplierModel | AdderModel {
+    return primitive === 'int_multiply' || primitive === 'fp_multiply' ? this.settings.multiplier_model.value : this.settings.adder_model.value;
+  }
+
+  private arithmeticEnergyComputed(primitive: ArithmeticPrimitiveName, bits: number): Computed {
+    checkBits(bits, `${primitive} energy`);
+    return this.voltageScaled(this.model.arithmeticEnergyPj(primitive, this.modelFor(primitive), bits));
+  }
+
+  private arithmeticAreaComputed(primitive: ArithmeticPrimitiveName, bits: number): Computed {
+    checkBits(bits, `${primitive} area`);
+    return this.model.arithmeticAreaUm2(primitive, this.modelFor(primitive), bits);
+  }
+
+  private arithmeticEnergy(primitive: ArithmeticPrimitiveName, bits: number): number {
+    return this.remember(`${primitive}_energy_pj`, { bits }, 'pJ', () => this.arithmeticEnergyComputed(primitive, bits));
+  }
+
+  private arithmeticArea(primitive: ArithmeticPrimitiveName, bits: number): number {
+    return this.remember(`${primitive}_area_um2`, { bits }, 'um^2', () => this.arithmeticAreaComputed(primitive, bits));
+  }
+
+  private voltageScaled(computed: Computed): Computed {
+    const factor = this.voltage.dynamic_energy_factor;
+    if (factor === 1) return computed;
+    return scaled(computed, factor, `x (${this.voltage.used_v} V / ${this.voltage.nominal_v} V)^2 = ${factor.toFixed(4)} (voltage scaling)`);
+  }
+
+  private sramEnergy(quantity: 'read_energy_pj' | 'write_energy_pj', sizeBytes: number, wordBits: number): Computed {
+    const portBits = this.model.base.sram.cacti.port_bits;
+    const atPort = this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
+    const widened = wordBits === portBits ? atPort : scaled(atPort, wordBits / portBits, `x ${wordBits}/${portBits} (energy linear in word width)`);
+    return this.voltageScaled(widened);
+  }
+
+  private sramAtSize(quantity: SramQuantity, sizeBytes: number): Computed {
+    return this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
+  }
+
+  private lookupTableComputed(entries: number, bits: number): Computed {
+    const sizeBytes = (entries * bits) / 8;
+    const atPort = this.model.sramAtPort('read_energy_pj', this.settings.sram_model.value, sizeBytes);
+    const portBits = this.model.base.sram.cacti.port_bits;
+    return this.voltageScaled(
+      scaled(atPort, bits / portBits, `table of ${entries} x ${bits} bits priced as an SRAM of ${sizeBytes} bytes; x ${bits}/${portBits} (word width)`),
+    );
+  }
+
+  private withActivationModel(computed: Computed): Computed {
+    const activation = this.model.base.multifunction_unit.activation;
+    const modelInput: TableInput = {
+      entry: `${path.basename(this.chain[this.chain.length - 1]!.file)}: multifunction_unit.activation.model`,
+      value: activation.default_entries,
+      unit: 'default entries',
+      source: activation.source,
+      mark: activation.mark,
+    };
+    return { ...computed, inputs: [...computed.inputs, modelInput] };
+  }
+
+  private checkSram(sizeBytes: number, wordBits: number, fn: string): void {
+    if (!Number.isInteger(sizeBytes) || sizeBytes < 1) {
+      throw new InputError(`${fn}: sizeBytes must be a positive integer, got ${sizeBytes}`);
+    }
+    checkBits(wordBits, `${fn} wordBits`);
+    if (wordBits > sizeBytes * 8) {
+      throw new InputError(`${fn}: a ${wordBits}-bit word does not fit in ${sizeBytes} bytes`);
+    }
+  }
+
+  private checkLookupTable(entries: number, bits: number, fn: string): void {
+    if (!Number.isInteger(entries) || entries < 2) {
+      throw new InputError(`${fn}: entries must be an integer of at least 2, got ${entries}`);
+    }
+    checkBits(bits, `${fn} bits`);
+  }
+}
+
+function checkBits(bits: number, what: string): void {
+  if (!Number.isInteger(bits) || bits < 1 || bits > 1024) {
+    throw new InputError(`${what}: bits must be an integer from 1 to 1024, got ${bits}`);
+  }
+}
+
+function formatArgs(args: Readonly<Record<string, number | string>>): string {
+  return Object.entries(args)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+}
+
+function dedupeInputs(inputs: readonly TableInput[]): TableInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((input) => {
+    const key = `${input.entry}|${input.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+type SettingName = 'multiplier_model' | 'adder_model' | 'sram_model';
+type SettingValue<K extends SettingName> = K extends 'multiplier_model' ? MultiplierModel : K extends 'adder_model' ? AdderModel : SramModel;
+
+/** The option wins; otherwise the file nearest the leaf that sets it (the base always does). */
+function resolveSetting<K extends SettingName>(
+  chain: readonly TechTableFile[],
+  name: K,
+  option: SettingValue<K> | undefined,
+): ResolvedSetting<SettingValue<K>> {
+  if (option !== undefined) return { value: option, chosen_by: 'option' };
+  for (const table of chain) {
+    const value = table.data.settings?.[name] as SettingValue<K> | undefined;
+    if (value !== undefined) return { value, chosen_by: table.file };
+  }
+  throw new InputError(`settings.${name} is not set in the table or its parents`, chain[0]?.file);
+}
+
+// --- loading ---------------------------------------------------------------------------------
+
+export function techTablesDir(): string {
+  return path.join(configsDir(), 'tech');
+}
+
+/** Nodes with a shipped table, ascending. */
+export function listTechNodes(): number[] {
+  return readdirSync(techTablesDir())
+    .map((name) => /^(\d+(?:\.\d+)?)nm\.yaml$/.exec(name)?.[1])
+    .filter((node): node is string => node !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Loads configs/tech/<nodeNm>nm.yaml (shipped with the package) and its parents. */
+export function loadTechTable(nodeNm: number, options: TechTableOptions = {}): TechTable {
+  const available = listTechNodes();
+  if (!available.includes(nodeNm)) {
+    throw new InputError(
+      `no technology table for ${nodeNm} nm (expected configs/tech/${nodeNm}nm.yaml); available: ${available.map((n) => `${n} nm`).join(', ')}`,
+    );
+  }
+  const table = loadTechTableFile(path.join(techTablesDir(), `${nodeNm}nm.yaml`), options);
+  if (table.nodeNm !== nodeNm) {
+    throw new InputError(`node_nm is ${table.nodeNm}, expected ${nodeNm} from the file name`, path.join(techTablesDir(), `${nodeNm}nm.yaml`));
+  }
+  return table;
+}
+
+/** Loads any table file; derives_from paths are relative to the file. */
+export function loadTechTableFile(file: string, options: TechTableOptions = {}): TechTable {
+  return new TechTable(readTechTableChain(file), options);
+}

@@ -1,0 +1,108 @@
+/**
+ * Reads a YAML config and validates it against a JSON schema, reporting every problem as an
+ * InputError with the file, the line and column (from the yaml library's source positions)
+ * and the key path.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { InputError } from '../errors.js';
+import { schemasDir } from './package-paths.js';
+
+export type KeyPath = readonly (string | number)[];
+
+export interface LoadedYaml {
+  readonly file: string;
+  readonly data: unknown;
+  /** "line L, column C (at a.b[2].c)" for a key path, or its nearest existing ancestor. */
+  where(keyPath: KeyPath): string;
+}
+
+export function formatKeyPath(keyPath: KeyPath): string {
+  if (keyPath.length === 0) return '(top level)';
+  let text = '';
+  for (const key of keyPath) {
+    text += typeof key === 'number' ? `[${key}]` : text === '' ? key : `.${key}`;
+  }
+  return text;
+}
+
+export function readYamlFile(file: string): LoadedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
+    throw new InputError(`cannot read: ${reason}`, file);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const pos = firstError.linePos?.[0];
+    const place = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
+    throw new InputError(`${place}: invalid YAML: ${firstError.message.split('\n')[0]}`, file);
+  }
+  return {
+    file,
+    data: doc.toJS() as unknown,
+    where: (keyPath) => describePosition(doc, lineCounter, keyPath),
+  };
+}
+
+function describePosition(doc: Document, lineCounter: LineCounter, keyPath: KeyPath): string {
+  // Walk up until a node exists: a missing key is reported at its parent object.
+  for (let depth = keyPath.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(keyPath.slice(0, depth), true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return `line ${pos.line}, column ${pos.col} (at ${formatKeyPath(keyPath)})`;
+    }
+  }
+  return `(at ${formatKeyPath(keyPath)})`;
+}
+
+const validators = new Map<string, ValidateFunction>();
+
+function schemaValidator(schemaFileName: string): ValidateFunction {
+  const cached = validators.get(schemaFileName);
+  if (cached) return cached;
+  const schemaFile = path.join(schemasDir(), schemaFileName);
+  const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
+  const validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  validators.set(schemaFileName, validator);
+  return validator;
+}
+
+/** Throws an InputError listing every schema violation with its position; returns the data. */
+export function validateAgainstSchema<T>(loaded: LoadedYaml, schemaFileName: string): T {
+  const validate = schemaValidator(schemaFileName);
+  if (validate(loaded.data)) return loaded.data as T;
+  const problems = (validate.errors ?? []).map((error) => describeSchemaError(loaded, error));
+  throw new InputError(
+    `does not match schemas/${schemaFileName}:\n  ${problems.join('\n  ')}`,
+    loaded.file,
+  );
+}
+
+function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
+  const keyPath: (string | number)[] = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const params = error.params as Record<string, unknown>;
+  let expected = error.message ?? 'invalid';
+  if (error.keyword === 'additionalProperties') {
+    expected = `unknown key '${String(params['additionalProperty'])}'`;
+    keyPath.push(String(params['additionalProperty']));
+  } else if (error.keyword === 'required') {
+    expected = `missing required key '${String(params['missingProperty'])}'`;
+  } else if (error.keyword === 'enum') {
+    expected = `must be one of ${JSON.stringify(params['allowedValues'])}`;
+  } else if (error.keyword === 'const') {
+    expected = `must be ${JSON.stringify(params['allowedValue'])}`;
+  }
+  return `${loaded.where(keyPath)}: ${expected}`;
+}
