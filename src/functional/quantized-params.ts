@@ -1,0 +1,70 @@
+/**
+ * Integer codes of one layer-direction's parameters in a weight format. Built from the float
+ * parameters at the layer's static weight format (round half-even, saturate); a lower-precision
+ * copy is derived from those codes by dropping fractional bits with round half-even, as hardware
+ * that stores the full-precision word and rounds it for a low-precision step would.
+ */
+import { quantizeArray, requantizeArray, type FixedFormat } from './fixed-point.js';
+import type { DirectionParams } from './rnn-model.js';
+
+export interface IntegerParams {
+  readonly format: FixedFormat;
+  readonly wIh: Int32Array;
+  readonly wHh: Int32Array;
+  readonly bIh: Int32Array;
+  readonly bHh: Int32Array;
+  readonly wHr: Int32Array | null;
+}
+
+export function quantizeParams(p: DirectionParams, format: FixedFormat): IntegerParams {
+  return {
+    format,
+    wIh: quantizeArray(p.wIh, format),
+    wHh: quantizeArray(p.wHh, format),
+    bIh: quantizeArray(p.bIh, format),
+    bHh: quantizeArray(p.bHh, format),
+    wHr: p.wHr === null ? null : quantizeArray(p.wHr, format),
+  };
+}
+
+export function reduceParams(p: IntegerParams, format: FixedFormat): IntegerParams {
+  const from = p.format.fracBits;
+  return {
+    format,
+    wIh: requantizeArray(p.wIh, from, format),
+    wHh: requantizeArray(p.wHh, from, format),
+    bIh: requantizeArray(p.bIh, from, format),
+    bHh: requantizeArray(p.bHh, from, format),
+    wHr: p.wHr === null ? null : requantizeArray(p.wHr, from, format),
+  };
+}
+
+/** Per layer-direction cache of parameter codes by weight fractional bits. */
+export class IntegerParamsCache {
+  private readonly byFrac = new Map<number, IntegerParams>();
+  private full: IntegerParams | null = null;
+
+  constructor(
+    private readonly params: DirectionParams,
+    private readonly staticFormat: FixedFormat,
+  ) {}
+
+  get(format: FixedFormat): IntegerParams {
+    if (this.full === null) {
+      this.full = quantizeParams(this.params, this.staticFormat);
+      this.byFrac.set(this.staticFormat.fracBits, this.full);
+    }
+    let p = this.byFrac.get(format.fracBits);
+    if (p === undefined) {
+      p = reduceParams(this.full, format);
+      this.byFrac.set(format.fracBits, p);
+    }
+    return p;
+  }
+
+  /** Forget all codes (call after the float parameters changed). */
+  clear(): void {
+    this.full = null;
+    this.byFrac.clear();
+  }
+}
