@@ -18,19 +18,135 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Offset and description of the first JSON syntax error in `text`, or undefined if it is valid.
+ * V8's own messages do not always give a position ("Unexpected token 'N', ... is not valid
+ * JSON"), so this small recursive-descent scanner locates the error itself.
+ */
+export function findJsonSyntaxError(text: string): { offset: number; expected: string } | undefined {
+  let i = 0;
+  class Stop extends Error {
+    constructor(readonly expected: string) {
+      super(expected);
+    }
+  }
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  };
+  const fail = (expected: string): never => {
+    throw new Stop(expected);
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail('a JSON value (object, array, string, number, true, false or null)');
+  };
+  const string = (): void => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail('a closing double quote');
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 32) fail('no control characters inside a string');
+      if (c === 92) {
+        const e = text[i + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+            i += 2;
+            fail('four hex digits after \\u');
+          }
+          i += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else {
+          i++;
+          fail('a valid escape after a backslash');
+        }
+      } else i++;
+    }
+  };
+  const numberPattern = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+  const number = (): void => {
+    numberPattern.lastIndex = i;
+    const m = numberPattern.exec(text);
+    if (!m || m[0] === '' || m[0] === '-') fail('a JSON value (object, array, string, number, true, false or null)');
+    i += (m as RegExpExecArray)[0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a double-quoted property name');
+        string();
+        ws();
+        if (text[i] !== ':') fail("':' after the property name");
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail("',' or '}' after a property value");
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail("',' or ']' after an array element");
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else number();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('the end of the document');
+    return undefined;
+  } catch (err) {
+    if (err instanceof Stop) return { offset: i, expected: err.expected };
+    throw err;
+  }
+}
+
 /** Parse JSON text; a syntax error becomes an InputError naming the file, line and column. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
+    const found = findJsonSyntaxError(text);
+    if (found) {
+      const { line, column } = lineAndColumn(text, found.offset);
+      const got = found.offset < text.length ? JSON.stringify(text.slice(found.offset, found.offset + 12)) : 'the end of the file';
+      throw new InputError(`invalid JSON at line ${line}, column ${column}: expected ${found.expected}, found ${got}`, file);
+    }
+    // The scanner and V8 disagree (should not happen): fall back to V8's message and position.
     const message = (err as Error).message;
-    // V8 says "... at position N" (Node 20) or "(line L column C)" (newer); end of input has neither.
-    const lc = /line (\d+) column (\d+)/.exec(message);
     const pos = /position (\d+)/.exec(message);
-    const where = lc
-      ? { line: Number(lc[1]), column: Number(lc[2]) }
-      : lineAndColumn(text, pos ? Number(pos[1]) : text.length);
-    throw new InputError(`invalid JSON at line ${where.line}, column ${where.column}: ${message}`, file);
+    const { line, column } = lineAndColumn(text, pos ? Number(pos[1]) : text.length);
+    throw new InputError(`invalid JSON at line ${line}, column ${column}: ${message}`, file);
   }
 }
 

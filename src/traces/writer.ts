@@ -95,16 +95,16 @@ export class TraceWriter {
     return writer;
   }
 
-  appendCellState(r: CellStateInput): Promise<void> {
+  async appendCellState(r: CellStateInput): Promise<void> {
     const record: CellStateRecord = { kind: 'cell_state', ...r, values: toInt32Values(r.values) };
     return this.append(record);
   }
 
-  appendPrecision(r: PrecisionInput): Promise<void> {
+  async appendPrecision(r: PrecisionInput): Promise<void> {
     return this.append({ kind: 'precision', ...r });
   }
 
-  appendSparsityMask(r: SparsityMaskInput): Promise<void> {
+  async appendSparsityMask(r: SparsityMaskInput): Promise<void> {
     return this.append({ kind: 'sparsity_mask', ...r, nonzero_count: countMaskBits(r.mask, r.rows * r.cols) });
   }
 
