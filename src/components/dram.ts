@@ -1,0 +1,125 @@
+/**
+ * Main memory: `channels` independent channels sharing the peak bandwidth equally. A request is
+ * rounded up to whole bursts, bursts are interleaved across channels round-robin (continuing
+ * from where the previous request stopped), and each channel is busy for exactly the cycles
+ * its share of bytes takes at its bandwidth. Data is usable `access_latency_ns` after the
+ * transfer: the latency is pipelined, so back-to-back requests overlap it.
+ *
+ * This is a bandwidth-and-latency model with no banks or row buffers; the presets take the
+ * latency of a row miss (precharge + activate + CAS), the common case for weight streams
+ * that sweep large matrices once.
+ */
+import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Resource } from '../engine/resource.js';
+import { type ComponentContext, nsToCycles } from './context.js';
+
+export const dramKind: ComponentKind = {
+  kind: 'dram',
+  description: 'off-chip DRAM: channels, peak bandwidth, access latency, bursts, energy per bit',
+  params: {
+    preset: { type: 'string', unit: '-', default: 'none', description: 'preset in configs/dram/ whose values fill the fields not given here' },
+    channels: { type: 'integer', unit: 'count', minimum: 1, maximum: 64, description: 'independent channels' },
+    bandwidth_gb_per_s: { type: 'number', unit: 'GB/s', exclusiveMinimum: 0, description: 'peak bandwidth of all channels together (1 GB = 1e9 bytes)' },
+    access_latency_ns: { type: 'number', unit: 'ns', minimum: 0, description: 'time from the end of a transfer to its data being usable' },
+    burst_bytes: { type: 'integer', unit: 'bytes', minimum: 1, maximum: 4096, description: 'bytes per burst; requests round up to whole bursts' },
+    energy_pj_per_bit: { type: 'number', unit: 'pJ/bit', minimum: 0, description: 'energy per bit transferred' },
+    background_power_mw: { type: 'number', unit: 'mW', minimum: 0, default: 0, description: 'static power while the accelerator runs' },
+  },
+  stats: {
+    bytes_read: { unit: 'bytes', description: 'bytes read, whole bursts' },
+    bytes_written: { unit: 'bytes', description: 'bytes written, whole bursts' },
+    channel_busy_cycles: { unit: 'cycles', description: 'sum over channels of cycles transferring' },
+    queue_wait_cycles: { unit: 'cycles', description: 'cycles requests waited for a busy channel' },
+  },
+  actions: {
+    read_byte: { description: 'one byte read' },
+    write_byte: { description: 'one byte written' },
+  },
+};
+
+export class Dram extends Component {
+  readonly channels: Resource[];
+  readonly latencyCycles: number;
+  readonly burstBytes: number;
+  /** Cycles per byte on one channel (fractional). */
+  private readonly cyclesPerByte: number;
+  private readonly servedBytes: number[];
+  private nextChannel = 0;
+  private readBytes = 0;
+  private writtenBytes = 0;
+  private readonly energyPjPerBit: number;
+  private readonly backgroundMw: number;
+
+  constructor(name: string, params: ParamValues, ctx: ComponentContext) {
+    super(name, dramKind);
+    const channels = params.channels as number;
+    this.burstBytes = params.burst_bytes as number;
+    this.latencyCycles = nsToCycles(params.access_latency_ns as number, ctx.clockMhz);
+    // bytes per cycle per channel = bandwidth / channels / clock
+    const bytesPerCyclePerChannel = ((params.bandwidth_gb_per_s as number) * 1e9) / channels / (ctx.clockMhz * 1e6);
+    this.cyclesPerByte = 1 / bytesPerCyclePerChannel;
+    this.servedBytes = new Array<number>(channels).fill(0);
+    this.channels = Array.from({ length: channels }, (_, c) => new Resource(`${name}.ch${c}`, ctx.sim));
+    this.energyPjPerBit = params.energy_pj_per_bit as number;
+    this.backgroundMw = params.background_power_mw as number;
+  }
+
+  /**
+   * Transfer `bytes` (read or write) starting now. Returns the cycle at which the data is usable.
+   * A channel's occupancy is the cycles its cumulative byte count needs minus what it had used,
+   * so a long stream split into many requests takes exactly as long as one big request.
+   */
+  transfer(bytes: number, direction: 'read' | 'write'): number {
+    if (!(bytes > 0)) throw new Error(`${this.name}: a transfer must move a positive number of bytes, got ${bytes}`);
+    const bursts = Math.ceil(bytes / this.burstBytes);
+    const n = this.channels.length;
+    let done = 0;
+    for (let i = 0; i < n; i++) {
+      const c = (this.nextChannel + i) % n;
+      const share = Math.floor(bursts / n) + (i < bursts % n ? 1 : 0);
+      if (share === 0) continue;
+      const before = this.servedBytes[c];
+      const after = before + share * this.burstBytes;
+      this.servedBytes[c] = after;
+      const occupancy = Math.ceil(after * this.cyclesPerByte - 1e-9) - Math.ceil(before * this.cyclesPerByte - 1e-9);
+      done = Math.max(done, this.channels[c].acquire(occupancy).end);
+    }
+    this.nextChannel = (this.nextChannel + bursts) % n;
+    const moved = bursts * this.burstBytes;
+    if (direction === 'read') {
+      this.readBytes += moved;
+      this.count('read_byte', moved);
+    } else {
+      this.writtenBytes += moved;
+      this.count('write_byte', moved);
+    }
+    return done + this.latencyCycles;
+  }
+
+  /** Cycles one channel set needs to move `bytes` with nothing else in flight (no latency). */
+  transferCycles(bytes: number): number {
+    const bursts = Math.ceil(bytes / this.burstBytes);
+    const perChannel = Math.ceil(bursts / this.channels.length) * this.burstBytes;
+    return Math.ceil(perChannel * this.cyclesPerByte - 1e-9);
+  }
+
+  get bytesPerCycle(): number {
+    return this.channels.length / this.cyclesPerByte;
+  }
+
+  stats(): Record<string, number> {
+    let busy = 0;
+    let wait = 0;
+    for (const c of this.channels) {
+      busy += c.busyCycles;
+      wait += c.waitCycles;
+    }
+    return { bytes_read: this.readBytes, bytes_written: this.writtenBytes, channel_busy_cycles: busy, queue_wait_cycles: wait };
+  }
+
+  cost(): CostModel {
+    const perByte = 8 * this.energyPjPerBit;
+    // Off-chip: no area on the accelerator die.
+    return { energyPerActionPj: { read_byte: perByte, write_byte: perByte }, leakageMw: this.backgroundMw, areaMm2: 0 };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Multifunction unit (MFU): the element-wise side of an LSTM/GRU cell. `lanes` pipelined lanes,
+ * each taking one element per cycle: an activation (sigmoid/tanh by lookup table) or a fused
+ * cell update (the gate products, the sum and the tanh of the cell state). Results appear
+ * `latency_cycles` after the last element is issued.
+ */
+import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Resource } from '../engine/resource.js';
+import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+
+export const multifunctionUnitKind: ComponentKind = {
+  kind: 'multifunction_unit',
+  description: 'element-wise unit: sigmoid/tanh by lookup table, multiply and add, pipelined lanes',
+  params: {
+    lanes: { type: 'integer', unit: 'elements/cycle', minimum: 1, maximum: 4096, default: 1, description: 'elements issued per cycle' },
+    precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 16, description: 'element width' },
+    lut_entries: { type: 'integer', unit: 'count', minimum: 2, maximum: 65536, default: 256, description: 'entries of each activation lookup table' },
+    latency_cycles: { type: 'integer', unit: 'cycles', minimum: 1, maximum: 64, default: 4, description: 'pipeline depth of a lane' },
+  },
+  stats: {
+    busy_cycles: { unit: 'cycles', description: 'cycles issuing elements' },
+    elements: { unit: 'count', description: 'elements processed' },
+  },
+  actions: {
+    sigmoid: { description: 'one sigmoid by table lookup' },
+    tanh: { description: 'one tanh by table lookup' },
+    multiply: { description: 'one element-wise multiply' },
+    add: { description: 'one element-wise add or subtract' },
+  },
+};
+
+export type ElementOp = 'sigmoid' | 'tanh' | 'multiply' | 'add';
+
+export class MultifunctionUnit extends Component {
+  readonly unit: Resource;
+  readonly lanes: number;
+  readonly latencyCycles: number;
+  private readonly precisionBits: number;
+  private readonly lutEntries: number;
+  private elements = 0;
+
+  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
+    super(name, multifunctionUnitKind);
+    this.lanes = params.lanes as number;
+    this.precisionBits = params.precision_bits as number;
+    this.lutEntries = params.lut_entries as number;
+    this.latencyCycles = params.latency_cycles as number;
+    this.unit = new Resource(`${name}.lanes`, ctx.sim);
+  }
+
+  issueCycles(elements: number): number {
+    return Math.ceil(elements / this.lanes);
+  }
+
+  /** Count `elements` elements, each performing the listed operations once. */
+  recordElements(elements: number, opsPerElement: Readonly<Partial<Record<ElementOp, number>>>): void {
+    this.elements += elements;
+    for (const [op, n] of Object.entries(opsPerElement)) this.count(op, elements * (n ?? 0));
+  }
+
+  stats(): Record<string, number> {
+    return { busy_cycles: this.unit.busyCycles, elements: this.elements };
+  }
+
+  cost(): CostModel {
+    const t = this.ctx.tech;
+    const p = this.precisionBits;
+    const lutBytes = (this.lutEntries * p) / 8;
+    // A lookup is a read of a small table (priced as an SRAM of that size) plus the index clamp.
+    const lookup = t.sramReadEnergyPj(lutBytes, p) + t.intAddEnergyPj(p);
+    // Per lane: two tables, one multiplier, one adder and pipeline registers (3 operands deep).
+    const laneUm2 =
+      t.intMultiplyAreaUm2(p) + t.intAddAreaUm2(p) + 3 * p * this.latencyCycles * t.registerAreaUm2PerBit();
+    const tablesMm2 = 2 * t.sramAreaMm2(lutBytes, p);
+    return {
+      energyPerActionPj: { sigmoid: lookup, tanh: lookup, multiply: t.intMultiplyEnergyPj(p), add: t.intAddEnergyPj(p) },
+      leakageMw: 2 * this.lanes * t.sramLeakageMw(lutBytes, p),
+      areaMm2: this.lanes * (laneUm2 / UM2_PER_MM2 + tablesMm2),
+    };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * On-chip SRAM buffer: `banks` banks of equal size, each with `ports_per_bank` ports, words of
+ * `word_bits`. Consecutive words are interleaved across banks, so a stream of W words starting
+ * at word 0 touches bank b floor(W/B) or ceil(W/B) times. A stream holds one port of each bank
+ * it touches, one word per cycle; with several ports per bank that many streams proceed at
+ * once, and a further stream needing the same bank queues (a bank conflict).
+ */
+import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Resource } from '../engine/resource.js';
+import type { ComponentContext } from './context.js';
+
+export const sramBufferKind: ComponentKind = {
+  kind: 'sram_buffer',
+  description: 'banked on-chip SRAM buffer with per-bank ports',
+  params: {
+    size_kib: { type: 'number', unit: 'KiB', exclusiveMinimum: 0, description: 'capacity (all banks together)' },
+    word_bits: { type: 'integer', unit: 'bits', minimum: 8, maximum: 4096, default: 256, description: 'width of one bank access' },
+    banks: { type: 'integer', unit: 'count', minimum: 1, maximum: 1024, default: 1, description: 'independent banks' },
+    ports_per_bank: { type: 'integer', unit: 'count', minimum: 1, maximum: 4, default: 1, description: 'read/write ports per bank' },
+    read_latency_cycles: { type: 'integer', unit: 'cycles', minimum: 0, maximum: 64, default: 1, description: 'cycles from a read request to its data' },
+    write_latency_cycles: { type: 'integer', unit: 'cycles', minimum: 0, maximum: 64, default: 1, description: 'cycles from a write request to the data being readable' },
+  },
+  stats: {
+    reads: { unit: 'words', description: 'words read' },
+    writes: { unit: 'words', description: 'words written' },
+    port_busy_cycles: { unit: 'cycles', description: 'sum over bank ports of busy cycles' },
+    conflict_wait_cycles: { unit: 'cycles', description: 'cycles requests waited for a busy bank port' },
+  },
+  actions: {
+    read: { description: 'one word read from one bank' },
+    write: { description: 'one word written to one bank' },
+  },
+};
+
+export interface BankRequest {
+  readonly resource: Resource;
+  readonly occupancy: number;
+}
+
+export class SramBuffer extends Component {
+  readonly bankPorts: Resource[];
+  readonly capacityBits: number;
+  readonly wordBits: number;
+  readonly readLatencyCycles: number;
+  readonly writeLatencyCycles: number;
+  private readonly bankBytes: number;
+  private readonly portsPerBank: number;
+  private reads = 0;
+  private writes = 0;
+
+  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
+    super(name, sramBufferKind);
+    const banks = params.banks as number;
+    this.portsPerBank = params.ports_per_bank as number;
+    this.wordBits = params.word_bits as number;
+    this.capacityBits = Math.floor((params.size_kib as number) * 1024 * 8);
+    this.bankBytes = this.capacityBits / 8 / banks;
+    this.readLatencyCycles = params.read_latency_cycles as number;
+    this.writeLatencyCycles = params.write_latency_cycles as number;
+    this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${name}.bank${b}`, ctx.sim, this.portsPerBank));
+  }
+
+  /** Words needed to hold `bits` bits. */
+  wordsFor(bits: number): number {
+    return Math.ceil(bits / this.wordBits);
+  }
+
+  /** Port reservations for streaming `words` words interleaved from bank 0 (not yet acquired). */
+  streamRequests(words: number): BankRequest[] {
+    const banks = this.bankPorts.length;
+    const base = Math.floor(words / banks);
+    const extra = words % banks;
+    const requests: BankRequest[] = [];
+    for (let b = 0; b < banks; b++) {
+      const perBank = base + (b < extra ? 1 : 0);
+      if (perBank > 0) requests.push({ resource: this.bankPorts[b], occupancy: perBank });
+    }
+    return requests;
+  }
+
+  /** Cycles to stream `words` words with no other traffic. */
+  streamCycles(words: number): number {
+    return Math.ceil(words / this.bankPorts.length);
+  }
+
+  recordReads(words: number): void {
+    this.reads += words;
+    this.count('read', words);
+  }
+
+  recordWrites(words: number): void {
+    this.writes += words;
+    this.count('write', words);
+  }
+
+  stats(): Record<string, number> {
+    let busy = 0;
+    let wait = 0;
+    for (const r of this.bankPorts) {
+      busy += r.busyCycles;
+      wait += r.waitCycles;
+    }
+    return { reads: this.reads, writes: this.writes, port_busy_cycles: busy, conflict_wait_cycles: wait };
+  }
+
+  /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */
+  portCapacity(cycles: number): number {
+    return cycles * this.bankPorts.length * this.portsPerBank;
+  }
+
+  cost(): CostModel {
+    const t = this.ctx.tech;
+    const banks = this.bankPorts.length;
+    return {
+      energyPerActionPj: {
+        read: t.sramReadEnergyPj(this.bankBytes, this.wordBits),
+        write: t.sramWriteEnergyPj(this.bankBytes, this.wordBits),
+      },
+      leakageMw: banks * t.sramLeakageMw(this.bankBytes, this.wordBits),
+      areaMm2: banks * t.sramAreaMm2(this.bankBytes, this.wordBits),
+    };
+  }
+}

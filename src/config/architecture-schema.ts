@@ -1,0 +1,63 @@
+/**
+ * The JSON Schema of architecture configs, generated from the declarations of the registered
+ * component and dataflow kinds (so a new kind is in the schema the moment it is registered).
+ * schemas/architecture.schema.json is this output, committed for editors' autocompletion; a
+ * test keeps the two identical (`rnnsim schema` rewrites it).
+ */
+import { componentKinds } from '../components/registry.js';
+import { paramsSchema, type ComponentKind } from '../engine/component.js';
+import { dataflowKinds } from '../dataflows/registry.js';
+
+function dataflowSchema(): Record<string, unknown> {
+  const variants = dataflowKinds().map((d) => {
+    const asComponent: ComponentKind = { kind: d.kind, description: d.description, params: d.params, stats: {}, actions: {} };
+    return paramsSchema(asComponent);
+  });
+  return { type: 'object', description: 'how the workload is mapped onto the components', required: ['kind'], discriminator: { propertyName: 'kind' }, oneOf: variants };
+}
+
+function componentSchema(): Record<string, unknown> {
+  return {
+    type: 'object',
+    description: 'a component filling one role of the dataflow',
+    required: ['kind'],
+    discriminator: { propertyName: 'kind' },
+    oneOf: componentKinds().map((k) => paramsSchema(k)),
+  };
+}
+
+export function architectureSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://rnnsim.dev/schemas/architecture.schema.json',
+    title: 'rnnsim architecture config',
+    description: 'An accelerator: clock, technology, dataflow and the components filling its roles. Generated from the component and dataflow declarations; do not edit by hand (run `rnnsim schema`).',
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'clock_mhz', 'technology', 'dataflow', 'components'],
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'short name used in results' },
+      description: { type: 'string' },
+      clock_mhz: { type: 'number', exclusiveMinimum: 0, maximum: 100000, description: 'accelerator clock [MHz]' },
+      technology: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['node_nm'],
+        description: 'technology node and the energy/area table settings (configs/tech/<node>nm.yaml)',
+        properties: {
+          node_nm: { type: 'number', exclusiveMinimum: 0, description: 'process node [nm]; configs/tech/<node_nm>nm.yaml must exist' },
+          voltage_v: { type: 'number', exclusiveMinimum: 0, description: 'supply voltage [V]; dynamic energy scales with its square' },
+          sram_model: { enum: ['cacti', 'horowitz'], description: 'which SRAM energy source the table uses' },
+          multiplier_model: { enum: ['horowitz', 'aladdin'], description: 'which multiplier energy source the table uses' },
+          adder_model: { enum: ['horowitz', 'aladdin'], description: 'which adder energy source the table uses' },
+        },
+      },
+      dataflow: dataflowSchema(),
+      components: {
+        type: 'object',
+        description: 'role name -> component; the dataflow says which roles it needs and of which kind',
+        additionalProperties: componentSchema(),
+      },
+    },
+  };
+}

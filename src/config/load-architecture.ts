@@ -1,0 +1,127 @@
+/**
+ * Loading an architecture config: YAML (errors with line and column), DRAM presets merged in,
+ * the generated JSON Schema (errors with the key path, what was expected with its unit, and
+ * the value found), then the checks a schema cannot express (each role filled by a component
+ * of the right kind). What comes out is fully resolved: every parameter has a value.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { resolveParams, type ParamValues } from '../engine/component.js';
+import { componentFactory } from '../components/registry.js';
+import { dataflowKind } from '../dataflows/registry.js';
+import type { DataflowKind } from '../dataflows/dataflow-kind.js';
+import { loadDramPreset, type DramPreset } from '../energy/dram-presets.js';
+import { readYamlFile, validateAgainstSchemaObject, type LoadedYaml } from '../energy/yaml-loader.js';
+import { InputError } from '../errors.js';
+import { architectureSchema } from './architecture-schema.js';
+
+export interface TechnologySettings {
+  readonly node_nm: number;
+  readonly voltage_v?: number;
+  readonly sram_model?: 'cacti' | 'horowitz';
+  readonly multiplier_model?: 'horowitz' | 'aladdin';
+  readonly adder_model?: 'horowitz' | 'aladdin';
+}
+
+interface RawConfig {
+  name: string;
+  description?: string;
+  clock_mhz: number;
+  technology: TechnologySettings;
+  dataflow: { kind: string } & Record<string, unknown>;
+  components: Record<string, { kind: string } & Record<string, unknown>>;
+}
+
+export interface ArchitectureConfig {
+  readonly file: string;
+  readonly sha256: string;
+  readonly name: string;
+  readonly description: string;
+  readonly clockMhz: number;
+  readonly technology: TechnologySettings;
+  readonly dataflow: DataflowKind;
+  readonly dataflowParams: ParamValues;
+  /** Resolved parameters of each role's component. */
+  readonly roles: Readonly<Record<string, ParamValues>>;
+  /** The DRAM preset the config named, if any (for the sources in the report). */
+  readonly dramPreset?: DramPreset;
+}
+
+/** Fill a dram block's missing fields from its preset before validation, so the schema sees them all. */
+function mergeDramPresets(raw: unknown, loaded: LoadedYaml): DramPreset | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const components = (raw as Record<string, unknown>).components;
+  if (components === null || typeof components !== 'object') return undefined;
+  let used: DramPreset | undefined;
+  for (const [role, block] of Object.entries(components as Record<string, unknown>)) {
+    if (block === null || typeof block !== 'object') continue;
+    const b = block as Record<string, unknown>;
+    if (b.kind !== 'dram' || b.preset === undefined || b.preset === 'none') continue;
+    if (typeof b.preset !== 'string') continue; // the schema reports the type
+    let preset: DramPreset;
+    try {
+      preset = loadDramPreset(b.preset);
+    } catch (err) {
+      throw new InputError(`${loaded.where(['components', role, 'preset'])}: ${(err as Error).message}`, loaded.file);
+    }
+    const fromPreset: Record<string, number> = {
+      channels: preset.channels,
+      bandwidth_gb_per_s: preset.bandwidth_gb_per_s,
+      // Weight streams sweep large matrices once: most accesses open a new row.
+      access_latency_ns: preset.row_miss_latency_ns,
+      burst_bytes: preset.burst_bytes,
+      energy_pj_per_bit: preset.energy_pj_per_bit,
+    };
+    if (preset.background_power_mw !== null) fromPreset.background_power_mw = preset.background_power_mw;
+    for (const [k, v] of Object.entries(fromPreset)) if (b[k] === undefined) b[k] = v;
+    used = preset;
+  }
+  return used;
+}
+
+export function loadArchitecture(file: string): ArchitectureConfig {
+  const loaded = readYamlFile(file);
+  const dramPreset = mergeDramPresets(loaded.data, loaded);
+  const raw = validateAgainstSchemaObject<RawConfig>(loaded, architectureSchema(), 'the architecture schema (schemas/architecture.schema.json)');
+
+  const dataflow = dataflowKind(raw.dataflow.kind);
+  if (!dataflow) throw new InputError(`${loaded.where(['dataflow', 'kind'])}: unknown dataflow '${raw.dataflow.kind}'`, file);
+  const dataflowParams = resolveParams({ kind: dataflow.kind, description: dataflow.description, params: dataflow.params, stats: {}, actions: {} }, raw.dataflow, 'dataflow');
+
+  const roles: Record<string, ParamValues> = {};
+  for (const [role, decl] of Object.entries(dataflow.roles)) {
+    const block = raw.components[role];
+    if (!block) {
+      throw new InputError(`${loaded.where(['components'])}: the ${dataflow.kind} dataflow needs a component '${role}' of kind ${decl.kind} (${decl.description})`, file);
+    }
+    if (block.kind !== decl.kind) {
+      throw new InputError(`${loaded.where(['components', role, 'kind'])}: role '${role}' must be a ${decl.kind}, found ${block.kind}`, file);
+    }
+    const factory = componentFactory(block.kind);
+    if (!factory) throw new InputError(`${loaded.where(['components', role, 'kind'])}: unknown component kind '${block.kind}'`, file);
+    roles[role] = resolveParams(factory.kind, block, `components.${role}`);
+  }
+  for (const role of Object.keys(raw.components)) {
+    if (!(role in dataflow.roles)) {
+      throw new InputError(`${loaded.where(['components', role])}: the ${dataflow.kind} dataflow has no role '${role}'; its roles are ${Object.keys(dataflow.roles).join(', ')}`, file);
+    }
+  }
+  return {
+    file,
+    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    name: raw.name,
+    description: raw.description ?? '',
+    clockMhz: raw.clock_mhz,
+    technology: raw.technology,
+    dataflow,
+    dataflowParams,
+    roles,
+    dramPreset,
+  };
+}
+
+/** A short label for a config file in tables. */
+export function configLabel(config: ArchitectureConfig): string {
+  return config.name || basename(config.file);
+}

@@ -1,0 +1,161 @@
+/**
+ * One E-PUR compute unit running a pass of tile jobs: weight tiles are fetched from DRAM
+ * (up to `stagingTiles` ahead of the dot-product unit) or read from the resident weight
+ * buffer; each tile's dot products stream their weights from the weight buffer, their inputs
+ * from the input buffer and any partial sums from the intermediate memory, all reserved
+ * together so that the slowest of them sets the pace. Every idle cycle of the dot-product
+ * unit is attributed to one stall cause.
+ */
+import { acquireTogether, type Resource } from '../../engine/resource.js';
+import type { Cycle, Simulator } from '../../engine/simulator.js';
+import type { DotProductUnit } from '../../components/dot-product-unit.js';
+import type { Dram } from '../../components/dram.js';
+import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
+import type { SramBuffer } from '../../components/sram-buffer.js';
+import { StallAccount, type StallCause } from '../stall-accounting.js';
+
+export interface TileJob {
+  /** Dot products in this tile: rows x samples. */
+  readonly dotProducts: number;
+  /** Length of each dot product in this pass. */
+  readonly length: number;
+  readonly weightWords: number;
+  /** Bytes to fetch from DRAM before the tile can run (0 when the weights are already on chip). */
+  readonly fetchBytes: number;
+  /** The last job using a fetched weight tile frees its staging slot. */
+  readonly releasesStaging: boolean;
+  /** Words read from the input buffer. */
+  readonly inputWords: number;
+  /** Words written into the input buffer first (an input chunk loaded from the intermediate memory). */
+  readonly inputLoadWords: number;
+  /** Words read from the shared intermediate memory (partial sums, input chunks). */
+  readonly intermediateReadWords: number;
+  /** Called at the cycle the tile's last dot product leaves the pipeline. */
+  readonly onResult: (cycle: Cycle) => void;
+}
+
+export interface ComputeUnitParts {
+  readonly dpu: DotProductUnit;
+  readonly mfu: MultifunctionUnit;
+  readonly weightBuffer: SramBuffer;
+  readonly inputBuffer: SramBuffer;
+}
+
+export class ComputeUnit {
+  readonly stalls = new StallAccount();
+  /** Cycle at which the dot-product unit finishes its last reserved issue. */
+  private dpuFreeAt: Cycle = 0;
+  private issued = 0;
+
+  constructor(
+    readonly index: number,
+    readonly parts: ComputeUnitParts,
+    private readonly sim: Simulator,
+    private readonly dram: Dram,
+    private readonly intermediate: SramBuffer,
+    private readonly stagingTiles: number,
+  ) {}
+
+  /**
+   * Run `jobs` in order from `passStart` (scheduled by the caller at that cycle). The gap
+   * between the unit's previous work and passStart is charged to `barrierCause`.
+   */
+  runPass(jobs: readonly TileJob[], passStart: Cycle, barrierCause: StallCause): void {
+    const readyAt = new Array<Cycle>(jobs.length).fill(-1);
+    let nextFetch = 0;
+    let nextIssue = 0;
+    let slotsInUse = 0;
+
+    const issue = (): void => {
+      while (nextIssue < jobs.length && readyAt[nextIssue] >= 0 && readyAt[nextIssue] <= this.sim.now) {
+        const i = nextIssue++;
+        const job = jobs[i];
+        const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length);
+        const requests: Array<{ resource: Resource; occupancy: number }> = [{ resource: this.parts.dpu.unit, occupancy: dpuCycles }];
+        requests.push(...this.parts.weightBuffer.streamRequests(job.weightWords));
+        requests.push(...this.parts.inputBuffer.streamRequests(job.inputWords + job.inputLoadWords));
+        if (job.intermediateReadWords > 0) requests.push(...this.intermediate.streamRequests(job.intermediateReadWords));
+        const { start, end } = acquireTogether(requests, this.sim.now);
+        this.parts.dpu.recordDotProducts(job.dotProducts, job.length);
+        this.parts.weightBuffer.recordReads(job.weightWords);
+        this.parts.inputBuffer.recordReads(job.inputWords);
+        this.parts.inputBuffer.recordWrites(job.inputLoadWords);
+        this.intermediate.recordReads(job.intermediateReadWords);
+        this.chargeIdle(start, passStart, barrierCause, readyAt[i]);
+        // The unit is busy for its issue cycles; if an operand stream is slower, the
+        // unit waits for it before the next tile, and that wait is SRAM bandwidth.
+        this.dpuFreeAt = start + dpuCycles;
+        const streamEnd = end;
+        const issueOrder = ++this.issued;
+        this.sim.at(streamEnd, () => {
+          if (job.releasesStaging) {
+            slotsInUse--;
+            pump();
+          }
+          // Only the latest tile can hold the unit idle; an earlier one has been overtaken.
+          if (issueOrder === this.issued) this.chargeStreamTail(streamEnd);
+        });
+        const resultAt = streamEnd + this.parts.dpu.latencyCycles;
+        this.sim.at(resultAt, () => job.onResult(resultAt));
+      }
+    };
+
+    const pump = (): void => {
+      while (nextFetch < jobs.length) {
+        const i = nextFetch;
+        const job = jobs[i];
+        if (job.fetchBytes > 0) {
+          if (slotsInUse >= this.stagingTiles) break;
+          slotsInUse++;
+          const arrival = this.dram.transfer(job.fetchBytes, 'read');
+          this.sim.at(arrival, () => {
+            const words = this.parts.weightBuffer.wordsFor(job.fetchBytes * 8);
+            const write = acquireTogether(this.parts.weightBuffer.streamRequests(words), this.sim.now);
+            this.parts.weightBuffer.recordWrites(words);
+            const usable = write.end + this.parts.weightBuffer.writeLatencyCycles;
+            this.sim.at(usable, () => {
+              readyAt[i] = usable;
+              issue();
+            });
+          });
+        } else {
+          readyAt[i] = this.sim.now;
+        }
+        nextFetch++;
+      }
+      issue();
+    };
+
+    pump();
+  }
+
+  /** Attribute the idle time before a tile that starts at `start`. */
+  private chargeIdle(start: Cycle, passStart: Cycle, barrierCause: StallCause, ready: Cycle): void {
+    const idleFrom = this.dpuFreeAt;
+    if (start <= idleFrom) return;
+    const barrierEnd = Math.min(Math.max(idleFrom, passStart), start);
+    const fetchEnd = Math.min(Math.max(barrierEnd, ready), start);
+    this.stalls.add(barrierCause, barrierEnd - idleFrom);
+    this.stalls.add('weight_fetch', fetchEnd - barrierEnd);
+    this.stalls.add('sram_bandwidth', start - fetchEnd);
+    this.dpuFreeAt = start;
+  }
+
+  /** A tile whose operand streams outlast its issue cycles holds the unit: SRAM bandwidth. */
+  private chargeStreamTail(streamEnd: Cycle): void {
+    if (streamEnd > this.dpuFreeAt) {
+      this.stalls.add('sram_bandwidth', streamEnd - this.dpuFreeAt);
+      this.dpuFreeAt = streamEnd;
+    }
+  }
+
+  /** Charge the idle time from the unit's last work to `endCycle` (end of the run). */
+  finish(endCycle: Cycle, mapped: boolean): void {
+    if (endCycle > this.dpuFreeAt) this.stalls.add(mapped ? 'pipeline_drain' : 'unmapped', endCycle - this.dpuFreeAt);
+    this.dpuFreeAt = endCycle;
+  }
+
+  get busyCycles(): number {
+    return this.parts.dpu.unit.busyCycles;
+  }
+}

@@ -1,0 +1,20 @@
+/** Dataflow kinds known to rnnsim; a user adds one by registering its declaration. */
+import type { DataflowKind } from './dataflow-kind.js';
+import { epurDataflowKind } from './epur/epur-kind.js';
+
+const kinds = new Map<string, DataflowKind>();
+
+export function registerDataflowKind(kind: DataflowKind): void {
+  if (kinds.has(kind.kind)) throw new Error(`dataflow kind '${kind.kind}' is already registered`);
+  kinds.set(kind.kind, kind);
+}
+
+export function dataflowKind(kind: string): DataflowKind | undefined {
+  return kinds.get(kind);
+}
+
+export function dataflowKinds(): DataflowKind[] {
+  return [...kinds.values()];
+}
+
+registerDataflowKind(epurDataflowKind);
