@@ -40,8 +40,8 @@ export function readYamlFile(file: string): LoadedYaml {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const firstError = doc.errors[0];
   if (firstError) {
-    const pos = firstError.linePos?.[0];
-    const place = pos ? `line ${pos.line}, column ${pos.col}` : 'unknown position';
+    const pos = lineCounter.linePos(firstError.pos[0]);
+    const place = `line ${pos.line}, column ${pos.col}`;
     throw new InputError(`${place}: invalid YAML: ${firstError.message.split('\n')[0]}`, file);
   }
   return {
@@ -70,20 +70,29 @@ function schemaValidator(schemaFileName: string): ValidateFunction {
   if (cached) return cached;
   const schemaFile = path.join(schemasDir(), schemaFileName);
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
-  const validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  const validator = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
   validators.set(schemaFileName, validator);
   return validator;
 }
 
 /** Throws an InputError listing every schema violation with its position; returns the data. */
 export function validateAgainstSchema<T>(loaded: LoadedYaml, schemaFileName: string): T {
-  const validate = schemaValidator(schemaFileName);
+  return checkWithValidator<T>(loaded, schemaValidator(schemaFileName), `schemas/${schemaFileName}`);
+}
+
+/**
+ * The same for a schema built in memory (the architecture schema is generated from the
+ * registered kinds). `discriminator` selects oneOf branches by a tag such as `kind`.
+ */
+export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: object, schemaLabel: string): T {
+  const validate = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true }).compile(schema);
+  return checkWithValidator<T>(loaded, validate, schemaLabel);
+}
+
+function checkWithValidator<T>(loaded: LoadedYaml, validate: ValidateFunction, schemaLabel: string): T {
   if (validate(loaded.data)) return loaded.data as T;
   const problems = (validate.errors ?? []).map((error) => describeSchemaError(loaded, error));
-  throw new InputError(
-    `does not match schemas/${schemaFileName}:\n  ${problems.join('\n  ')}`,
-    loaded.file,
-  );
+  throw new InputError(`does not match ${schemaLabel}:\n  ${problems.join('\n  ')}`, loaded.file);
 }
 
 function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
@@ -101,8 +110,15 @@ function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
     expected = `missing required key '${String(params['missingProperty'])}'`;
   } else if (error.keyword === 'enum') {
     expected = `must be one of ${JSON.stringify(params['allowedValues'])}`;
+  } else if (error.keyword === 'discriminator') {
+    expected = `unknown ${String(params['tag'])} '${String(params['tagValue'])}'`;
   } else if (error.keyword === 'const') {
     expected = `must be ${JSON.stringify(params['allowedValue'])}`;
   }
-  return `${loaded.where(keyPath)}: ${expected}`;
+  // With verbose validation ajv hands back the offending value and the schema that rejected
+  // it: show what was found and the field's description (which carries its unit).
+  const found = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.data === undefined ? '' : `; found ${JSON.stringify(error.data)}`;
+  const parent = error.parentSchema as { description?: unknown } | undefined;
+  const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' ? ` (${parent.description})` : '';
+  return `${loaded.where(keyPath)}: ${expected}${found}${about}`;
 }
