@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACCUMULATOR_BITS,
+  dequantize,
+  maxCode,
+  minCode,
+  q,
+  quantize,
+  requantize,
+  roundHalfEven,
+  roundShift,
+  saturate,
+  saturateAccumulator,
+} from '../../src/functional/fixed-point.js';
+import { intMatVec, saturateAccumulators } from '../../src/functional/integer-matvec.js';
+
+describe('rounding: half to even', () => {
+  it('rounds reals', () => {
+    expect([2.5, 3.5, -2.5, -3.5, 2.4999, 2.5001, -0.5, 0.5, 1.5].map(roundHalfEven)).toEqual([2, 4, -2, -4, 2, 3, 0, 0, 2]);
+  });
+
+  it('rounds integer right shifts', () => {
+    // 5 / 2 = 2.5 -> 2 (even); 7 / 2 = 3.5 -> 4; -5 / 2 = -2.5 -> -2; -7 / 2 = -3.5 -> -4
+    expect([roundShift(5, 1), roundShift(7, 1), roundShift(-5, 1), roundShift(-7, 1)]).toEqual([2, 4, -2, -4]);
+    // 13 / 8 = 1.625 -> 2; -13 / 8 = -1.625 -> -2; 11 / 8 = 1.375 -> 1; 12 / 8 = 1.5 -> 2; 20 / 8 = 2.5 -> 2
+    expect([roundShift(13, 3), roundShift(-13, 3), roundShift(11, 3), roundShift(12, 3), roundShift(20, 3)]).toEqual([2, -2, 1, 2, 2]);
+    // negative shift multiplies exactly: 3 << 4 = 48
+    expect(roundShift(3, -4)).toBe(48);
+    // large exact values: (2^52 + 2) / 4 = 2^50 + 0.5 -> 2^50 (even)
+    expect(roundShift(2 ** 52 + 2, 2)).toBe(2 ** 50);
+  });
+});
+
+describe('Qm.n quantization with saturation', () => {
+  const q44 = q(4, 4); // 8 bits, codes [-128, 127], values [-8, 7.9375], LSB 1/16
+
+  it('has the stated range', () => {
+    expect([minCode(q44), maxCode(q44)]).toEqual([-128, 127]);
+    expect(dequantize(maxCode(q44), q44)).toBe(7.9375);
+  });
+
+  it('quantizes with half-even rounding', () => {
+    // 0.1 * 16 = 1.6 -> 2; 0.09375 * 16 = 1.5 -> 2; 0.15625 * 16 = 2.5 -> 2; -0.15625 * 16 = -2.5 -> -2; 0.21875*16 = 3.5 -> 4
+    expect([0.1, 0.09375, 0.15625, -0.15625, 0.21875].map((x) => quantize(x, q44))).toEqual([2, 2, 2, -2, 4]);
+  });
+
+  it('saturates instead of wrapping', () => {
+    // 8.0 * 16 = 128 > 127 -> 127; 7.96875 * 16 = 127.5 -> 128 (even) -> saturates to 127; -8.03 -> -128.48 -> -128; -100 -> -128
+    expect([8, 7.96875, -8.03, -100, 1e9].map((x) => quantize(x, q44))).toEqual([127, 127, -128, -128, 127]);
+    expect(saturate(200, 8)).toBe(127);
+    expect(saturate(-129, 8)).toBe(-128);
+    expect(quantize(Number.NaN, q44)).toBe(0);
+  });
+
+  it('requantizes: dropping fractional bits rounds, adding them is exact, overflow saturates', () => {
+    // Q4.8 code 0x128 = 296 (1.15625) to Q4.4: 296 / 16 = 18.5 -> 18 (even) = 1.125
+    expect(requantize(296, 8, q44)).toBe(18);
+    // 312 / 16 = 19.5 -> 20
+    expect(requantize(312, 8, q44)).toBe(20);
+    // Q?.2 code 5 (1.25) to Q4.4: 5 * 4 = 20 exactly
+    expect(requantize(5, 2, q44)).toBe(20);
+    // 3000 / 16 = 187.5 -> 188 -> saturates to 127
+    expect(requantize(3000, 8, q44)).toBe(127);
+    expect(requantize(-3000, 8, q44)).toBe(-128);
+  });
+});
+
+describe('wide accumulator', () => {
+  it(`is ${ACCUMULATOR_BITS} bits and saturates at its limits`, () => {
+    expect(ACCUMULATOR_BITS).toBe(48);
+    expect(saturateAccumulator(2 ** 47)).toBe(2 ** 47 - 1);
+    expect(saturateAccumulator(-(2 ** 47) - 5)).toBe(-(2 ** 47));
+    expect(saturateAccumulator(2 ** 47 - 1)).toBe(2 ** 47 - 1);
+  });
+
+  it('integer matrix-vector product with bias alignment, worked by hand', () => {
+    // W (Q2.6 codes) = [[64, -32], [127, 127]] = [[1.0, -0.5], [1.984375, 1.984375]]
+    // x (Q3.5 codes) = [48, 16] = [1.5, 0.5]; bias (Q2.6) = [32, -1]; products have 6 + 5 = 11 frac bits
+    // row 0: 64*48 - 32*16 + 32 * 2^5 = 3072 - 512 + 1024 = 3584  (= 1.75 at 2^-11)
+    // row 1: 127*48 + 127*16 - 1 * 32 = 6096 + 2032 - 32 = 8096
+    const acc = new Float64Array(2);
+    intMatVec(new Int32Array([64, -32, 127, 127]), 2, 2, new Int32Array([48, 16]), 0, new Int32Array([32, -1]), 5, acc, 0, false);
+    expect(Array.from(acc)).toEqual([3584, 8096]);
+    // 3584 / 2^11 = 1.75 -> Q4.4: 3584 / 2^7 = 28 exactly; 8096 / 128 = 63.25 -> 63
+    expect([requantize(acc[0], 11, q(4, 4)), requantize(acc[1], 11, q(4, 4))]).toEqual([28, 63]);
+    // chaining a second product into the same accumulator, then saturating
+    acc[0] = 2 ** 47 - 10;
+    intMatVec(new Int32Array([100]), 1, 1, new Int32Array([1]), 0, null, 0, acc, 0, true);
+    saturateAccumulators(acc, 0, 1);
+    expect(acc[0]).toBe(2 ** 47 - 1);
+  });
+});
