@@ -117,3 +117,13 @@ describe('bad headers are InputErrors that say where and what', () => {
     await expect(readTrace(join(tempDir(), 'none.json'))).rejects.toThrow(InputError);
   });
 });
+
+describe('docs/trace-format.md', () => {
+  it('holds the header field table generated from the schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderHeaderFieldTable } = await import('../../src/traces/schema-doc.js');
+    const doc = readFileSync(new URL('../../docs/trace-format.md', import.meta.url), 'utf8');
+    const between = /<!-- header-fields:begin -->\n([\s\S]*?)\n<!-- header-fields:end -->/.exec(doc);
+    expect(between?.[1]).toBe(renderHeaderFieldTable());
+  });
+});
