@@ -94,6 +94,25 @@ export function sampleTimesteps(workload: TraceWorkload): number {
   );
 }
 
+/** One lockstep batch: consecutive sequences that run together, sharing each weight fetch. */
+export interface LockstepBatch {
+  readonly first_sequence_index: number;
+  readonly sequence_lengths_timesteps: readonly number[];
+  /** The batch runs for its longest member; shorter members do no work after their end. */
+  readonly lockstep_timesteps: number;
+}
+
+/** Split the sequences into lockstep batches of batch_size (the header guarantees whole batches). */
+export function lockstepBatches(workload: TraceWorkload): LockstepBatch[] {
+  const lengths = workload.sequence_lengths_timesteps;
+  const out: LockstepBatch[] = [];
+  for (let first = 0; first < lengths.length; first += workload.batch_size) {
+    const members = lengths.slice(first, first + workload.batch_size);
+    out.push({ first_sequence_index: first, sequence_lengths_timesteps: members, lockstep_timesteps: Math.max(...members) });
+  }
+  return out;
+}
+
 /** Total MACs a trace requires (dense): every layer, direction, sequence and timestep. */
 export function traceMacs(header: Pick<TraceHeader, 'model' | 'workload'>): number {
   return exact(modelMacsPerTimestepPerSample(header.model) * sampleTimesteps(header.workload), 'trace MACs');

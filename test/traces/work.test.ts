@@ -7,6 +7,8 @@ import {
   layerMacsPerTimestepPerSample,
   layerWeightBytes,
   layerWeightCounts,
+  lockstepBatches,
+  sampleTimesteps,
   modelMacsPerTimestepPerSample,
   nonzeroWeightCount,
   packedBytes,
@@ -138,5 +140,19 @@ describe('weights', () => {
     const m = model({ cell: 'lstm', input_size: 1 << 20, hidden_size: 1 << 20 });
     // 4 * 2^20 * 2^21 = 2^43 MACs per step; * 2^11 steps = 2^54 > 2^53 - 1
     expect(() => traceMacs({ model: m, workload: workload(1, 2048) })).toThrow(/not exactly representable/);
+  });
+});
+
+describe('sequences and batches', () => {
+  it('groups sequences into lockstep batches; required work ignores padding', () => {
+    const w = { batch_size: 2, sequence_lengths_timesteps: [5, 3, 4, 4] };
+    expect(lockstepBatches(w)).toEqual([
+      { first_sequence_index: 0, sequence_lengths_timesteps: [5, 3], lockstep_timesteps: 5 },
+      { first_sequence_index: 2, sequence_lengths_timesteps: [4, 4], lockstep_timesteps: 4 },
+    ]);
+    // 5 + 3 + 4 + 4 = 16 sample-timesteps (not 2 * 5 + 2 * 4 = 18 with padding)
+    expect(sampleTimesteps(w)).toBe(16);
+    // GRU I=H=2: 3*2*(2+2) = 24 MACs per step; * 16 = 384
+    expect(traceMacs({ model: model({ cell: 'gru', input_size: 2, hidden_size: 2 }), workload: w })).toBe(384);
   });
 });
