@@ -15,3 +15,9 @@ export function configsDir(): string {
 export function schemasDir(): string {
   return path.join(packageRootDir, 'schemas');
 }
+
+/** A path relative to the package root when inside it (stable across checkouts), else as is. */
+export function displayPath(file: string): string {
+  const relative = path.relative(packageRootDir, path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { overallMark, scaled, sumOf, type Computed, type TableInput } from './computed.js';
 import { BaseNodeModel, DerivedNodeModel, SRAM_QUANTITY_UNIT, type NodeModel, type SramQuantity } from './node-model.js';
-import { configsDir } from './package-paths.js';
+import { configsDir, displayPath } from './package-paths.js';
 import {
   readTechTableChain,
   type AdderModel,
@@ -58,7 +58,7 @@ export interface ResolvedPrimitive {
 export interface ResolvedTechTable {
   readonly format: 'rnnsim-tech-resolved/1';
   readonly node_nm: number;
-  /** The table file and its ancestors, leaf first. */
+  /** The table file and its ancestors, leaf first (relative to the package root when inside it). */
   readonly files: readonly string[];
   readonly settings: {
     readonly multiplier_model: ResolvedSetting<MultiplierModel>;
@@ -291,7 +291,7 @@ export class TechTable {
     return structuredClone({
       format: 'rnnsim-tech-resolved/1',
       node_nm: this.nodeNm,
-      files: this.chain.map((table) => table.file),
+      files: this.chain.map((table) => displayPath(table.file)),
       settings: this.settings,
       voltage: this.voltage,
       derivation: this.chain.flatMap((table, i) => {
@@ -299,7 +299,7 @@ export class TechTable {
         const parent = this.chain[i + 1]!;
         return [
           {
-            file: table.file,
+            file: displayPath(table.file),
             from_node_nm: parent.data.node_nm,
             to_node_nm: table.data.node_nm,
             scale: Object.fromEntries(
@@ -450,7 +450,7 @@ function resolveSetting<K extends SettingName>(
   if (option !== undefined) return { value: option, chosen_by: 'option' };
   for (const table of chain) {
     const value = table.data.settings?.[name] as SettingValue<K> | undefined;
-    if (value !== undefined) return { value, chosen_by: table.file };
+    if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
   }
   throw new InputError(`settings.${name} is not set in the table or its parents`, chain[0]?.file);
 }

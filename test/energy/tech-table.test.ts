@@ -204,7 +204,7 @@ describe('derived nodes', () => {
     t28.intMultiplyEnergyPj(16);
     const resolved = t28.resolved();
     expect(resolved.node_nm).toBe(28);
-    expect(resolved.files.map((f) => f.split('/').pop())).toEqual(['28nm.yaml', '45nm.yaml']);
+    expect(resolved.files).toEqual(['configs/tech/28nm.yaml', 'configs/tech/45nm.yaml']);
     expect(resolved.derivation[0]!.scale['energy']!.factor).toBe(0.51);
     const mult = resolved.primitives[0]!;
     expect(mult.inputs.map((i) => i.entry)).toContain('28nm.yaml: derives_from.scale.energy.factor');
