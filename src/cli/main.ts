@@ -2,7 +2,7 @@
  * rnnsim command-line entry point. Parses `rnnsim <command words> [flags]`, dispatches to a
  * Command from the registry, and maps errors to exit codes: 0 ok, 1 bad input, 2 internal.
  */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commands } from './commands/index.js';
 import type { Command, CommandOption } from './command.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
@@ -73,7 +73,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         allowPositionals: true,
         strict: true,
         options: Object.fromEntries(
-          command.options.map((o) => [o.name, { type: o.type, short: o.short, multiple: o.multiple, default: o.default }]),
+          command.options.map((o) => [
+            o.name,
+            // parseArgs rejects keys present with the value undefined.
+            Object.fromEntries(Object.entries({ type: o.type, short: o.short, multiple: o.multiple, default: o.default }).filter(([, v]) => v !== undefined)) as NonNullable<ParseArgsConfig['options']>[string],
+          ]),
         ),
       });
     } catch (err) {

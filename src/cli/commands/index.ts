@@ -4,5 +4,9 @@
  */
 import type { Command } from '../command.js';
 
-export const commands: Command[] = [];
+import { runCommand } from './run.js';
+import { checkCommand } from './check.js';
+import { schemaCommand } from './schema.js';
+
+export const commands: Command[] = [runCommand, checkCommand, schemaCommand];
 import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check

@@ -66,8 +66,19 @@ export class ComputeUnit {
     let nextIssue = 0;
     let slotsInUse = 0;
 
+    let wakeAt = -1;
     const issue = (): void => {
       while (nextIssue < jobs.length && readyAt[nextIssue] >= 0 && readyAt[nextIssue] <= this.sim.now) {
+        // Reserve a tile only when the unit is about to be free: reservations far in the future
+        // would hold buffer ports that other traffic (hidden-state writes) needs now.
+        const free = this.parts.dpu.unit.earliestFree();
+        if (free > this.sim.now) {
+          if (wakeAt !== free) {
+            wakeAt = free;
+            this.sim.at(free, issue);
+          }
+          return;
+        }
         const i = nextIssue++;
         const job = jobs[i];
         const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length);
