@@ -3,6 +3,8 @@
  * Command from the registry, and maps errors to exit codes: 0 ok, 1 bad input, 2 internal.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
 import { commands } from './commands/index.js';
 import type { Command, CommandOption } from './command.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
@@ -76,7 +78,12 @@ export async function main(argv: readonly string[]): Promise<number> {
           command.options.map((o) => [
             o.name,
             // parseArgs rejects keys present with the value undefined.
-            Object.fromEntries(Object.entries({ type: o.type, short: o.short, multiple: o.multiple, default: o.default }).filter(([, v]) => v !== undefined)) as NonNullable<ParseArgsConfig['options']>[string],
+            {
+              type: o.type,
+              ...(o.short !== undefined ? { short: o.short } : {}),
+              ...(o.multiple !== undefined ? { multiple: o.multiple } : {}),
+              ...(o.default !== undefined ? { default: o.default } : {}),
+            } as OptionConfig,
           ]),
         ),
       });

@@ -13,7 +13,7 @@ function dataflowSchema(): Record<string, unknown> {
     const asComponent: ComponentKind = { kind: d.kind, description: d.description, params: d.params, stats: {}, actions: {} };
     return paramsSchema(asComponent);
   });
-  return { type: 'object', description: 'how the workload is mapped onto the components', required: ['kind'], discriminator: { propertyName: 'kind' }, oneOf: variants };
+  return { type: 'object', description: 'how the workload is mapped onto the components', required: ['kind'], properties: { kind: { type: 'string' } }, discriminator: { propertyName: 'kind' }, oneOf: variants };
 }
 
 function componentSchema(): Record<string, unknown> {
@@ -21,6 +21,7 @@ function componentSchema(): Record<string, unknown> {
     type: 'object',
     description: 'a component filling one role of the dataflow',
     required: ['kind'],
+    properties: { kind: { type: 'string' } },
     discriminator: { propertyName: 'kind' },
     oneOf: componentKinds().map((k) => paramsSchema(k)),
   };
