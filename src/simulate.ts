@@ -9,7 +9,7 @@ import { loadArchitecture, type ArchitectureConfig } from './config/load-archite
 import { loadTechTable, type TechTable } from './energy/tech-table.js';
 import { readTrace } from './traces/reader.js';
 import type { TraceHeader } from './traces/header.js';
-import { traceElementwiseOps, traceMacs } from './traces/work.js';
+import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
 import { workloadFromTrace } from './dataflows/workload.js';
 import type { SimulationResult, StepRecord } from './dataflows/dataflow-kind.js';
 import { energyAndArea, type EnergyAreaReport } from './reports/energy-area.js';
@@ -118,7 +118,7 @@ function summarize(inputs: LoadedInputs, r: SimulationResult): RunSummary {
     cycles: r.cycles,
     latency_us: latencyUs,
     macs: r.macsPerformed,
-    macs_required: traceMacs(header),
+    macs_required: r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header),
     throughput_gmac_per_s: latencyUs === 0 ? 0 : r.macsPerformed / latencyUs / 1000,
     events: r.events,
     energy_pj: ea.energy_pj,

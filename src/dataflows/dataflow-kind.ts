@@ -33,6 +33,11 @@ export interface SimulationResult {
   /** Every component instance, named as in the results (e.g. "cu0.dot_product_unit"). */
   readonly components: readonly Component[];
   readonly macsPerformed: number;
+  /**
+   * What macsPerformed is checked against: 'dense' = every weight (traceMacs), 'nonzero' = only
+   * non-zero weights (traceNonzeroWeightMacs), for dataflows that skip zeros.
+   */
+  readonly macBasis: 'dense' | 'nonzero';
   /** Element-wise operations performed, by kind (sigmoid, tanh, multiply, add). */
   readonly elementOps: Readonly<Record<string, number>>;
   /** Compute-unit cycles by stall cause; busy + stalls = cycles x computeUnits. */

@@ -90,6 +90,7 @@ function simulateEpur(input: SimulationInput): SimulationResult {
     events: sim.eventsProcessed,
     components,
     macsPerformed: macs,
+    macBasis: 'dense',
     elementOps,
     stallCycles: stalls,
     computeBusyCycles: busy,
