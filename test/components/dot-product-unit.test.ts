@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DotProductUnit } from '../../src/components/dot-product-unit.js';
+import { MultifunctionUnit } from '../../src/components/multifunction-unit.js';
+import { testContext } from '../helpers/context.js';
+
+const dpuParams = { multipliers: 16, precision_bits: 16, accumulator_bits: 32, pipeline_latency_cycles: 5 };
+
+describe('DotProductUnit', () => {
+  it('a dot product of length 40 on 16 multipliers: 3 issue cycles, 40 multiplies, 37 tree adds, 3 accumulates', () => {
+    const dpu = new DotProductUnit('dpu', dpuParams, testContext());
+    // ceil(40/16) = 3 chunks: 16 + 16 + 8 products
+    expect(dpu.issueCycles(1, 40)).toBe(3);
+    dpu.recordDotProducts(1, 40);
+    // tree adds per chunk of a products = a - 1: 15 + 15 + 7 = 37 = 40 - 3
+    expect(dpu.actionCounts()).toEqual({ multiply: 40, tree_add: 37, accumulate: 3 });
+    expect(dpu.macsPerformed).toBe(40);
+  });
+
+  it('counts scale with the number of dot products; exact multiples of the width', () => {
+    const dpu = new DotProductUnit('dpu', dpuParams, testContext());
+    // 5 dot products of length 40: 5 x 3 = 15 cycles
+    expect(dpu.issueCycles(5, 40)).toBe(15);
+    // 7 of length 32: 7 x 2 = 14 cycles; of length 1: 1 cycle each
+    expect(dpu.issueCycles(7, 32)).toBe(14);
+    expect(dpu.issueCycles(4, 1)).toBe(4);
+    dpu.recordDotProducts(5, 40); // 200 mul, 185 tree, 15 acc
+    dpu.recordDotProducts(7, 32); // 224 mul, 7 x 30 = 210 tree, 14 acc
+    dpu.recordDotProducts(4, 1); // 4 mul, 0 tree, 4 acc
+    expect(dpu.actionCounts()).toEqual({ multiply: 428, tree_add: 395, accumulate: 33 });
+    expect(dpu.macsPerformed).toBe(428);
+  });
+
+  it('busy cycles and issue slots come from the pipeline resource', () => {
+    const ctx = testContext();
+    const dpu = new DotProductUnit('dpu', dpuParams, ctx);
+    dpu.unit.acquire(dpu.issueCycles(2, 40)); // 6 cycles
+    dpu.unit.acquire(dpu.issueCycles(1, 17)); // 2 cycles, queued behind
+    expect(dpu.stats(100)).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16 });
+    expect(dpu.latencyCycles).toBe(5);
+  });
+});
+
+describe('MultifunctionUnit', () => {
+  it('issues ceil(elements / lanes) cycles and counts each listed operation per element', () => {
+    const mfu = new MultifunctionUnit('mfu', { lanes: 4, precision_bits: 16, lut_entries: 256, latency_cycles: 3 }, testContext());
+    expect(mfu.issueCycles(10)).toBe(3); // ceil(10/4)
+    expect(mfu.issueCycles(16)).toBe(4);
+    mfu.recordElements(10, { multiply: 3, add: 5, tanh: 1 });
+    mfu.recordElements(6, { sigmoid: 1 });
+    expect(mfu.actionCounts()).toEqual({ sigmoid: 6, tanh: 10, multiply: 30, add: 50 });
+    expect(mfu.stats().elements).toBe(16);
+  });
+});

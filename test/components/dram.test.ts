@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { Dram } from '../../src/components/dram.js';
+import { nsToCycles } from '../../src/components/context.js';
+import { testContext } from '../helpers/context.js';
+
+function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: number }, clockMhz = 1000) {
+  const ctx = testContext(clockMhz);
+  const d = new Dram(
+    'dram',
+    {
+      preset: 'none',
+      channels: p.channels ?? 1,
+      bandwidth_gb_per_s: p.gbps,
+      access_latency_ns: p.latencyNs ?? 0,
+      burst_bytes: p.burst ?? 64,
+      energy_pj_per_bit: 1,
+      background_power_mw: 0,
+    },
+    ctx,
+  );
+  return { d, sim: ctx.sim };
+}
+
+describe('Dram', () => {
+  it('two transfers issued at the same cycle queue at the channel; latency is added after each', () => {
+    // 16 GB/s at 1000 MHz = 16 bytes/cycle; 1024 bytes = 64 cycles; 10 ns = 10 cycles.
+    const { d, sim } = dram({ gbps: 16, latencyNs: 10 });
+    const done: number[] = [];
+    sim.at(100, () => {
+      done.push(d.transfer(1024, 'read')); // channel [100,164), usable 174
+      done.push(d.transfer(1024, 'read')); // channel [164,228), usable 238
+    });
+    sim.run();
+    expect(done).toEqual([174, 238]);
+    expect(d.stats()).toEqual({ bytes_read: 2048, bytes_written: 0, channel_busy_cycles: 128, queue_wait_cycles: 64 });
+  });
+
+  it('latency is pipelined: a transfer after the channel frees does not wait for the previous latency', () => {
+    const { d, sim } = dram({ gbps: 16, latencyNs: 50 });
+    const done: number[] = [];
+    sim.at(0, () => done.push(d.transfer(64, 'read'))); // [0,4) + 50 = 54
+    sim.at(4, () => done.push(d.transfer(64, 'read'))); // [4,8) + 50 = 58
+    sim.run();
+    expect(done).toEqual([54, 58]);
+  });
+
+  it('rounds a request up to whole bursts', () => {
+    // burst 64: 100 bytes -> 2 bursts = 128 bytes = 8 cycles at 16 B/cycle
+    const { d } = dram({ gbps: 16 });
+    expect(d.transfer(100, 'write')).toBe(8);
+    expect(d.stats()).toMatchObject({ bytes_read: 0, bytes_written: 128, channel_busy_cycles: 8 });
+    expect(d.actionCounts()).toEqual({ read_byte: 0, write_byte: 128 });
+    expect(d.transferCycles(100)).toBe(8);
+    expect(d.transferCycles(1)).toBe(4); // 1 burst
+  });
+
+  it('occupancy is exact over cumulative bytes with a non-integer bytes/cycle', () => {
+    // 3 GB/s at 1000 MHz = 3 bytes/cycle; burst 32 bytes = 10.67 cycles.
+    // Cumulative: ceil(32/3)=11, ceil(64/3)=22, ceil(96/3)=32 -> occupancies 11, 11, 10.
+    const { d, sim } = dram({ gbps: 3, burst: 32 });
+    const done: number[] = [];
+    for (const c of [0, 50, 100]) sim.at(c, () => done.push(d.transfer(32, 'read')));
+    sim.run();
+    expect(done).toEqual([11, 61, 110]);
+    // 96 bytes at 3 B/cycle = 32 cycles exactly, as one request of 96 bytes would take
+    expect(d.stats().channel_busy_cycles).toBe(32);
+    expect(d.transferCycles(96)).toBe(32);
+  });
+
+  it('a stream split into many small requests takes as long as one big request', () => {
+    // 5 GB/s at 700 MHz = 7.142857 B/cycle; 100 requests of 1 burst (64 B) = 6400 B
+    // -> ceil(6400 / (5e9/700e6)) = ceil(896) = 896 cycles.
+    const { d, sim } = dram({ gbps: 5, burst: 64 }, 700);
+    let last = 0;
+    sim.at(0, () => {
+      for (let i = 0; i < 100; i++) last = d.transfer(64, 'read');
+    });
+    sim.run();
+    expect(last).toBe(896);
+    expect(d.stats().channel_busy_cycles).toBe(896);
+  });
+
+  it('bursts go round-robin over channels, continuing where the previous request stopped', () => {
+    // 2 channels, 32 GB/s total at 1000 MHz = 16 B/cycle per channel; burst 64 = 4 cycles.
+    const { d, sim } = dram({ channels: 2, gbps: 32 });
+    const done: number[] = [];
+    sim.at(0, () => {
+      done.push(d.transfer(3 * 64, 'read')); // ch0: 2 bursts [0,8), ch1: 1 burst [0,4) -> 8
+      done.push(d.transfer(64, 'read')); // next channel is ch1: [4,8) -> 8
+      done.push(d.transfer(64, 'read')); // then ch0: [8,12) -> 12
+    });
+    sim.run();
+    expect(done).toEqual([8, 8, 12]);
+    expect(d.channels.map((c) => c.busyCycles)).toEqual([12, 8]);
+    expect(d.bytesPerCycle).toBeCloseTo(32, 12);
+  });
+
+  it('converts the latency to whole cycles, rounding up', () => {
+    // 39.01 ns at 500 MHz = 19.505 cycles -> 20 (the LPDDR4 preset's row-miss latency)
+    expect(nsToCycles(39.01, 500)).toBe(20);
+    expect(nsToCycles(10, 1000)).toBe(10); // exact stays exact
+    const { d } = dram({ gbps: 16, latencyNs: 39.01 }, 500);
+    expect(d.latencyCycles).toBe(20);
+  });
+
+  it('refuses an empty transfer', () => {
+    const { d } = dram({ gbps: 16 });
+    expect(() => d.transfer(0, 'read')).toThrow(/positive number of bytes/);
+  });
+});
