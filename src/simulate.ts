@@ -48,6 +48,7 @@ export interface RunReport {
 
 export interface LoadedInputs {
   readonly config: ArchitectureConfig;
+  readonly tech: TechTable;
   readonly header: TraceHeader;
   readonly traceFile: string;
   readonly traceSha256: string;
@@ -57,7 +58,7 @@ export async function loadInputs(configPath: string, tracePath: string): Promise
   const config = loadArchitecture(configPath);
   const trace = await readTrace(tracePath);
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
-  return { config, header: trace.header, traceFile: tracePath, traceSha256 };
+  return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
 }
 
 export function techFor(config: ArchitectureConfig): TechTable {
@@ -66,8 +67,7 @@ export function techFor(config: ArchitectureConfig): TechTable {
 }
 
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
-  const { config, header } = inputs;
-  const tech = techFor(config);
+  const { config, header, tech } = inputs;
   const workload = workloadFromTrace(header);
   const result = config.dataflow.simulate({ workload, dataflowParams: config.dataflowParams, roles: config.roles, tech, clockMhz: config.clockMhz });
   const summary = summarize(inputs, result);

@@ -7,6 +7,8 @@ import type { Command } from '../command.js';
 import { runCommand } from './run.js';
 import { checkCommand } from './check.js';
 import { schemaCommand } from './schema.js';
+import { benchCommand } from './bench.js';
 
-export const commands: Command[] = [runCommand, checkCommand, schemaCommand];
+export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand];
 import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check
+import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>
