@@ -32,6 +32,8 @@ export interface RunSummary {
   readonly energy_per_sequence_uj: number;
   readonly area_mm2: EnergyAreaReport['area_mm2'];
   readonly utilization: { readonly pe: number; readonly compute_unit_busy: number; readonly sram: number; readonly dram: number };
+  readonly compute: { readonly units: number; readonly multipliers: number; readonly busy_cycles: number };
+  /** Compute-unit cycles (summed over units) lost to each cause; busy_cycles + total = cycles x units. */
   readonly stall_cycles: { readonly total: number; readonly by_cause: Record<string, number> };
   readonly dram_bytes: { readonly read: number; readonly written: number };
   readonly element_ops: Readonly<Record<string, number>>;
@@ -130,6 +132,7 @@ function summarize(inputs: LoadedInputs, r: SimulationResult): RunSummary {
       sram: sramCapacity === 0 ? 0 : sramBusy / sramCapacity,
       dram: dramChannels === 0 || r.cycles === 0 ? 0 : dramBusy / (r.cycles * dramChannels),
     },
+    compute: { units: r.computeUnits, multipliers: r.multipliers, busy_cycles: r.computeBusyCycles },
     stall_cycles: { total: Object.values(byCause).reduce((a, b) => a + b, 0), by_cause: byCause },
     dram_bytes: { read: dramRead, written: dramWritten },
     element_ops: r.elementOps,

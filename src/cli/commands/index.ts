@@ -8,8 +8,8 @@ import { runCommand } from './run.js';
 import { checkCommand } from './check.js';
 import { schemaCommand } from './schema.js';
 import { benchCommand } from './bench.js';
+import { startCommand } from './start.js';
 
-export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand];
+export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand, startCommand];
 import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check
-import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>
 import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>

@@ -1,0 +1,86 @@
+/**
+ * `rnnsim start` (what `npm start` runs): the bundled configs on the bundled traces, a
+ * comparison table on stdout, every run's results under results/start/, and the comparison as
+ * CSV, Markdown and plots. A progress bar is shown when stdout is a terminal.
+ */
+import { join, basename } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from '../command.js';
+import { stringOption } from '../command.js';
+import { loadInputs, simulateLoaded, type RunSummary } from '../../simulate.js';
+import { runFiles } from '../../reports/run-files.js';
+import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { textTable, sig } from '../../reports/text-table.js';
+import { toCsv } from '../../reports/csv.js';
+import { stallBreakdownSvg } from '../../reports/plots.js';
+
+/** The headline job: E-PUR with and without Maximizing Weight Locality on the DeepBench LSTM kernels. */
+export const BUNDLED_CONFIGS = ['configs/epur.yaml', 'configs/epur-step-by-step.yaml'];
+export const BUNDLED_TRACES = [
+  'traces/deepbench/lstm-h256-b1-t150.json',
+  'traces/deepbench/lstm-h512-b1-t25.json',
+  'traces/deepbench/lstm-h1024-b1-t25.json',
+  'traces/deepbench/lstm-h1536-b1-t50.json',
+  'traces/deepbench/lstm-h2048-b1-t25.json',
+];
+
+const COLUMNS = [
+  'config',
+  'trace',
+  'cycles',
+  'latency_us',
+  'speedup_vs_first',
+  'energy_uj',
+  'energy_dynamic_uj',
+  'dram_read_mb',
+  'pe_utilization',
+  'area_mm2',
+] as const;
+
+export const startCommand: Command = {
+  path: ['start'],
+  summary: 'the headline job: bundled configs on bundled traces, comparison table, results under results/start/',
+  options: [{ name: 'out', type: 'string', default: 'results/start', description: 'results directory (written atomically)' }],
+  async run(options) {
+    const out = stringOption(options, 'out')!;
+    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'simulating {bar} {value}/{total} {job}' }, cliProgress.Presets.shades_classic) : undefined;
+    const jobs = BUNDLED_TRACES.flatMap((t) => BUNDLED_CONFIGS.map((c) => ({ config: c, trace: t })));
+    bar?.start(jobs.length, 0, { job: '' });
+    const files = new Map<string, string>();
+    const summaries: RunSummary[] = [];
+    for (const job of jobs) {
+      bar?.update({ job: `${basename(job.config)} on ${basename(job.trace)}` });
+      const report = simulateLoaded(await loadInputs(job.config, job.trace));
+      summaries.push(report.summary);
+      for (const [name, data] of runFiles(report)) files.set(join(report.summary.config.name, report.summary.trace.name, name), data);
+      bar?.increment();
+    }
+    bar?.stop();
+    const firstByTrace = new Map<string, RunSummary>();
+    for (const s of summaries) if (!firstByTrace.has(s.trace.name)) firstByTrace.set(s.trace.name, s);
+    const rows = summaries.map((s) => [
+      s.config.name,
+      s.trace.name,
+      s.cycles,
+      sig(s.latency_us, 6),
+      sig(firstByTrace.get(s.trace.name)!.cycles / s.cycles),
+      sig(s.energy_pj.total / 1e6),
+      sig(s.energy_pj.dynamic / 1e6),
+      sig(s.dram_bytes.read / 1e6),
+      sig(s.utilization.pe),
+      sig(s.area_mm2.total),
+    ]);
+    const table = textTable(COLUMNS, rows);
+    files.set('comparison.csv', toCsv(COLUMNS, rows));
+    files.set('comparison.md', markdownTable(COLUMNS, rows));
+    files.set('cycle-breakdown.svg', await stallBreakdownSvg(summaries));
+    writeDirectoryAtomic(out, files);
+    process.stdout.write(`E-PUR-like accelerator, Maximizing Weight Locality (epur) vs step-by-step, DeepBench LSTM kernels (batch 1)\n\n${table}\nresults written to ${out}/ (comparison.csv, comparison.md, cycle-breakdown.svg, and one directory per run)\n`);
+    return 0;
+  },
+};
+
+export function markdownTable(columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const head = `| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|\n`;
+  return head + rows.map((r) => `| ${r.map(String).join(' | ')} |`).join('\n') + '\n';
+}
