@@ -11,6 +11,8 @@ export type Mark = 'V' | 'S' | 'D' | 'A' | 'assumed';
 export type MultiplierModel = 'horowitz' | 'aladdin';
 export type AdderModel = 'horowitz' | 'aladdin';
 export type SramModel = 'cacti' | 'horowitz';
+/** CACTI's SRAM cell technology: high performance (the runs in the table) or low standby power. */
+export type SramCells = 'itrs-hp' | 'itrs-lstp';
 export type BitScaling = 'linear' | 'quadratic';
 export type ArithmeticPrimitiveName = 'int_add' | 'int_multiply' | 'fp_add' | 'fp_multiply';
 
@@ -24,6 +26,7 @@ export interface TechSettings {
   readonly multiplier_model?: MultiplierModel;
   readonly adder_model?: AdderModel;
   readonly sram_model?: SramModel;
+  readonly sram_cells?: SramCells;
 }
 
 export interface BitEnergyPoint extends Sourced {
@@ -72,8 +75,27 @@ export interface DepthExponentRule extends Sourced {
   readonly depth_exponent: number;
 }
 
+/**
+ * One CACTI itrs-lstp point at the base node, at a size that has an itrs-hp point in
+ * sram.cacti. Its ratios to that point give the itrs-lstp values at every size and node.
+ */
+export interface LstpCellPoint extends Sourced {
+  readonly size_bytes: number;
+  readonly read_energy_pj: number;
+  readonly leakage_mw: number;
+  readonly access_ns: number;
+  /** The assumption that the ratios hold away from this point (recorded with every use). */
+  readonly ratio_assumption: string;
+  /** No itrs-lstp write energy: priced with the read ratio. */
+  readonly write_energy: Sourced & { readonly rule: 'read_ratio' };
+  /** No itrs-lstp area: the itrs-hp area is used. */
+  readonly area: Sourced & { readonly rule: 'itrs_hp_area' };
+}
+
 export interface SramData {
   readonly cacti: CactiCurve;
+  /** Needed only when settings.sram_cells is itrs-lstp. */
+  readonly lstp?: LstpCellPoint;
   readonly horowitz: { readonly port_bits: number; readonly points: readonly HorowitzSramPoint[] };
   readonly extrapolation: {
     readonly energy: DepthExponentRule;
@@ -173,6 +195,10 @@ export function readTechTableFile(file: string): TechTableFile {
   }
   checkAscending(loaded, ['sram', 'cacti', 'points'], base.sram.cacti.points.map((p) => p.size_bytes), 'size_bytes');
   checkAscending(loaded, ['sram', 'horowitz', 'points'], base.sram.horowitz.points.map((p) => p.size_bytes), 'size_bytes');
+  const lstp = base.sram.lstp;
+  if (lstp && !base.sram.cacti.points.some((p) => p.size_bytes === lstp.size_bytes)) {
+    fail(['sram', 'lstp', 'size_bytes'], `sram.cacti.points has no itrs-hp point of ${lstp.size_bytes} bytes to take the itrs-lstp ratios against (sizes: ${base.sram.cacti.points.map((p) => p.size_bytes).join(', ')})`);
+  }
   return { kind: 'base', file, data: base };
 }
 

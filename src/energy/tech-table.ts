@@ -15,7 +15,9 @@ import {
   readTechTableChain,
   type AdderModel,
   type ArithmeticPrimitiveName,
+  type BaseTechTableData,
   type MultiplierModel,
+  type SramCells,
   type SramModel,
   type TechTableFile,
 } from './tech-table-file.js';
@@ -27,6 +29,11 @@ export interface TechTableOptions {
   readonly adderModel?: AdderModel;
   /** Overrides the table's settings.sram_model (SRAM read/write energy). */
   readonly sramModel?: SramModel;
+  /**
+   * Overrides the table's settings.sram_cells. itrs-lstp multiplies every SRAM figure (any
+   * size, node and sram_model) by its ratio to itrs-hp at the one 45 nm 32 KB point pair.
+   */
+  readonly sramCells?: SramCells;
   /**
    * Supply voltage. Dynamic energies scale by (voltageV / nominal)^2; leakage, area and
    * access time are not scaled (their voltage dependence is not quadratic and not in
@@ -64,6 +71,7 @@ export interface ResolvedTechTable {
     readonly multiplier_model: ResolvedSetting<MultiplierModel>;
     readonly adder_model: ResolvedSetting<AdderModel>;
     readonly sram_model: ResolvedSetting<SramModel>;
+    readonly sram_cells: ResolvedSetting<SramCells>;
   };
   readonly voltage: {
     readonly nominal_v: number;
@@ -79,10 +87,30 @@ export interface ResolvedTechTable {
     readonly sram_direct_points: number;
     readonly note?: string;
   }[];
+  /** How itrs-lstp SRAM figures are derived from itrs-hp ones; null with itrs-hp cells. */
+  readonly sram_cell_derivation: SramCellDerivation | null;
   /** Every primitive asked for, in first-use order. */
   readonly primitives: readonly ResolvedPrimitive[];
   /** quantity(args) of every primitive that went outside the table points. */
   readonly extrapolated: readonly string[];
+}
+
+export interface SramCellDerivation {
+  readonly from: 'itrs-hp';
+  readonly to: 'itrs-lstp';
+  /** D: ratios from one point pair, applied at every size and node. */
+  readonly mark: 'D';
+  readonly file: string;
+  readonly reference: { readonly node_nm: number; readonly size_bytes: number; readonly source: string; readonly hp_source: string };
+  /** Factor applied to the itrs-hp value of each SRAM quantity. */
+  readonly factors: Readonly<Record<SramQuantity, { readonly factor: number; readonly how: string; readonly mark: 'D' | 'A'; readonly source: string }>>;
+  readonly assumption: string;
+}
+
+interface CellRatio {
+  readonly factor: number;
+  readonly step: string;
+  readonly inputs: readonly TableInput[];
 }
 
 const UM2_PER_MM2 = 1e6;
@@ -94,6 +122,8 @@ export class TechTable {
   private readonly voltage: ResolvedTechTable['voltage'];
   private readonly chain: readonly TechTableFile[];
   private readonly record = new Map<string, ResolvedPrimitive>();
+  private readonly cellRatios: Readonly<Record<SramQuantity, CellRatio>> | null;
+  private readonly cellDerivation: SramCellDerivation | null;
 
   constructor(chain: readonly TechTableFile[], options: TechTableOptions = {}) {
     const base = chain[chain.length - 1];
@@ -111,7 +141,16 @@ export class TechTable {
       multiplier_model: resolveSetting(chain, 'multiplier_model', options.multiplierModel),
       adder_model: resolveSetting(chain, 'adder_model', options.adderModel),
       sram_model: resolveSetting(chain, 'sram_model', options.sramModel),
+      sram_cells: resolveSetting(chain, 'sram_cells', options.sramCells),
     };
+    if (this.settings.sram_cells.value === 'itrs-lstp') {
+      const derived = lstpRatios(base.data, base.file);
+      this.cellRatios = derived.ratios;
+      this.cellDerivation = derived.derivation;
+    } else {
+      this.cellRatios = null;
+      this.cellDerivation = null;
+    }
     const nominal = base.data.nominal_voltage;
     const usedV = options.voltageV ?? nominal.voltage_v;
     if (!(usedV > 0) || !Number.isFinite(usedV)) {
@@ -229,7 +268,7 @@ export class TechTable {
   lookupTableAreaUm2(entries: number, bits: number): number {
     this.checkLookupTable(entries, bits, 'lookupTableAreaUm2');
     return this.remember('lookup_table_area_um2', { entries, bits }, 'um^2', () => {
-      const area = this.model.sramAtPort('area_mm2', this.settings.sram_model.value, (entries * bits) / 8);
+      const area = this.sramPort('area_mm2', (entries * bits) / 8);
       return scaled(area, UM2_PER_MM2, `table of ${entries} x ${bits} bits priced as an SRAM of ${(entries * bits) / 8} bytes; mm^2 to um^2`);
     });
   }
@@ -237,7 +276,7 @@ export class TechTable {
   lookupTableLeakageMw(entries: number, bits: number): number {
     this.checkLookupTable(entries, bits, 'lookupTableLeakageMw');
     return this.remember('lookup_table_leakage_mw', { entries, bits }, 'mW', () =>
-      this.model.sramAtPort('leakage_mw', this.settings.sram_model.value, (entries * bits) / 8),
+      this.sramPort('leakage_mw', (entries * bits) / 8),
     );
   }
 
@@ -260,7 +299,7 @@ export class TechTable {
     this.checkLookupTable(entries, bits, 'activationAreaUm2');
     return this.remember('activation_area_um2', { fn, bits, lutEntries: entries }, 'um^2', () => {
       const table = scaled(
-        this.model.sramAtPort('area_mm2', this.settings.sram_model.value, (entries * bits) / 8),
+        this.sramPort('area_mm2', (entries * bits) / 8),
         UM2_PER_MM2,
         'table area, mm^2 to um^2',
       );
@@ -310,6 +349,7 @@ export class TechTable {
           },
         ];
       }),
+      sram_cell_derivation: this.cellDerivation,
       primitives,
       extrapolated: primitives.filter((p) => p.extrapolated).map((p) => `${p.quantity}(${formatArgs(p.args)})`),
     } satisfies ResolvedTechTable);
@@ -368,18 +408,32 @@ export class TechTable {
 
   private sramEnergy(quantity: 'read_energy_pj' | 'write_energy_pj', sizeBytes: number, wordBits: number): Computed {
     const portBits = this.model.base.sram.cacti.port_bits;
-    const atPort = this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
+    const atPort = this.sramPort(quantity, sizeBytes);
     const widened = wordBits === portBits ? atPort : scaled(atPort, wordBits / portBits, `x ${wordBits}/${portBits} (energy linear in word width)`);
     return this.voltageScaled(widened);
   }
 
   private sramAtSize(quantity: SramQuantity, sizeBytes: number): Computed {
-    return this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
+    return this.sramPort(quantity, sizeBytes);
+  }
+
+  /** The node model's value at the 64-bit port, for the chosen SRAM model and cells. */
+  private sramPort(quantity: SramQuantity, sizeBytes: number): Computed {
+    const computed = this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
+    if (!this.cellRatios) return computed;
+    const ratio = this.cellRatios[quantity];
+    const horowitzEnergy = this.settings.sram_model.value === 'horowitz' && (quantity === 'read_energy_pj' || quantity === 'write_energy_pj');
+    return {
+      value: computed.value * ratio.factor,
+      inputs: [...computed.inputs, ...ratio.inputs],
+      steps: [...computed.steps, horowitzEnergy ? `${ratio.step}; Horowitz's reads taken as itrs-hp cells (assumed)` : ratio.step],
+      extrapolated: computed.extrapolated,
+    };
   }
 
   private lookupTableComputed(entries: number, bits: number): Computed {
     const sizeBytes = (entries * bits) / 8;
-    const atPort = this.model.sramAtPort('read_energy_pj', this.settings.sram_model.value, sizeBytes);
+    const atPort = this.sramPort('read_energy_pj', sizeBytes);
     const portBits = this.model.base.sram.cacti.port_bits;
     return this.voltageScaled(
       scaled(atPort, bits / portBits, `table of ${entries} x ${bits} bits priced as an SRAM of ${sizeBytes} bytes; x ${bits}/${portBits} (word width)`),
@@ -438,8 +492,14 @@ function dedupeInputs(inputs: readonly TableInput[]): TableInput[] {
   });
 }
 
-type SettingName = 'multiplier_model' | 'adder_model' | 'sram_model';
-type SettingValue<K extends SettingName> = K extends 'multiplier_model' ? MultiplierModel : K extends 'adder_model' ? AdderModel : SramModel;
+type SettingName = 'multiplier_model' | 'adder_model' | 'sram_model' | 'sram_cells';
+type SettingValue<K extends SettingName> = K extends 'multiplier_model'
+  ? MultiplierModel
+  : K extends 'adder_model'
+    ? AdderModel
+    : K extends 'sram_model'
+      ? SramModel
+      : SramCells;
 
 /** The option wins; otherwise the file nearest the leaf that sets it (the base always does). */
 function resolveSetting<K extends SettingName>(
@@ -453,6 +513,85 @@ function resolveSetting<K extends SettingName>(
     if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
   }
   throw new InputError(`settings.${name} is not set in the table or its parents`, chain[0]?.file);
+}
+
+/**
+ * itrs-lstp / itrs-hp ratios from the base table's one itrs-lstp point and the itrs-hp CACTI
+ * point of the same size (45 nm 32 KB: leakage 0.006/34.7, read 13.2/10.7, access 1.75/0.59).
+ * Write energy takes the read ratio and area the itrs-hp value (both assumed: no figures).
+ */
+function lstpRatios(base: BaseTechTableData, file: string): { ratios: Record<SramQuantity, CellRatio>; derivation: SramCellDerivation } {
+  const lstp = base.sram.lstp;
+  if (!lstp) {
+    throw new InputError('settings.sram_cells is itrs-lstp, but the base table has no sram.lstp point to derive itrs-lstp figures from', file);
+  }
+  const hpIndex = base.sram.cacti.points.findIndex((p) => p.size_bytes === lstp.size_bytes);
+  const hp = base.sram.cacti.points[hpIndex];
+  if (!hp) throw new InputError(`sram.cacti.points has no ${lstp.size_bytes}-byte point to take the itrs-lstp ratios against`, file);
+  const name = path.basename(file);
+  const where = `${base.node_nm} nm ${lstp.size_bytes} B`;
+  const lstpInput = (key: 'read_energy_pj' | 'leakage_mw' | 'access_ns'): TableInput => ({
+    entry: `${name}: sram.lstp.${key}`,
+    value: lstp[key],
+    unit: SRAM_QUANTITY_UNIT[key],
+    source: lstp.source,
+    mark: lstp.mark,
+    ...(lstp.note ? { note: lstp.note } : {}),
+  });
+  const hpInput = (key: 'read_energy_pj' | 'leakage_mw' | 'access_ns'): TableInput => ({
+    entry: `${name}: sram.cacti.points[${hpIndex}].${key}`,
+    value: hp[key],
+    unit: SRAM_QUANTITY_UNIT[key],
+    source: hp.source,
+    mark: hp.mark,
+  });
+  const measured = (key: 'read_energy_pj' | 'leakage_mw' | 'access_ns', label: string) => {
+    const factor = lstp[key] / hp[key];
+    const how = `${lstp[key]} / ${hp[key]} = ${factor.toPrecision(4)}`;
+    const source = `derived: itrs-lstp / itrs-hp ${label} of the CACTI 7 runs at ${where} (${lstp.source}; ${hp.source})`;
+    const ratioInput: TableInput = {
+      entry: `${name}: sram.lstp.${key} / sram.cacti.points[${hpIndex}].${key}`,
+      value: factor,
+      unit: 'ratio',
+      source,
+      mark: 'D',
+      note: lstp.ratio_assumption,
+    };
+    return { factor, how, source, inputs: [lstpInput(key), hpInput(key), ratioInput] };
+  };
+  const read = measured('read_energy_pj', 'read energy');
+  const leakage = measured('leakage_mw', 'leakage');
+  const access = measured('access_ns', 'access time');
+  const writeRule: TableInput = { entry: `${name}: sram.lstp.write_energy.rule`, value: read.factor, unit: 'ratio', source: lstp.write_energy.source, mark: lstp.write_energy.mark };
+  const areaRule: TableInput = { entry: `${name}: sram.lstp.area.rule`, value: 1, unit: 'ratio', source: lstp.area.source, mark: lstp.area.mark };
+  const step = (label: string, how: string) => `x ${how} (itrs-lstp/itrs-hp ${label} at ${where}; ratio from one point pair, assumed to hold at every size and node)`;
+  const ratios: Record<SramQuantity, CellRatio> = {
+    read_energy_pj: { factor: read.factor, step: step('read energy', read.how), inputs: read.inputs },
+    write_energy_pj: {
+      factor: read.factor,
+      step: `${step('read energy', read.how)}; no itrs-lstp write figure, the read ratio is used (assumed)`,
+      inputs: [...read.inputs, writeRule],
+    },
+    leakage_mw: { factor: leakage.factor, step: step('leakage', leakage.how), inputs: leakage.inputs },
+    access_ns: { factor: access.factor, step: step('access time', access.how), inputs: access.inputs },
+    area_mm2: { factor: 1, step: 'x 1: no itrs-lstp area figure, the itrs-hp area is used (assumed)', inputs: [areaRule] },
+  };
+  const derivation: SramCellDerivation = {
+    from: 'itrs-hp',
+    to: 'itrs-lstp',
+    mark: 'D',
+    file: displayPath(file),
+    reference: { node_nm: base.node_nm, size_bytes: lstp.size_bytes, source: lstp.source, hp_source: hp.source },
+    factors: {
+      read_energy_pj: { factor: read.factor, how: read.how, mark: 'D', source: read.source },
+      write_energy_pj: { factor: read.factor, how: `read ratio: ${read.how}`, mark: 'A', source: lstp.write_energy.source },
+      leakage_mw: { factor: leakage.factor, how: leakage.how, mark: 'D', source: leakage.source },
+      access_ns: { factor: access.factor, how: access.how, mark: 'D', source: access.source },
+      area_mm2: { factor: 1, how: 'itrs-hp area', mark: 'A', source: lstp.area.source },
+    },
+    assumption: lstp.ratio_assumption,
+  };
+  return { ratios, derivation };
 }
 
 // --- loading ---------------------------------------------------------------------------------

@@ -56,8 +56,8 @@ describe('shipped tables', () => {
 
   test.each(listTechNodes())('%s nm loads and prices every primitive with sourced inputs', (node) => {
     const table = loadTechTable(node);
-    for (const model of ['cacti', 'horowitz'] as const) {
-      const t = loadTechTable(node, { sramModel: model });
+    for (const [model, cells] of [['cacti', 'itrs-hp'], ['horowitz', 'itrs-hp'], ['cacti', 'itrs-lstp'], ['horowitz', 'itrs-lstp']] as const) {
+      const t = loadTechTable(node, { sramModel: model, sramCells: cells });
       for (const size of [512, 8192, 65536, 1 << 20, 4 << 20]) {
         expect(t.sramReadEnergyPj(size, 64)).toBeGreaterThan(0);
         expect(t.sramWriteEnergyPj(size, 64)).toBeGreaterThan(0);
@@ -78,9 +78,9 @@ describe('shipped tables', () => {
     }
   });
 
-  test('SRAM energy grows with size at every node (no kinks that reverse it)', () => {
-    for (const node of listTechNodes()) {
-      const table = loadTechTable(node);
+  test('SRAM energy grows with size at every node and cell type (no kinks that reverse it)', () => {
+    for (const [node, cells] of listTechNodes().flatMap((n) => [[n, 'itrs-hp'], [n, 'itrs-lstp']] as const)) {
+      const table = loadTechTable(node, { sramCells: cells });
       let previous = 0;
       for (let size = 256; size <= 16 << 20; size *= 2) {
         const read = table.sramReadEnergyPj(size, 64);

@@ -77,6 +77,38 @@ describe('malformed tables', () => {
     expect(err.message).toMatch(/\(at settings\.sram_model\): must be one of \["cacti","horowitz"\]/);
   });
 
+  test('a bad sram_cells value', () => {
+    const text = base45.replace('sram_cells: itrs-hp', 'sram_cells: itrs-lop');
+    const err = errorOf(() => loadTechTableFile(writeTable(text)));
+    expect(err.message).toMatch(/\(at settings\.sram_cells\): must be one of \["itrs-hp","itrs-lstp"\]/);
+  });
+
+  test('sram_cells itrs-lstp in the table file selects the lstp ratios', () => {
+    const text = base45.replace('sram_cells: itrs-hp', 'sram_cells: itrs-lstp');
+    const table = loadTechTableFile(writeTable(text));
+    expect(table.sramLeakageMw(32768, 64)).toBeCloseTo(0.006, 15);
+    expect(table.resolved().settings.sram_cells.chosen_by).toMatch(/table-\d+\.yaml$/);
+    // the option wins over the file
+    expect(loadTechTableFile(writeTable(text), { sramCells: 'itrs-hp' }).sramLeakageMw(32768, 64)).toBe(34.7);
+  });
+
+  test('itrs-lstp without an sram.lstp point, or with one at a size the itrs-hp curve lacks', () => {
+    const start = base45.indexOf('  lstp:\n');
+    const end = base45.indexOf('  # Horowitz gives 64-bit read energy only.');
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const withoutLstp = base45.slice(0, start) + base45.slice(end);
+    expect(loadTechTableFile(writeTable(withoutLstp)).sramLeakageMw(32768, 64)).toBe(34.7); // itrs-hp needs no lstp point
+    const missing = errorOf(() => loadTechTableFile(writeTable(withoutLstp), { sramCells: 'itrs-lstp' }));
+    expect(missing.message).toMatch(/settings\.sram_cells is itrs-lstp, but the base table has no sram\.lstp point/);
+
+    const text = base45.replace('    size_bytes: 32768\n    read_energy_pj: 13.2', '    size_bytes: 16384\n    read_energy_pj: 13.2');
+    expect(text).not.toBe(base45);
+    const err = errorOf(() => loadTechTableFile(writeTable(text)));
+    const pos = positionOf(text, '16384\n    read_energy_pj: 13.2');
+    expect(err.message).toContain(`line ${pos.line}, column ${pos.col} (at sram.lstp.size_bytes): sram.cacti.points has no itrs-hp point of 16384 bytes`);
+  });
+
   test('points out of order', () => {
     const text = base45.replace('{ size_bytes: 65536,', '{ size_bytes: 16384,');
     const err = errorOf(() => loadTechTableFile(writeTable(text)));

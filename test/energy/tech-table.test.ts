@@ -217,3 +217,115 @@ describe('derived nodes', () => {
     expect(() => loadTechTable(14)).toThrow(/no technology table for 14 nm.*available: 7 nm, 16 nm/);
   });
 });
+
+describe('SRAM cells: itrs-hp (default) and itrs-lstp', () => {
+  // The one itrs-lstp CACTI point (45 nm, 32 KB) over the itrs-hp 32 KB point.
+  const LEAK = 0.006 / 34.7; // 1.729e-4
+  const READ = 13.2 / 10.7; // 1.2336
+  const ACCESS = 1.75 / 0.59; // 2.9661
+
+  test('itrs-hp is the default, chosen by the base table; no cell derivation', () => {
+    const table = loadTechTable(28);
+    expect(table.sramLeakageMw(2 * MB, 64)).toBeCloseTo(1174 * 2 * 0.245, 9);
+    const resolved = table.resolved();
+    expect(resolved.settings.sram_cells).toEqual({ value: 'itrs-hp', chosen_by: 'configs/tech/45nm.yaml' });
+    expect(resolved.sram_cell_derivation).toBeNull();
+  });
+
+  test('45 nm 32 KB with itrs-lstp gives the lstp point back', () => {
+    const t = loadTechTable(45, { sramCells: 'itrs-lstp' });
+    expect(t.sramLeakageMw(32 * KB, 64)).toBeCloseTo(0.006, 15);
+    expect(t.sramReadEnergyPj(32 * KB, 64)).toBeCloseTo(13.2, 12);
+    expect(t.sramAccessNs(32 * KB)).toBeCloseTo(1.75, 12);
+    // no lstp write figure: the hp write x the read ratio (assumed); area unchanged (assumed)
+    expect(t.sramWriteEnergyPj(32 * KB, 64)).toBeCloseTo(13.3 * READ, 12);
+    expect(t.sramAreaMm2(32 * KB, 64)).toBe(0.106);
+  });
+
+  test('28 nm 2 MB (E-PUR weight buffer): hp value x the lstp/hp ratio', () => {
+    const hp = loadTechTable(28);
+    const lstp = loadTechTable(28, { sramCells: 'itrs-lstp' });
+    // leakage: 1174 mW x 2 (1 MB to 2 MB, linear) x 0.245 (45 to 28 nm) = 575.26 mW (hp)
+    //          575.26 x 0.006 / 34.7 = 0.09947 mW (lstp)
+    expect(hp.sramLeakageMw(2 * MB, 64)).toBeCloseTo(575.26, 9);
+    expect(lstp.sramLeakageMw(2 * MB, 64)).toBeCloseTo(575.26 * LEAK, 12);
+    expect(lstp.sramLeakageMw(2 * MB, 64)).toBeCloseTo(0.09947, 5);
+    // 64-bit read: 52.0 x 2^0.78 x 0.51 = 45.54 pJ (hp); x 13.2/10.7 = 56.18 pJ (lstp)
+    expect(hp.sramReadEnergyPj(2 * MB, 64)).toBeCloseTo(52.0 * 2 ** 0.78 * 0.51, 10);
+    expect(lstp.sramReadEnergyPj(2 * MB, 64)).toBeCloseTo(52.0 * 2 ** 0.78 * 0.51 * READ, 10);
+    expect(lstp.sramReadEnergyPj(2 * MB, 64)).toBeCloseTo(56.18, 2);
+    expect(lstp.sramReadEnergyPj(2 * MB, 256)).toBeCloseTo(4 * 52.0 * 2 ** 0.78 * 0.51 * READ, 10);
+    expect(lstp.sramWriteEnergyPj(2 * MB, 64)).toBeCloseTo(72.0 * 2 ** 0.78 * 0.51 * READ, 10);
+    // access: the hp value (power law through 256 KB and 1 MB, x 0.696) x 1.75/0.59
+    expect(lstp.sramAccessNs(2 * MB)).toBeCloseTo(hp.sramAccessNs(2 * MB) * ACCESS, 12);
+    expect(lstp.sramAreaMm2(2 * MB, 64)).toBeCloseTo(3.64 * 2 * 0.38, 12);
+  });
+
+  test('E-PUR-like memories at 28 nm (4 x 2 MB + 6 MB): about 4 W of leakage becomes under 1 mW', () => {
+    const total = (cells: 'itrs-hp' | 'itrs-lstp') => {
+      const t = loadTechTable(28, { sramCells: cells });
+      return 4 * t.sramLeakageMw(2 * MB, 64) + t.sramLeakageMw(6 * MB, 64);
+    };
+    // 1174 x 14 x 0.245 = 4026.82 mW; x 0.006/34.7 = 0.6963 mW
+    expect(total('itrs-hp')).toBeCloseTo(4026.82, 8);
+    expect(total('itrs-lstp')).toBeCloseTo(4026.82 * LEAK, 10);
+    expect(total('itrs-lstp')).toBeCloseTo(0.6963, 4);
+  });
+
+  test('at nodes with direct CACTI points the ratio multiplies the direct value', () => {
+    const t32 = loadTechTable(32, { sramCells: 'itrs-lstp' });
+    expect(t32.sramLeakageMw(MB, 64)).toBeCloseTo(361 * LEAK, 12);
+    expect(t32.sramReadEnergyPj(32 * KB, 64)).toBeCloseTo(6.06 * READ, 12);
+    const t22 = loadTechTable(22, { sramCells: 'itrs-lstp' });
+    expect(t22.sramAccessNs(MB)).toBeCloseTo(1.52 * ACCESS, 12);
+  });
+
+  test('lookup tables and horowitz SRAM energy use the same ratios', () => {
+    const hp = loadTechTable(45);
+    const lstp = loadTechTable(45, { sramCells: 'itrs-lstp' });
+    expect(lstp.lookupTableLeakageMw(256, 16)).toBeCloseTo(hp.lookupTableLeakageMw(256, 16) * LEAK, 15);
+    expect(lstp.lookupTableEnergyPj(256, 16)).toBeCloseTo(hp.lookupTableEnergyPj(256, 16) * READ, 12);
+    const horowitz = loadTechTable(45, { sramModel: 'horowitz', sramCells: 'itrs-lstp' });
+    expect(horowitz.sramReadEnergyPj(32 * KB, 64)).toBeCloseTo(20 * READ, 12);
+    const read = horowitz.resolved().primitives[0]!;
+    expect(read.steps.at(-1)).toMatch(/Horowitz's reads taken as itrs-hp cells \(assumed\)/);
+  });
+
+  test('resolved(): the setting, the D derivation with its source and assumption, and per-value steps', () => {
+    const t = loadTechTable(28, { sramCells: 'itrs-lstp' });
+    t.sramLeakageMw(2 * MB, 64);
+    t.sramWriteEnergyPj(2 * MB, 64);
+    t.sramAreaMm2(2 * MB, 64);
+    const resolved = t.resolved();
+    expect(resolved.settings.sram_cells).toEqual({ value: 'itrs-lstp', chosen_by: 'option' });
+    const derivation = resolved.sram_cell_derivation!;
+    expect(derivation.mark).toBe('D');
+    expect(derivation.from).toBe('itrs-hp');
+    expect(derivation.to).toBe('itrs-lstp');
+    expect(derivation.file).toBe('configs/tech/45nm.yaml');
+    expect(derivation.reference).toMatchObject({ node_nm: 45, size_bytes: 32768 });
+    expect(derivation.reference.source).toMatch(/itrs-lstp.*energy-area\.md/);
+    expect(derivation.factors.leakage_mw.factor).toBeCloseTo(LEAK, 15);
+    expect(derivation.factors.leakage_mw.how).toBe('0.006 / 34.7 = 0.0001729');
+    expect(derivation.factors.leakage_mw.mark).toBe('D');
+    expect(derivation.factors.read_energy_pj.factor).toBeCloseTo(READ, 15);
+    expect(derivation.factors.access_ns.factor).toBeCloseTo(ACCESS, 15);
+    expect(derivation.factors.write_energy_pj).toMatchObject({ factor: derivation.factors.read_energy_pj.factor, mark: 'A' });
+    expect(derivation.factors.write_energy_pj.source).toMatch(/^assumed: .*no itrs-lstp write energy/);
+    expect(derivation.factors.area_mm2).toMatchObject({ factor: 1, mark: 'A' });
+    expect(derivation.assumption).toMatch(/holds at every size and node/);
+
+    const [leakage, write, area] = resolved.primitives;
+    expect(leakage!.steps.at(-1)).toMatch(/^x 0\.006 \/ 34\.7 = 0\.0001729 \(itrs-lstp\/itrs-hp leakage at 45 nm .*assumed to hold at every size and node\)$/);
+    const ratioInput = leakage!.inputs.find((i) => i.unit === 'ratio' && i.entry.includes('sram.lstp'))!;
+    expect(ratioInput).toMatchObject({ entry: '45nm.yaml: sram.lstp.leakage_mw / sram.cacti.points[1].leakage_mw', mark: 'D' });
+    expect(ratioInput.note).toMatch(/holds at every size and node/);
+    expect(leakage!.inputs.map((i) => i.entry)).toEqual(
+      expect.arrayContaining(['45nm.yaml: sram.lstp.leakage_mw', '45nm.yaml: sram.cacti.points[1].leakage_mw']),
+    );
+    expect(write!.mark).toBe('A'); // the read ratio stands in for the write ratio
+    expect(write!.steps.at(-1)).toMatch(/no itrs-lstp write figure, the read ratio is used \(assumed\)/);
+    expect(area!.steps.at(-1)).toMatch(/itrs-hp area is used \(assumed\)/);
+    expect(JSON.parse(JSON.stringify(resolved))).toEqual(resolved);
+  });
+});
