@@ -10,6 +10,7 @@ import type { ComponentContext } from './context.js';
 import { DotProductUnit, dotProductUnitKind } from './dot-product-unit.js';
 import { Dram, dramKind } from './dram.js';
 import { MultifunctionUnit, multifunctionUnitKind } from './multifunction-unit.js';
+import { SparsePe, sparsePeKind } from './sparse-pe.js';
 import { SramBuffer, sramBufferKind } from './sram-buffer.js';
 import { SystolicArray, systolicArrayKind } from './systolic-array.js';
 
@@ -38,3 +39,4 @@ registerComponentKind({ kind: multifunctionUnitKind, create: (n, p, c) => new Mu
 registerComponentKind({ kind: sramBufferKind, create: (n, p, c) => new SramBuffer(n, p, c) });
 registerComponentKind({ kind: dramKind, create: (n, p, c) => new Dram(n, p, c) });
 registerComponentKind({ kind: systolicArrayKind, create: (n, p, c) => new SystolicArray(n, p, c) });
+registerComponentKind({ kind: sparsePeKind, create: (n, p, c) => new SparsePe(n, p, c) });

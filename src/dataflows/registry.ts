@@ -1,6 +1,7 @@
 /** Dataflow kinds known to rnnsim; a user adds one by registering its declaration. */
 import type { DataflowKind } from './dataflow-kind.js';
 import { epurDataflowKind } from './epur/epur-kind.js';
+import { eseDataflowKind } from './ese/ese-kind.js';
 
 const kinds = new Map<string, DataflowKind>();
 
@@ -18,3 +19,4 @@ export function dataflowKinds(): DataflowKind[] {
 }
 
 registerDataflowKind(epurDataflowKind);
+registerDataflowKind(eseDataflowKind);

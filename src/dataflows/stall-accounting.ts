@@ -10,6 +10,9 @@ export const STALL_CAUSES = [
   'sram_bandwidth', // operands could not be streamed from SRAM as fast as the unit consumes them
   'pipeline_drain', // after the unit's last operation, waiting for the run to finish
   'unmapped', // the unit had no work in this dataflow mapping
+  'load_imbalance', // sparse PE done with its share of a matrix-vector product, waiting at the barrier for the slowest PE
+  'fifo_full', // sparse PE starved because the broadcaster was held by another PE's full FIFO
+  'sparse_format_overhead', // sparse PE processing padding entries of the relative-index format, or popping an empty column
 ] as const;
 
 export type StallCause = (typeof STALL_CAUSES)[number];

@@ -1,0 +1,317 @@
+/**
+ * The ESE-like dataflow (Han et al., FPGA 2017): channels of PEs, each channel running its own
+ * sequences. Per timestep of a layer and direction, on one channel:
+ *   1. gate product: [W_ih | W_hh] . [x_t ; r_(t-1)], one sparse matrix-vector product whose
+ *      columns are broadcast to the PEs (rows interleaved: row r -> PE r mod N);
+ *   2. accumulator drain (the PE pipeline latency), then the element-wise unit: activations,
+ *      cell update, biases (H hidden units, `lanes` per cycle);
+ *   3. projection (LSTMP): W_hr . m_t, a second sparse product, when the layer has one.
+ * Every activation column is broadcast (the activations of an LSTM are not sparse; ESE skips
+ * zero weights, not zero activations). Weights are streamed from DRAM in column chunks
+ * (double-buffered) or resident on chip. A compute unit is a PE; every PE cycle is busy (a MAC
+ * on a non-zero weight) or one stall cause (spmv-timing.ts); between products the PEs wait
+ * for the element-wise phase ('recurrent_dependency'), after their channel's last product for
+ * the run to end ('pipeline_drain').
+ */
+import { Dram } from '../../components/dram.js';
+import { MultifunctionUnit } from '../../components/multifunction-unit.js';
+import { SparsePe } from '../../components/sparse-pe.js';
+import { SramBuffer } from '../../components/sram-buffer.js';
+import type { ComponentContext } from '../../components/context.js';
+import type { Component } from '../../engine/component.js';
+import { Simulator } from '../../engine/simulator.js';
+import { InputError } from '../../errors.js';
+import { elementwiseOpsPerHiddenUnit } from '../../traces/work.js';
+import type { SimulationInput, SimulationResult, StepRecord } from '../dataflow-kind.js';
+import { STALL_CAUSES, StallAccount, type StallCause } from '../stall-accounting.js';
+import type { Workload } from '../workload.js';
+import { concatColumns, layoutKey, syntheticLayouts, type EseLayouts } from './ese-layouts.js';
+import type { SparseLayout } from './sparse-layout.js';
+import { SpmvRun, type SpmvResult } from './spmv-engine.js';
+import { WeightStreamer, type ChunkDescriptor, type WeightChunk } from './weight-stream.js';
+
+export interface EseParams {
+  readonly pesPerChannel: number;
+  readonly channels: number;
+  readonly layout: 'balanced' | 'unbalanced';
+  readonly layoutSeed: number;
+  readonly weightDensity: number;
+  readonly weightSource: 'dram_stream' | 'on_chip';
+  readonly fetchColumns: number;
+  readonly stagingChunks: number;
+}
+
+export function eseParams(p: SimulationInput['dataflowParams'], workload: Workload): EseParams {
+  // A Workload that carries the trace's density (a future field) wins over the config's.
+  const fromWorkload = (workload as { weightDensity?: number }).weightDensity;
+  return {
+    pesPerChannel: p.pes_per_channel as number,
+    channels: p.channels as number,
+    layout: p.layout as 'balanced' | 'unbalanced',
+    layoutSeed: p.layout_seed as number,
+    weightDensity: fromWorkload ?? (p.weight_density as number),
+    weightSource: p.weight_source as 'dram_stream' | 'on_chip',
+    fetchColumns: p.fetch_columns as number,
+    stagingChunks: p.staging_chunks as number,
+  };
+}
+
+/** One matrix-vector product of a step: its layout. */
+interface Product {
+  readonly layout: SparseLayout;
+}
+
+interface LayerDirProducts {
+  readonly gates: Product;
+  readonly projection: Product | undefined;
+}
+
+interface Channel {
+  readonly index: number;
+  readonly pes: SparsePe[];
+  readonly weightBuffers: SramBuffer[];
+  readonly mfu: MultifunctionUnit;
+  readonly activations: SramBuffer;
+  readonly stalls: StallAccount[];
+  accountedUntil: number;
+  streamer?: WeightStreamer;
+}
+
+/** A sequence as the channels see it: its index in the trace and its length. */
+interface SequenceJob {
+  readonly sequence: number;
+  readonly timesteps: number;
+}
+
+export interface EseRun {
+  readonly result: SimulationResult;
+  /** Every product's timing, in run order, by channel (for tests and reports). */
+  readonly products: SpmvResult[][];
+  readonly layouts: EseLayouts;
+}
+
+export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts): EseRun {
+  const { workload } = input;
+  const params = eseParams(input.dataflowParams, workload);
+  const sim = new Simulator();
+  const ctx: ComponentContext = { sim, tech: input.tech, clockMhz: input.clockMhz };
+  const components: Component[] = [];
+  const make = <T extends Component>(c: T): T => {
+    components.push(c);
+    return c;
+  };
+  const N = params.pesPerChannel;
+  const indexBits = input.roles.pe.index_bits as number;
+  const layouts = layoutsOverride ?? syntheticLayouts(workload, N, indexBits, params.weightDensity, params.layout, params.layoutSeed);
+
+  const products = new Map<string, LayerDirProducts>();
+  for (const l of workload.layers) {
+    for (let d = 0; d < l.directions; d++) {
+      const get = (m: 'input' | 'recurrent' | 'projection'): SparseLayout => {
+        const x = layouts.get(layoutKey(l.index, d, m));
+        if (!x) throw new InputError(`no sparse layout for layer ${l.index} direction ${d} matrix ${m}`);
+        if (x.numPEs !== N) throw new InputError(`layout of layer ${l.index} ${m} is for ${x.numPEs} PEs, the config has ${N} per channel`);
+        return x;
+      };
+      products.set(`${l.index}.${d}`, {
+        gates: { layout: concatColumns(get('input'), get('recurrent')) },
+        projection: l.projSize > 0 ? { layout: get('projection') } : undefined,
+      });
+    }
+  }
+
+  const dram = make(new Dram('dram', input.roles.dram, ctx));
+  const channels: Channel[] = Array.from({ length: params.channels }, (_, c) => {
+    const pes = Array.from({ length: N }, (_, p) => make(new SparsePe(`ch${c}.pe${p}`, input.roles.pe, ctx, workload.weightBits)));
+    const weightBuffers = Array.from({ length: N }, (_, p) => make(new SramBuffer(`ch${c}.pe${p}.weight_buffer`, input.roles.weight_buffer, ctx)));
+    return {
+      index: c,
+      pes,
+      weightBuffers,
+      mfu: make(new MultifunctionUnit(`ch${c}.elementwise_unit`, input.roles.elementwise_unit, ctx)),
+      activations: make(new SramBuffer(`ch${c}.activation_buffer`, input.roles.activation_buffer, ctx)),
+      stalls: pes.map(() => new StallAccount()),
+      accountedUntil: 0,
+    };
+  });
+
+  // Sequences dealt round-robin to the channels; each channel runs its own one after another.
+  const jobs: SequenceJob[][] = channels.map(() => []);
+  let k = 0;
+  for (const group of workload.groups) for (const len of group) jobs[k % params.channels].push({ sequence: k++, timesteps: len });
+
+  const entryBits = workload.weightBits + indexBits;
+  const pointerBits = input.roles.pe.pointer_bits as number;
+  checkCapacity(channels[0], products, params, entryBits, pointerBits);
+
+  // Chunk descriptors per product layout (cached: every timestep reuses them).
+  const chunkCache = new Map<SparseLayout, ChunkDescriptor[]>();
+  const chunksOf = (layout: SparseLayout): ChunkDescriptor[] => {
+    let c = chunkCache.get(layout);
+    if (!c) {
+      c = chunkDescriptors(layout, params.fetchColumns, entryBits, pointerBits);
+      chunkCache.set(layout, c);
+    }
+    return c;
+  };
+  const order = (ch: number): Array<{ seq: SequenceJob; layer: number; dir: number; t: number; p: LayerDirProducts }> => {
+    const out: Array<{ seq: SequenceJob; layer: number; dir: number; t: number; p: LayerDirProducts }> = [];
+    for (const seq of jobs[ch]) {
+      for (const l of workload.layers) {
+        for (let d = 0; d < l.directions; d++) {
+          for (let t = 0; t < seq.timesteps; t++) out.push({ seq, layer: l.index, dir: d, t, p: products.get(`${l.index}.${d}`) as LayerDirProducts });
+        }
+      }
+    }
+    return out;
+  };
+
+  const steps: StepRecord[] = [];
+  let busy = 0;
+  const productLog: SpmvResult[][] = channels.map(() => []);
+  const ew = elementwiseOpsPerHiddenUnit(workload.cell);
+  const opsPerHiddenUnit = { sigmoid: ew.sigmoid, tanh: ew.tanh, multiply: ew.multiply, add: ew.add + ew.bias_add };
+
+  for (const ch of channels) {
+    const plan = order(ch.index);
+    if (params.weightSource === 'dram_stream') {
+      function* source(): Generator<ChunkDescriptor> {
+        for (const s of plan) {
+          yield* chunksOf(s.p.gates.layout);
+          if (s.p.projection) yield* chunksOf(s.p.projection.layout);
+        }
+      }
+      ch.streamer = new WeightStreamer(sim, dram, params.stagingChunks, source(), (chunk) => {
+        ch.weightBuffers.forEach((wb, p) => wb.recordWrites(Math.ceil(chunk.desc.perPeBits[p] / wb.wordBits)));
+      });
+    }
+    const runProduct = (layout: SparseLayout, then: () => void): void => {
+      const now = sim.now;
+      for (const acc of ch.stalls) acc.add('recurrent_dependency', now - ch.accountedUntil);
+      ch.activations.recordReads(Math.ceil((layout.cols * workload.activationBits) / ch.activations.wordBits));
+      let chunks;
+      if (ch.streamer) {
+        const streamer = ch.streamer;
+        const list: WeightChunk[] = chunksOf(layout).map(() => streamer.take());
+        chunks = { columnsPerChunk: params.fetchColumns, chunks: list, release: () => streamer.release() };
+      }
+      const run = new SpmvRun(sim, ch.pes, ch.weightBuffers, layout, chunks, (r) => {
+        productLog[ch.index].push(r);
+        ch.stalls.forEach((acc, p) => {
+          const b = r.perPe[p];
+          for (const cause of ['sparse_format_overhead', 'input_load', 'weight_fetch', 'fifo_full', 'load_imbalance'] as const) acc.add(cause, b[cause]);
+          busy += b.busy;
+        });
+        ch.accountedUntil = r.end;
+        // The sums leave the PE pipelines before anything can use them.
+        sim.at(r.end + ch.pes[0].pipelineLatencyCycles, then);
+      });
+      run.begin();
+    };
+    let i = 0;
+    const nextStep = (): void => {
+      if (i === plan.length) return;
+      const s = plan[i++];
+      const startCycle = sim.now;
+      const H = workload.layers[s.layer].hiddenSize;
+      runProduct(s.p.gates.layout, () => {
+        const g = ch.mfu.unit.acquire(ch.mfu.issueCycles(H));
+        ch.mfu.recordElements(H, opsPerHiddenUnit);
+        sim.at(g.end + ch.mfu.latencyCycles, () => {
+          ch.activations.recordWrites(Math.ceil((H * workload.activationBits) / ch.activations.wordBits));
+          const done = (): void => {
+            steps.push({ sequence: s.seq.sequence, layer: s.layer, direction: s.dir, timestep: s.t, startCycle, endCycle: sim.now });
+            nextStep();
+          };
+          if (!s.p.projection) return done();
+          runProduct(s.p.projection.layout, () => {
+            const P = s.p.projection?.layout.rows ?? 0;
+            ch.activations.recordWrites(Math.ceil((P * workload.activationBits) / ch.activations.wordBits));
+            done();
+          });
+        });
+      });
+    };
+    sim.at(0, () => {
+      ch.streamer?.pump();
+      nextStep();
+    });
+  }
+
+  const cycles = sim.run();
+  const stalls = Object.fromEntries(STALL_CAUSES.map((c) => [c, 0])) as Record<StallCause, number>;
+  const elementOps: Record<string, number> = { sigmoid: 0, tanh: 0, multiply: 0, add: 0 };
+  let macs = 0;
+  for (const ch of channels) {
+    for (const acc of ch.stalls) {
+      acc.add('pipeline_drain', cycles - ch.accountedUntil);
+      for (const [cause, n] of Object.entries(acc.byCause())) stalls[cause as StallCause] += n;
+    }
+    for (const pe of ch.pes) macs += pe.macsPerformed;
+    for (const [op, n] of Object.entries(ch.mfu.actionCounts())) elementOps[op] += n;
+  }
+  const units = params.channels * N;
+  return {
+    result: {
+      cycles,
+      events: sim.eventsProcessed,
+      components,
+      macsPerformed: macs,
+      macBasis: 'nonzero',
+      elementOps,
+      stallCycles: stalls,
+      computeBusyCycles: busy,
+      computeUnits: units,
+      multipliers: units,
+      steps,
+    },
+    products: productLog,
+    layouts,
+  };
+}
+
+/** Fetch chunks of `k` columns: bytes = entries x entry bits + one pointer per PE and column. */
+export function chunkDescriptors(layout: SparseLayout, k: number, entryBits: number, pointerBits: number): ChunkDescriptor[] {
+  const out: ChunkDescriptor[] = [];
+  for (let c0 = 0; c0 < layout.cols; c0 += k) {
+    const c1 = Math.min(layout.cols, c0 + k);
+    const perPeBits: number[] = [];
+    let bits = 0;
+    for (let p = 0; p < layout.numPEs; p++) {
+      let e = 0;
+      for (let j = c0; j < c1; j++) e += layout.entries[p * layout.cols + j];
+      const b = e * entryBits + (c1 - c0) * pointerBits;
+      perPeBits.push(b);
+      bits += b;
+    }
+    out.push({ bytes: Math.ceil(bits / 8), perPeBits });
+  }
+  return out;
+}
+
+/** Refuse weight buffers that cannot hold what the weight source needs, with the numbers. */
+function checkCapacity(ch: Channel, products: ReadonlyMap<string, LayerDirProducts>, params: EseParams, entryBits: number, pointerBits: number): void {
+  const cap = ch.weightBuffers[0].capacityBits;
+  const all: SparseLayout[] = [];
+  for (const p of products.values()) {
+    all.push(p.gates.layout);
+    if (p.projection) all.push(p.projection.layout);
+  }
+  const N = params.pesPerChannel;
+  if (params.weightSource === 'on_chip') {
+    const need = new Array<number>(N).fill(0);
+    for (const l of all) for (const [p, b] of chunkDescriptors(l, l.cols || 1, entryBits, pointerBits)[0]?.perPeBits.entries() ?? []) need[p] += b;
+    const worst = Math.max(...need);
+    if (worst > cap) {
+      throw new InputError(`weight_source on_chip: a PE's compressed weights need ${Math.ceil(worst / 8192)} KiB but its weight buffer holds ${cap / 8192} KiB; enlarge components.weight_buffer.size_kib or use dataflow.weight_source: dram_stream`);
+    }
+    return;
+  }
+  let worst = 0;
+  for (const l of all) for (const c of chunkDescriptors(l, params.fetchColumns, entryBits, pointerBits)) worst = Math.max(worst, ...c.perPeBits);
+  if (params.stagingChunks * worst > cap) {
+    throw new InputError(
+      `weight buffer (${cap / 8192} KiB per PE) cannot hold ${params.stagingChunks} chunks of ${params.fetchColumns} columns (largest ${Math.ceil(worst / 8)} bytes per PE); lower dataflow.fetch_columns or enlarge the weight buffer`,
+    );
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The event-driven ESE run against the recurrence, and end to end through rnnsim's checked path.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadInputs, simulate, simulateLoaded, techFor } from '../../src/simulate.js';
+import { workloadFromTrace } from '../../src/dataflows/workload.js';
+import { simulateEse } from '../../src/dataflows/ese/ese-dataflow.js';
+import { spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
+import type { SimulationInput } from '../../src/dataflows/dataflow-kind.js';
+import type { ParamValues } from '../../src/engine/component.js';
+
+const TRACE = 'traces/ese/google-lstmp.json';
+
+async function inputFor(config: string, overrides: Partial<ParamValues> = {}, pe: Partial<ParamValues> = {}): Promise<SimulationInput> {
+  const inputs = await loadInputs(config, TRACE);
+  const c = inputs.config;
+  return {
+    workload: workloadFromTrace(inputs.header),
+    dataflowParams: { ...c.dataflowParams, ...overrides } as ParamValues,
+    roles: { ...c.roles, pe: { ...c.roles.pe, ...pe } as ParamValues },
+    tech: techFor(c),
+    clockMhz: c.clockMhz,
+  };
+}
+
+describe('event-driven ESE products equal the recurrence', () => {
+  for (const [name, config, pe] of [
+    ['DRAM-streamed, D = 8', 'configs/ese.yaml', {}],
+    ['on chip, D = 1, L = 0, e = 0', 'configs/ese-onchip.yaml', { fifo_depth: 1, fifo_latency_cycles: 0, empty_column_cycles: 0 }],
+    ['unbalanced, D = 2, L = 3', 'configs/ese-unbalanced.yaml', { fifo_depth: 2, fifo_latency_cycles: 3 }],
+  ] as const) {
+    it(name, async () => {
+      const input = await inputFor(config, {}, pe);
+      const run = simulateEse(input);
+      const params = {
+        fifoDepth: input.roles.pe.fifo_depth as number,
+        fifoLatencyCycles: input.roles.pe.fifo_latency_cycles as number,
+        emptyColumnCycles: input.roles.pe.empty_column_cycles as number,
+      };
+      const gates = [...run.layouts.values()];
+      expect(run.products[0].length).toBe(2); // gate product and projection
+      const layouts = [
+        // the gate product is W_ih | W_hh concatenated: rebuild it the way the dataflow does
+        (await import('../../src/dataflows/ese/ese-layouts.js')).concatColumns(gates[0], gates[1]),
+        gates[2],
+      ];
+      run.products[0].forEach((r, i) => {
+        const ref = spmvTiming(layouts[i], params, r.start, r.weightReady);
+        expect(r.end).toBe(ref.end);
+        expect(Array.from(r.push)).toEqual(Array.from(ref.push));
+        expect(r.perPe).toEqual(ref.perPe);
+      });
+    });
+  }
+});
+
+describe('Google LSTMP end to end (invariants checked by simulate)', () => {
+  it('on chip: latency between the perfect-balance bound and 2x of it', async () => {
+    const report = await simulate('configs/ese-onchip.yaml', TRACE);
+    const s = report.summary;
+    // Non-zeros: round(0.1 * 4096*153) + round(0.1 * 4096*512) + round(0.1 * 512*1024)
+    //   = 62669 (62668.8) + 209715 (209715.2) + 52429 (52428.8) = 324813.
+    expect(s.macs).toBe(324813);
+    // Perfect balance, no padding: ceil(324813 / 32) = 10151 cycles = 50.76 us at 200 MHz.
+    expect(s.cycles).toBeGreaterThan(10151);
+    expect(s.cycles).toBeLessThan(2 * 10151);
+  });
+
+  it('a balanced layout is not slower than an unbalanced one at FIFO depth 1', async () => {
+    const bal = simulateEse(await inputFor('configs/ese-onchip.yaml', {}, { fifo_depth: 1 })).result.cycles;
+    const unb = simulateEse(await inputFor('configs/ese-onchip.yaml', { layout: 'unbalanced' }, { fifo_depth: 1 })).result.cycles;
+    expect(bal).toBeLessThan(unb);
+  });
+
+  it('rejects a config density that differs from the trace (MAC invariant)', async () => {
+    const inputs = await loadInputs('configs/ese-onchip-d0112.yaml', TRACE);
+    expect(() => simulateLoaded(inputs)).toThrow(/MACs performed/);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * ESE sparse matrix-vector timing, worked by hand. Notation (src/dataflows/ese/spmv-timing.ts):
+ * a(j) push of column j, st(p,j)/f(p,j) start/finish of PE p on column j, D FIFO depth,
+ * L FIFO latency, e cycles for an empty column. s(p,j) = max(entries, e).
+ */
+import { describe, expect, it } from 'vitest';
+import { spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
+import { layoutFromCounts, layoutFromPredicate, syntheticMask, layoutFromMask, perPeNonzeros } from '../../src/dataflows/ese/sparse-layout.js';
+
+const p = (fifoDepth: number, fifoLatencyCycles = 0, emptyColumnCycles = 0) => ({ fifoDepth, fifoLatencyCycles, emptyColumnCycles });
+
+describe('sparse matrix-vector cycles (hand-worked)', () => {
+  it('balanced: 2 PEs x 3 columns, 2 entries each -> 6 cycles, no stalls', () => {
+    // a = 0,1,2. PE0: st 0 f 2; st max(2,1)=2 f 4; st max(4,2)=4 f 6. PE1 the same. E = 6 = 12 entries / 2 PEs.
+    const t = spmvTiming(layoutFromCounts(2, 3, [[2, 2, 2], [2, 2, 2]]), p(8));
+    expect(t.end).toBe(6);
+    expect(Array.from(t.push)).toEqual([0, 1, 2]);
+    for (const b of t.perPe) expect(b).toEqual({ busy: 6, sparse_format_overhead: 0, input_load: 0, weight_fetch: 0, fifo_full: 0, load_imbalance: 0 });
+  });
+
+  it('unbalanced: the same 12 non-zeros all on PE0 -> 12 cycles, PE1 waits 12 at the barrier', () => {
+    // PE0: f = 4, 8, 12 (each column arrives before PE0 is free). PE1 has nothing (e = 0): f(1,*) = 0..2.
+    // Columns pushed at 0,1,2 (D = 8, never full). E = 12, twice the balanced 6.
+    const t = spmvTiming(layoutFromCounts(2, 3, [[4, 4, 4], [0, 0, 0]]), p(8));
+    expect(t.end).toBe(12);
+    expect(t.perPe[0].busy).toBe(12);
+    // PE1 pops column j at a(j) = j: waits [0,0), [0,1), [1,2) -> 2 input_load; then 12 - 2 = 10 at the barrier.
+    expect(t.perPe[1]).toMatchObject({ busy: 0, input_load: 2, load_imbalance: 10 });
+  });
+
+  it('moderate imbalance with D = 8: 7 vs 5 entries per PE -> the slower PE sets 7 cycles', () => {
+    // PE0 [3,2,2] f = 3,5,7; PE1 [1,2,2] f = 1,3,5. a = 0,1,2; no waits for PE1 (st = f(j-1) >= a(j)). E = 7.
+    const t = spmvTiming(layoutFromCounts(2, 3, [[3, 2, 2], [1, 2, 2]]), p(8));
+    expect(t.end).toBe(7);
+    expect(t.perPe[1]).toMatchObject({ busy: 5, load_imbalance: 2, input_load: 0 });
+  });
+
+  it('FIFO back-pressure: depth 1 holds the broadcaster behind the slow PE (5 cycles), depth 2 does not (4)', () => {
+    // PE0 [3,0,0,0], PE1 [0,1,1,1], L = 0, e = 0.
+    // D = 1: a0 = 0; PE0 f0 = 3, PE1 f0 = 0.
+    //   a1 = max(a0+1, max_p st(p,0) = 0) = 1: PE1 st = max(0,1) = 1 (input_load 1) f = 2; PE0 st = 3 f = 3.
+    //   a2 = max(2, max_p st(p,1) = max(3,1) = 3) = 3: broadcaster held by PE0's full FIFO;
+    //        PE1 waits [2,3): fifo_full 1; f = 4. PE0 st = 3 f = 3.
+    //   a3 = max(4, max_p st(p,2) = 3) = 4: PE1 st 4 f 5; PE0 waits [3,4) input_load, f = 4.
+    //   E = 5.
+    const layout = layoutFromCounts(2, 4, [[3, 0, 0, 0], [0, 1, 1, 1]]);
+    const d1 = spmvTiming(layout, p(1));
+    expect(Array.from(d1.push)).toEqual([0, 1, 3, 4]);
+    expect(d1.end).toBe(5);
+    expect(d1.perPe[1]).toEqual({ busy: 3, sparse_format_overhead: 0, input_load: 1, weight_fetch: 0, fifo_full: 1, load_imbalance: 0 });
+    expect(d1.perPe[0]).toEqual({ busy: 3, sparse_format_overhead: 0, input_load: 1, weight_fetch: 0, fifo_full: 0, load_imbalance: 1 });
+    // D = 2: a2 = max(2, st(p,0) = 0) = 2, PE1 st2 = max(3... no: f(1,1) = 2) = 2 f = 3;
+    //   a3 = max(3, st(p,1) = max(3,1)) = 3, PE1 st3 = 3 f = 4. E = 4.
+    const d2 = spmvTiming(layout, p(2));
+    expect(Array.from(d2.push)).toEqual([0, 1, 2, 3]);
+    expect(d2.end).toBe(4);
+    expect(d2.perPe[1].fifo_full).toBe(0);
+  });
+
+  it('FIFO latency and empty-column cycles', () => {
+    // 1 PE, columns [0, 2], L = 1, e = 1: a = 0,1. st0 = max(0, 0+1) = 1 (input_load 1), s = max(0,1) = 1, f = 2;
+    // st1 = max(2, 1+1) = 2, f = 4. E = 4: busy 2, overhead 1 (the empty pop), input_load 1.
+    const t = spmvTiming(layoutFromCounts(1, 2, [[0, 2]]), p(8, 1, 1));
+    expect(t.end).toBe(4);
+    expect(t.perPe[0]).toMatchObject({ busy: 2, sparse_format_overhead: 1, input_load: 1, load_imbalance: 0 });
+  });
+
+  it('weights arriving late: the wait is weight_fetch', () => {
+    // 1 PE, [1, 1], weights of column 1 on chip at cycle 5: a = 0, max(1, 5) = 5. f0 = 1; PE waits [1,5): u = 1,
+    // weight-blocked [1,5) -> weight_fetch 4. f1 = 6.
+    const t = spmvTiming(layoutFromCounts(1, 2, [[1, 1]]), p(8), 0, [0, 5]);
+    expect(t.end).toBe(6);
+    expect(t.perPe[0]).toMatchObject({ busy: 2, weight_fetch: 4, input_load: 0 });
+  });
+});
+
+describe('padding entries of the relative index', () => {
+  it('counts floor(gap / 2^bits) per gap before a non-zero, none after the last', () => {
+    // One PE, 40 rows, one column. Non-zeros at rows 0, 16, 37: gaps 0, 15, 20 -> 0 + 0 + floor(20/16) = 1 padding.
+    // Rows 38, 39 are trailing zeros: no padding. 4-bit index: a gap of 15 fits, 16 does not.
+    const nz = new Set([0, 16, 37]);
+    const l = layoutFromPredicate(40, 1, 1, 4, (r) => nz.has(r));
+    expect(l.nonzeros[0]).toBe(3);
+    expect(l.entries[0]).toBe(4);
+    // Gap of exactly 16 (rows 0 and 17): one padding entry; a gap of 32 (rows 0 and 33): two.
+    expect(layoutFromPredicate(40, 1, 1, 4, (r) => r === 0 || r === 17).entries[0]).toBe(3);
+    expect(layoutFromPredicate(40, 1, 1, 4, (r) => r === 0 || r === 33).entries[0]).toBe(4);
+  });
+
+  it("counts gaps in a PE's own rows (interleaved r mod N)", () => {
+    // 2 PEs, 40 rows: PE1 owns rows 1,3,...,39 (local 0..19). Non-zero only at row 39 = local 19:
+    // gap 19 -> 1 padding. PE0 owns nothing non-zero: 0 entries.
+    const l = layoutFromPredicate(40, 1, 2, 4, (r) => r === 39);
+    expect([l.entries[0], l.entries[1]]).toEqual([0, 2]);
+  });
+});
+
+describe('synthetic layouts', () => {
+  it('have exactly the requested count; balanced ones give every PE the same count', () => {
+    const rows = 64, cols = 20, n = 4, count = 128;
+    const un = syntheticMask(rows, cols, n, count, 'unbalanced', 7);
+    const ba = syntheticMask(rows, cols, n, count, 'balanced', 7);
+    expect(un.reduce((a, b) => a + b, 0)).toBe(count);
+    expect(ba.reduce((a, b) => a + b, 0)).toBe(count);
+    expect(perPeNonzeros(layoutFromMask(ba, rows, cols, n, 4))).toEqual([32, 32, 32, 32]);
+    // Same seed, same mask (deterministic).
+    expect(syntheticMask(rows, cols, n, count, 'unbalanced', 7)).toEqual(un);
+  });
+});
