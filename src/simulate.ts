@@ -65,7 +65,7 @@ export async function loadInputs(configPath: string, tracePath: string): Promise
 
 export function techFor(config: ArchitectureConfig): TechTable {
   const t = config.technology;
-  return loadTechTable(t.node_nm, { voltageV: t.voltage_v, sramModel: t.sram_model, multiplierModel: t.multiplier_model, adderModel: t.adder_model });
+  return loadTechTable(t.node_nm, { voltageV: t.voltage_v, sramModel: t.sram_model, sramCells: t.sram_cells, multiplierModel: t.multiplier_model, adderModel: t.adder_model });
 }
 
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
@@ -99,7 +99,7 @@ function summarize(inputs: LoadedInputs, r: SimulationResult): RunSummary {
   let dramWritten = 0;
   const components: Record<string, Record<string, number>> = {};
   for (const c of r.components) {
-    components[c.name] = c.stats(r.cycles);
+    components[c.name] = c.stats();
     if (c instanceof SramBuffer) {
       sramBusy += c.stats().port_busy_cycles;
       sramCapacity += c.portCapacity(r.cycles);

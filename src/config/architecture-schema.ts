@@ -49,6 +49,7 @@ export function architectureSchema(): Record<string, unknown> {
           node_nm: { type: 'number', exclusiveMinimum: 0, description: 'process node [nm]; configs/tech/<node_nm>nm.yaml must exist' },
           voltage_v: { type: 'number', exclusiveMinimum: 0, description: 'supply voltage [V]; dynamic energy scales with its square' },
           sram_model: { enum: ['cacti', 'horowitz'], description: 'which SRAM energy source the table uses' },
+          sram_cells: { enum: ['itrs-hp', 'itrs-lstp'], description: 'SRAM cell type: itrs-hp (high performance, the table default) or itrs-lstp (low standby power)' },
           multiplier_model: { enum: ['horowitz', 'aladdin'], description: 'which multiplier energy source the table uses' },
           adder_model: { enum: ['horowitz', 'aladdin'], description: 'which adder energy source the table uses' },
         },

@@ -20,6 +20,7 @@ export interface TechnologySettings {
   readonly node_nm: number;
   readonly voltage_v?: number;
   readonly sram_model?: 'cacti' | 'horowitz';
+  readonly sram_cells?: 'itrs-hp' | 'itrs-lstp';
   readonly multiplier_model?: 'horowitz' | 'aladdin';
   readonly adder_model?: 'horowitz' | 'aladdin';
 }

@@ -76,7 +76,7 @@ export abstract class Component {
   }
 
   /** Declared statistics, by name, in their declared units. */
-  abstract stats(elapsedCycles: number): Record<string, number>;
+  abstract stats(): Record<string, number>;
 
   /** Energy per action, leakage and area from the technology table. */
   abstract cost(): CostModel;

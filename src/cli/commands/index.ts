@@ -9,7 +9,8 @@ import { checkCommand } from './check.js';
 import { schemaCommand } from './schema.js';
 import { benchCommand } from './bench.js';
 import { startCommand } from './start.js';
+import { docsCommand } from './docs.js';
 
-export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand, startCommand];
+export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand, startCommand, docsCommand];
 import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check
 import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>
