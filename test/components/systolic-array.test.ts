@@ -44,6 +44,6 @@ describe('SystolicArray', () => {
     expect(t.cycles).toBe(68);
     sa.recordGemm(1, 3, 5); // folds = 1 * 2 = 2, exposed 4
     expect(sa.actionCounts()).toEqual({ mac: 10 * 8 * 8 + 1 * 3 * 5, weight_load: 8 * 8 + 3 * 5 });
-    expect(sa.stats(0)).toEqual({ busy_cycles: 0, weight_load_cycles: 8, macs: 655, folds: 6 });
+    expect(sa.stats()).toEqual({ busy_cycles: 0, weight_load_cycles: 8, macs: 655, folds: 6 });
   });
 });

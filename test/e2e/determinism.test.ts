@@ -6,7 +6,7 @@ import { EPUR_YAML, REPO } from '../helpers/context.js';
 
 describe('determinism', () => {
   it('the same run twice gives byte-identical result files', async () => {
-    const trace = join(REPO, 'traces', 'deepbench', 'lstm-h256-b2-t150.json');
+    const trace = join(REPO, 'traces', 'deepbench', 'lstm-h512-b1-t25.json');
     const a = runFiles(await simulate(EPUR_YAML, trace));
     const b = runFiles(await simulate(EPUR_YAML, trace));
     expect([...a.keys()]).toEqual(['summary.json', 'timesteps.csv', 'layers.csv', 'energy.csv', 'tech-resolved.json']);
@@ -15,6 +15,6 @@ describe('determinism', () => {
     // Paths in summary.json are relative to the package, so the bytes do not depend on the checkout.
     const summary = JSON.parse(a.get('summary.json')!) as { config: { file: string }; trace: { file: string } };
     expect(summary.config.file).toBe('configs/epur.yaml');
-    expect(summary.trace.file).toBe('traces/deepbench/lstm-h256-b2-t150.json');
+    expect(summary.trace.file).toBe('traces/deepbench/lstm-h512-b1-t25.json');
   });
 });
