@@ -22,7 +22,7 @@ export function summaryText(s: RunSummary): string {
     ['energy_dynamic_uj', sig(s.energy_pj.dynamic / 1e6)],
     ['energy_leakage_uj', sig(s.energy_pj.leakage / 1e6)],
     ['area_mm2', sig(s.area_mm2.total)],
-    ...Object.entries(s.stall_cycles.by_cause).map(([k, v]): [string, number] => [`stall_${k}_cycles`, v]),
+    ...Object.entries(s.stall_cycles.by_cause).filter(([, v]) => v > 0).map(([k, v]): [string, number] => [`stall_${k}_cycles`, v]),
   ];
   return textTable(['quantity', 'value'], rows);
 }
