@@ -54,6 +54,8 @@ export class IntegerActivation {
   private readonly countLog2: number;
   private readonly outHi: number;
   private readonly outLo: number;
+  /** Smallest input code: offset of the direct table. */
+  private readonly firstInput: number;
 
   constructor(
     readonly fn: ActivationFunction,
@@ -63,6 +65,7 @@ export class IntegerActivation {
   ) {
     this.outHi = maxCode(output);
     this.outLo = minCode(output);
+    this.firstInput = minCode(input);
     if (spec.kind === 'ideal') {
       this.table = new Int32Array(0);
       this.lo = 0;
@@ -108,14 +111,14 @@ export class IntegerActivation {
 
   /** Applies the unit to one input code. */
   apply(x: number): number {
-    return this.direct !== null ? this.direct[x - minCode(this.input)] : this.compute(x);
+    return this.direct !== null ? this.direct[x - this.firstInput] : this.compute(x);
   }
 
   /** Applies the unit to src[0..n) into dst[0..n) (dst may alias src). */
   applyArray(src: Int32Array, dst: Int32Array, n: number, srcOffset = 0, dstOffset = 0): void {
     const d = this.direct;
     if (d !== null) {
-      const first = minCode(this.input);
+      const first = this.firstInput;
       for (let i = 0; i < n; i++) dst[dstOffset + i] = d[src[srcOffset + i] - first];
     } else {
       for (let i = 0; i < n; i++) dst[dstOffset + i] = this.compute(src[srcOffset + i]);
