@@ -39,4 +39,6 @@ registerComponentKind({ kind: multifunctionUnitKind, create: (n, p, c) => new Mu
 registerComponentKind({ kind: sramBufferKind, create: (n, p, c) => new SramBuffer(n, p, c) });
 registerComponentKind({ kind: dramKind, create: (n, p, c) => new Dram(n, p, c) });
 registerComponentKind({ kind: systolicArrayKind, create: (n, p, c) => new SystolicArray(n, p, c) });
+import { Gpu, gpuKind } from './gpu.js'; registerComponentKind({ kind: gpuKind, create: (n, p, c) => new Gpu(n, p, c) });
 registerComponentKind({ kind: sparsePeKind, create: (n, p, c) => new SparsePe(n, p, c) });
+import { Mvau, mvauKind } from './mvau.js'; registerComponentKind({ kind: mvauKind, create: (n, p, c) => new Mvau(n, p, c) });

@@ -19,4 +19,7 @@ export function dataflowKinds(): DataflowKind[] {
 }
 
 registerDataflowKind(epurDataflowKind);
+import { systolicDataflowKind } from './systolic/systolic-kind.js'; registerDataflowKind(systolicDataflowKind);
 registerDataflowKind(eseDataflowKind);
+import { gpuRooflineDataflowKind } from './gpu/gpu-kind.js'; registerDataflowKind(gpuRooflineDataflowKind);
+import { finnDataflowKind } from './finn/finn-kind.js'; registerDataflowKind(finnDataflowKind);

@@ -13,6 +13,8 @@ export const STALL_CAUSES = [
   'load_imbalance', // sparse PE done with its share of a matrix-vector product, waiting at the barrier for the slowest PE
   'fifo_full', // sparse PE starved because the broadcaster was held by another PE's full FIFO
   'sparse_format_overhead', // sparse PE processing padding entries of the relative-index format, or popping an empty column
+  'weight_load', // shifting a weight tile into a systolic array with nothing streaming (not hidden by double-buffering)
+  'kernel_launch', // GPU: per-kernel launch and framework overhead between kernels
 ] as const;
 
 export type StallCause = (typeof STALL_CAUSES)[number];

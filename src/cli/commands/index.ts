@@ -14,3 +14,5 @@ import { docsCommand } from './docs.js';
 export const commands: Command[] = [runCommand, checkCommand, schemaCommand, benchCommand, startCommand, docsCommand];
 import { traceCommands } from './trace-deepbench.js'; commands.push(...traceCommands); // trace shape | deepbench | check
 import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>
+import { compareCommand } from './compare.js'; commands.push(compareCommand); // compare --config A --config B --trace T --baseline A
+import { validateCommand } from './validate.js'; commands.push(validateCommand); // validate: published figures vs rnnsim
