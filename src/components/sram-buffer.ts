@@ -1,7 +1,7 @@
 /**
  * On-chip SRAM buffer: `banks` banks of equal size, each with `ports_per_bank` ports, words of
- * `word_bits`. Consecutive words are interleaved across banks, so a stream of W words starting
- * at word 0 touches bank b floor(W/B) or ceil(W/B) times. A stream holds one port of each bank
+ * `word_bits`. Consecutive words are interleaved across banks, so a stream of W words touches
+ * each bank floor(W/B) or ceil(W/B) times. A stream holds one port of each bank
  * it touches, one word per cycle; with several ports per bank that many streams proceed at
  * once, and a further stream needing the same bank queues (a bank conflict).
  */
@@ -47,6 +47,8 @@ export class SramBuffer extends Component {
   private readonly portsPerBank: number;
   private reads = 0;
   private writes = 0;
+  /** Bank holding the word after the last stream (streams are laid out consecutively). */
+  private nextBank = 0;
 
   constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
     super(name, sramBufferKind);
@@ -65,16 +67,23 @@ export class SramBuffer extends Component {
     return Math.ceil(bits / this.wordBits);
   }
 
-  /** Port reservations for streaming `words` words interleaved from bank 0 (not yet acquired). */
+  /**
+   * Port reservations for streaming `words` consecutive words (not yet acquired). Streams are
+   * laid out one after another in the address space, so each starts in the bank where the
+   * previous one ended: independent streams spread over the banks instead of all queueing on
+   * bank 0.
+   */
   streamRequests(words: number): BankRequest[] {
     const banks = this.bankPorts.length;
     const base = Math.floor(words / banks);
     const extra = words % banks;
+    const first = this.nextBank;
     const requests: BankRequest[] = [];
-    for (let b = 0; b < banks; b++) {
-      const perBank = base + (b < extra ? 1 : 0);
-      if (perBank > 0) requests.push({ resource: this.bankPorts[b], occupancy: perBank });
+    for (let i = 0; i < banks; i++) {
+      const perBank = base + (i < extra ? 1 : 0);
+      if (perBank > 0) requests.push({ resource: this.bankPorts[(first + i) % banks], occupancy: perBank });
     }
+    this.nextBank = (first + words) % banks;
     return requests;
   }
 

@@ -45,21 +45,29 @@ export class Resource {
     return Math.max(best, this.sim.now);
   }
 
-  /** Reserve a server for `occupancy` cycles, starting no earlier than `notBefore` (default now). */
+  /**
+   * Reserve a server for `occupancy` cycles, starting no earlier than `notBefore` (default now).
+   * `waited` is the delay past notBefore. waitCycles counts, from the current cycle, only the
+   * cycles this resource's own server was still busy: when a joint operation (acquireTogether)
+   * starts late because of another resource, that is not this resource's wait.
+   */
   acquire(occupancy: Cycle, notBefore: Cycle = this.sim.now): Grant {
     if (!Number.isInteger(occupancy) || occupancy < 0) {
       throw new Error(`resource ${this.name}: occupancy must be a non-negative integer, got ${occupancy}`);
     }
     let server = 0;
     for (let i = 1; i < this.freeAt.length; i++) if (this.freeAt[i] < this.freeAt[server]) server = i;
-    const requested = Math.max(notBefore, this.sim.now);
-    const start = Math.max(requested, this.freeAt[server]);
+    const now = this.sim.now;
+    const start = Math.max(notBefore, now, this.freeAt[server]);
+    const waited = start - Math.max(notBefore, now);
+    // Cycles since the request (now) that this resource's server was still busy.
+    const heldBack = Math.max(0, Math.min(start, this.freeAt[server]) - now);
     const end = start + occupancy;
     this.freeAt[server] = end;
     this.busyCycles += occupancy;
-    this.waitCycles += start - requested;
+    this.waitCycles += heldBack;
     this.operations++;
-    return { start, end, waited: start - requested };
+    return { start, end, waited };
   }
 
   /** Fraction of server-cycles busy over `cycles` elapsed cycles. */

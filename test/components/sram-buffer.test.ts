@@ -56,18 +56,18 @@ describe('SramBuffer', () => {
 
   it('a stream of 5 words and one of 2 words conflict only on the banks they share', () => {
     const b = new SramBuffer('buf', params(4), testContext());
-    // 5 words: banks 0..3 hold 2,1,1,1 -> bank0 busy [0,2), banks 1-3 [0,1)
+    // 5 words at words 0..4: banks 0,1,2,3,0 -> bank0 busy [0,2), banks 1-3 [0,1)
     acquireTogether(b.streamRequests(5), 0);
-    // 2 words: banks 0,1 -> must start when both are free: max(2, 1) = 2
-    expect(acquireTogether(b.streamRequests(2), 0)).toEqual({ start: 2, end: 3 });
+    // the next 2 words are words 5,6: banks 1,2 -> free at 1: [1,2)
+    expect(acquireTogether(b.streamRequests(2), 0)).toEqual({ start: 1, end: 2 });
+    // the next 3 words are 7,8,9: banks 3,0,1 -> bank 0 is busy until 2: [2,3)
+    expect(acquireTogether(b.streamRequests(3), 0)).toEqual({ start: 2, end: 3 });
   });
 
-  // BUG (src/engine/resource.ts acquireTogether, ~line 82): each part is acquired with
-  // notBefore = the joint start, so Resource.waitCycles never sees the wait; every SRAM access
-  // in the epur dataflow goes through acquireTogether, so the declared statistic
-  // conflict_wait_cycles ("cycles requests waited for a busy bank port") is always 0.
-  // Expected here: the second stream waits 2 cycles on each of 4 bank ports = 8.
-  it.fails('counts the bank-conflict wait in conflict_wait_cycles (acquireTogether hides it)', () => {
+  // Joint reservations (acquireTogether) used to hide this wait; each bank port now records the
+  // cycles it was still busy after the request. The second stream waits 2 cycles on each of
+  // 4 bank ports = 8.
+  it('counts the bank-conflict wait in conflict_wait_cycles', () => {
     const b = new SramBuffer('buf', params(4), testContext());
     acquireTogether(b.streamRequests(8), 0);
     acquireTogether(b.streamRequests(8), 0);
