@@ -40,9 +40,11 @@ export class Resource {
 
   /** Earliest cycle (>= now) at which some server is free. */
   earliestFree(): Cycle {
-    let best = this.freeAt[0];
-    for (let i = 1; i < this.freeAt.length; i++) if (this.freeAt[i] < best) best = this.freeAt[i];
-    return Math.max(best, this.sim.now);
+    const free = this.freeAt;
+    let best = free[0];
+    for (let i = 1; i < free.length; i++) if (free[i] < best) best = free[i];
+    const now = this.sim.now;
+    return best > now ? best : now;
   }
 
   /**
@@ -52,22 +54,32 @@ export class Resource {
    * starts late because of another resource, that is not this resource's wait.
    */
   acquire(occupancy: Cycle, notBefore: Cycle = this.sim.now): Grant {
+    const now = this.sim.now;
+    const requested = notBefore > now ? notBefore : now;
+    const start = this.reserve(occupancy, requested);
+    return { start, end: start + occupancy, waited: start - requested };
+  }
+
+  /**
+   * The allocation-free core of acquire: reserve the earliest-free server from `requested`
+   * (>= now) and return the start cycle. Hot path of every dataflow.
+   */
+  reserve(occupancy: Cycle, requested: Cycle): Cycle {
     if (!Number.isInteger(occupancy) || occupancy < 0) {
       throw new Error(`resource ${this.name}: occupancy must be a non-negative integer, got ${occupancy}`);
     }
+    const free = this.freeAt;
     let server = 0;
-    for (let i = 1; i < this.freeAt.length; i++) if (this.freeAt[i] < this.freeAt[server]) server = i;
-    const now = this.sim.now;
-    const start = Math.max(notBefore, now, this.freeAt[server]);
-    const waited = start - Math.max(notBefore, now);
+    for (let i = 1; i < free.length; i++) if (free[i] < free[server]) server = i;
+    const serverFree = free[server];
+    const start = requested > serverFree ? requested : serverFree;
     // Cycles since the request (now) that this resource's server was still busy.
-    const heldBack = Math.max(0, Math.min(start, this.freeAt[server]) - now);
-    const end = start + occupancy;
-    this.freeAt[server] = end;
+    const heldBack = Math.min(start, serverFree) - this.sim.now;
+    free[server] = start + occupancy;
     this.busyCycles += occupancy;
-    this.waitCycles += heldBack;
+    if (heldBack > 0) this.waitCycles += heldBack;
     this.operations++;
-    return { start, end, waited };
+    return start;
   }
 
   /** Fraction of server-cycles busy over `cycles` elapsed cycles. */
@@ -82,17 +94,21 @@ export class Resource {
  * its own occupancy from that common start.
  */
 export function acquireTogether(
-  requests: ReadonlyArray<{ resource: Resource; occupancy: Cycle }>,
+  requests: ReadonlyArray<{ resource: Resource; occupancy: number }>,
   notBefore: Cycle,
 ): { start: Cycle; end: Cycle } {
   let start = notBefore;
-  for (const r of requests) start = Math.max(start, r.resource.earliestFree());
+  for (let i = 0; i < requests.length; i++) {
+    const free = requests[i].resource.earliestFree();
+    if (free > start) start = free;
+  }
   let end = start;
-  for (const r of requests) {
-    const g = r.resource.acquire(r.occupancy, start);
-    // All servers were free at `start`, so every grant starts exactly there.
-    if (g.start !== start) throw new Error(`internal: joint reservation of ${r.resource.name} slipped`);
-    end = Math.max(end, g.end);
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i];
+    // Every server was free at `start`, so each reservation starts exactly there.
+    if (r.resource.reserve(r.occupancy, start) !== start) throw new Error(`internal: joint reservation of ${r.resource.name} slipped`);
+    const e = start + r.occupancy;
+    if (e > end) end = e;
   }
   return { start, end };
 }
