@@ -1,0 +1,98 @@
+/**
+ * `rnnsim accuracy`: the accuracy table of the bundled models (float32 vs fixed point 16/8/6/4,
+ * ternary, pow2-ternary, exponential, binary; post-training and Ott QAT fine-tuning), with the
+ * memory footprint of each; prints it and writes results/accuracy.md and results/accuracy.json
+ * atomically. A progress bar is shown when stdout is a terminal.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { InputError } from '../../errors.js';
+import { BUNDLED_MODEL_NAMES } from '../../accuracy/bundled.js';
+import { accuracyJson, renderAccuracyMarkdown, renderAccuracyText, type AccuracyReport } from '../../accuracy/report.js';
+import { accuracyForModel, DEFAULT_FINE_TUNE, defaultTestLimit, defaultValidationLimit, type ModelAccuracy } from '../../accuracy/table.js';
+import { writeFileAtomic } from '../../reports/atomic-write.js';
+import { stringOption, type Command, type OptionValues } from '../command.js';
+
+function optionalInt(options: OptionValues, name: string, min: number): number | undefined {
+  const text = stringOption(options, name);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw new InputError(`--${name} must be a whole number >= ${min}, found '${text}'`);
+  return Number(text);
+}
+
+export const accuracyCommand: Command = {
+  path: ['accuracy'],
+  summary: 'Accuracy and memory footprint of the bundled models: float32 vs fixed point 16/8/6/4 bits, ternary, pow2-ternary, exponential, binary',
+  options: [
+    { name: 'model', type: 'string', multiple: true, description: `bundled model(s) (default: all present of ${BUNDLED_MODEL_NAMES.join(', ')})` },
+    { name: 'models-dir', type: 'string', description: 'directory of the bundled models', default: 'models' },
+    { name: 'out', type: 'string', description: 'results directory (accuracy.md, accuracy.json)', default: 'results' },
+    { name: 'test-limit', type: 'string', unit: 'examples or characters', description: 'evaluate N evenly spread test examples (classifiers) or the first N characters (language model); default mnist 500, spam 313, sotu 10000' },
+    { name: 'validation-limit', type: 'string', unit: 'examples or characters', description: 'validation subset (evenly spread examples / first characters) for the format choice and calibration ranges; default 100 examples, 3200 characters' },
+    { name: 'fine-tune-updates', type: 'string', unit: 'updates', description: 'Ott QAT fine-tuning updates per model and scheme (0 = post-training only)', default: String(DEFAULT_FINE_TUNE.updates) },
+  ],
+  async run(options) {
+    const modelsDir = stringOption(options, 'models-dir') ?? 'models';
+    const outDir = stringOption(options, 'out') ?? 'results';
+    const given = options['model'];
+    const requested = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
+    for (const m of requested) {
+      if (!(BUNDLED_MODEL_NAMES as readonly string[]).includes(m)) throw new InputError(`--model must be one of ${BUNDLED_MODEL_NAMES.join(', ')}, found '${m}'`);
+    }
+    const models = requested.length
+      ? requested
+      : BUNDLED_MODEL_NAMES.filter((m) => {
+          const ok = existsSync(join(modelsDir, m, 'model.safetensors')) && existsSync(join(modelsDir, m, 'model.json'));
+          if (!ok) process.stderr.write(`accuracy: skipping ${m}: no ${join(modelsDir, m)}/model.safetensors + model.json\n`);
+          return ok;
+        });
+    if (models.length === 0) throw new InputError(`no bundled models found in ${modelsDir}`);
+    const testLimit = optionalInt(options, 'test-limit', 2);
+    const validationLimit = optionalInt(options, 'validation-limit', 2);
+    const updates = optionalInt(options, 'fine-tune-updates', 0) ?? DEFAULT_FINE_TUNE.updates;
+    const fineTune = updates > 0 ? { ...DEFAULT_FINE_TUNE, updates } : null;
+
+    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: '{task} [{bar}] {value}/{total}' }, cliProgress.Presets.shades_classic) : undefined;
+    let currentTask = '';
+    const results: ModelAccuracy[] = [];
+    const t0 = performance.now();
+    try {
+      for (const name of models) {
+        const r = await accuracyForModel(name, {
+          models: models,
+          modelsDir,
+          testLimit: (m) => testLimit ?? defaultTestLimit(m),
+          validationLimit: (m) => validationLimit ?? defaultValidationLimit(m),
+          fineTune,
+          log: (msg) => {
+            if (bar) bar.stop();
+            currentTask = '';
+            process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${msg}\n`);
+          },
+          progress: (task, done, total) => {
+            if (!bar) return;
+            if (task !== currentTask) {
+              bar.stop();
+              bar.start(total, done, { task });
+              currentTask = task;
+            } else bar.update(done);
+          },
+        });
+        results.push(r);
+      }
+    } finally {
+      bar?.stop();
+    }
+    const argv = ['rnnsim accuracy', ...(requested.length ? requested.map((m) => `--model ${m}`) : [])];
+    if (testLimit !== undefined) argv.push(`--test-limit ${testLimit}`);
+    if (validationLimit !== undefined) argv.push(`--validation-limit ${validationLimit}`);
+    if (updates !== DEFAULT_FINE_TUNE.updates) argv.push(`--fine-tune-updates ${updates}`);
+    const report: AccuracyReport = { command: argv.join(' '), fineTune, models: results };
+    writeFileAtomic(join(outDir, 'accuracy.md'), renderAccuracyMarkdown(report));
+    writeFileAtomic(join(outDir, 'accuracy.json'), accuracyJson(report));
+    process.stdout.write(renderAccuracyText(report));
+    process.stdout.write(`wrote ${join(outDir, 'accuracy.md')} and ${join(outDir, 'accuracy.json')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    return 0;
+  },
+};
