@@ -44,6 +44,40 @@ export interface TraceProvenance {
   readonly generator: string;
   readonly source: string;
   readonly assumptions: readonly string[];
+  /** Model file a functional trace was recorded from, its SHA-256, the data split and which sequences. */
+  readonly model_file?: string;
+  readonly model_sha256?: string;
+  readonly data_split?: 'train' | 'validation' | 'test';
+  readonly data?: string;
+}
+
+/** Qm.n: value = code * 2^-frac_bits. */
+export interface TraceFixedFormat {
+  readonly int_bits: number;
+  readonly frac_bits: number;
+}
+
+export interface TraceLayerFormats {
+  readonly weight: TraceFixedFormat;
+  readonly activation: TraceFixedFormat;
+  readonly gate: TraceFixedFormat;
+  readonly cell: TraceFixedFormat;
+}
+
+/** How a recorded model was quantized (optional). */
+export interface TraceQuantization {
+  readonly scheme: string;
+  readonly method: string;
+  readonly layers: readonly TraceLayerFormats[];
+}
+
+/** Task metric of the recorded run on the trace's own sequences (optional). */
+export interface TraceAccuracy {
+  readonly metric: string;
+  readonly value: number;
+  readonly higher_is_better: boolean;
+  readonly float_value?: number;
+  readonly count?: number;
 }
 
 /** Record counts by kind name (cell_state, precision, sparsity_mask, unknown_<code>). */
@@ -68,6 +102,8 @@ export interface TraceHeader {
   readonly precision: TracePrecision;
   readonly sparsity: TraceSparsity;
   readonly provenance: TraceProvenance;
+  readonly quantization?: TraceQuantization;
+  readonly accuracy?: TraceAccuracy;
   readonly payload?: PayloadReference;
 }
 

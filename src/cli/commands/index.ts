@@ -16,3 +16,5 @@ import { traceCommands } from './trace-deepbench.js'; commands.push(...traceComm
 import { trainCommand } from './train.js'; commands.push(trainCommand); // train --model <bundled model>
 import { compareCommand } from './compare.js'; commands.push(compareCommand); // compare --config A --config B --trace T --baseline A
 import { validateCommand } from './validate.js'; commands.push(validateCommand); // validate: published figures vs rnnsim
+import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand); // accuracy: float vs fixed point / ternary / ... with memory footprint
+import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
