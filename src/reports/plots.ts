@@ -34,9 +34,9 @@ export async function stallBreakdownSvg(summaries: readonly RunSummary[]): Promi
     mark: 'bar',
     width: 420,
     encoding: {
-      y: { field: 'run', type: 'nominal', title: null, sort: null },
+      y: { field: 'run', type: 'nominal', title: null, sort: null, axis: { labelLimit: 400 } },
       x: { field: 'fraction', type: 'quantitative', title: 'fraction of compute-unit cycles', axis: { format: '%' } },
-      color: { field: 'part', type: 'nominal', title: null },
+      color: { field: 'part', type: 'nominal', title: null, legend: { labelLimit: 400 } },
     },
   });
 }
