@@ -10,7 +10,7 @@ import { loadTechTable, type TechTable } from './energy/tech-table.js';
 import { readTrace } from './traces/reader.js';
 import type { TraceHeader } from './traces/header.js';
 import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
-import { workloadFromTrace } from './dataflows/workload.js';
+import { workloadFromTrace, type Workload } from './dataflows/workload.js';
 import type { SimulationResult, StepRecord } from './dataflows/dataflow-kind.js';
 import { energyAndArea, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
@@ -54,13 +54,19 @@ export interface LoadedInputs {
   readonly header: TraceHeader;
   readonly traceFile: string;
   readonly traceSha256: string;
+  /** The workload with whatever the dataflow read from the payload (absent: derived from the header). */
+  readonly workload?: Workload;
 }
 
 export async function loadInputs(configPath: string, tracePath: string): Promise<LoadedInputs> {
   const config = loadArchitecture(configPath);
   const trace = await readTrace(tracePath);
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
-  return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
+  const prepare = config.dataflow.prepareWorkload;
+  const workload = prepare
+    ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
+    : undefined;
+  return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }
 
 export function techFor(config: ArchitectureConfig): TechTable {
@@ -70,7 +76,7 @@ export function techFor(config: ArchitectureConfig): TechTable {
 
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
-  const workload = workloadFromTrace(header);
+  const workload = inputs.workload ?? workloadFromTrace(header);
   const result = config.dataflow.simulate({ workload, dataflowParams: config.dataflowParams, roles: config.roles, tech, clockMhz: config.clockMhz });
   const summary = summarize(inputs, result);
   checkInvariants(summary, result, header);

@@ -1,29 +1,59 @@
 /**
- * Dot-product unit (DPU): N multipliers at p bits feeding an adder tree and an accumulator,
- * as in E-PUR's compute units. A dot product of length K takes ceil(K/N) issue cycles; the
- * result leaves the pipeline `pipeline_latency_cycles` after the last issue.
+ * Dot-product unit (DPU): N multipliers at P bits feeding an adder tree and an accumulator,
+ * as in E-PUR's compute units. A dot product of length K takes ceil(K/N) issue cycles at P
+ * bits; the result leaves the pipeline `pipeline_latency_cycles` after the last issue.
+ *
+ * Multi-precision (dynamic precision selection, docs/dps.md). `multi_precision`:
+ *  - 'fixed': one P-bit product per multiplier per cycle whatever the operands' precision.
+ *  - 'composable' (Bit Fusion-style): each P-bit multiplier is (P/p_min)^2 p_min-bit "bricks"
+ *    whose partial products are shifted and added. At precision p the unit uses the smallest
+ *    supported width q = p_min * 2^k >= p and packs floor(P/q) products per lane per cycle:
+ *    N * P/q products per cycle, linear in 1/q. The bricks could give (P/q)^2 products, but a
+ *    lane's operand registers (and the SRAM words feeding them) carry P bits per operand: the
+ *    operand bandwidth, not the bricks, sets the rate (assumed design point, docs/dps.md).
+ *  - 'bit_serial' (Stripes-style): N*P serial lanes, each a P-bit weight ANDed with one
+ *    activation bit per cycle and added into a partial sum; a group of N*P products takes p
+ *    cycles, so ceil(K / (N*P)) * p cycles per dot product.
+ * Energy: fixed counts `multiply` (P-bit); composable counts `brick_multiply` ((q/p_min)^2 per
+ * product) and `compose_add` ((q/p_min)^2 - 1 per product); bit-serial counts `serial_step` (p
+ * per product). Adder tree and accumulator as before, priced at the full width (conservative).
  */
 import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import { type ComponentContext, UM2_PER_MM2 } from './context.js';
 
+export type MultiPrecisionMode = 'fixed' | 'composable' | 'bit_serial';
+
 export const dotProductUnitKind: ComponentKind = {
   kind: 'dot_product_unit',
-  description: 'N-wide dot-product unit: multipliers, adder tree and accumulator, pipelined',
+  description: 'N-wide dot-product unit: multipliers, adder tree and accumulator, pipelined; optionally multi-precision (composable or bit-serial)',
   params: {
     multipliers: { type: 'integer', unit: 'count', minimum: 1, maximum: 65536, default: 16, description: 'multipliers working in parallel (N)' },
-    precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 16, description: 'operand width of weights and activations' },
+    precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 16, description: 'operand width of weights and activations (P, the highest precision)' },
     accumulator_bits: { type: 'integer', unit: 'bits', minimum: 8, maximum: 64, default: 32, description: 'accumulator width' },
     pipeline_latency_cycles: { type: 'integer', unit: 'cycles', minimum: 1, maximum: 64, default: 4, description: 'cycles from the last issue of a dot product to its result' },
+    multi_precision: {
+      type: 'string',
+      unit: '-',
+      enum: ['fixed', 'composable', 'bit_serial'],
+      default: 'fixed',
+      description: "'fixed' (P-bit multipliers only), 'composable' (Bit Fusion-style bricks: N*P/q products per cycle at q bits) or 'bit_serial' (Stripes-style: p cycles per N*P products)",
+    },
+    min_precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 16, description: "composable: brick width p_min (P/p_min must be a power of two); ignored by 'fixed' and 'bit_serial'" },
   },
   stats: {
     busy_cycles: { unit: 'cycles', description: 'cycles issuing multiply-accumulates' },
     macs: { unit: 'count', description: 'multiply-accumulates performed (useful products)' },
     issue_slots: { unit: 'count', description: 'multiplier slots issued (busy cycles x multipliers)' },
+    macs_below_full_precision: { unit: 'count', description: 'products computed below precision_bits' },
+    precision_bit_macs: { unit: 'bit x count', description: 'sum over products of their precision (mean precision = this / macs)' },
   },
   actions: {
-    multiply: { description: 'one p-bit x p-bit product' },
-    tree_add: { description: 'one addition in the adder tree (2p-bit)' },
+    multiply: { description: 'one P-bit x P-bit product (fixed mode)' },
+    brick_multiply: { description: 'one p_min-bit x p_min-bit brick product (composable mode)' },
+    compose_add: { description: 'one shift-add composing brick products (composable mode, 2P bits)' },
+    serial_step: { description: 'one P-bit AND-and-add of one activation bit (bit-serial mode)' },
+    tree_add: { description: 'one addition in the adder tree (2P-bit)' },
     accumulate: { description: 'one accumulator update (accumulator_bits add and register write)' },
   },
 };
@@ -34,7 +64,11 @@ export class DotProductUnit extends Component {
   readonly precisionBits: number;
   readonly accumulatorBits: number;
   readonly latencyCycles: number;
+  readonly mode: MultiPrecisionMode;
+  readonly minPrecisionBits: number;
   private macs = 0;
+  private macsBelow = 0;
+  private bitMacs = 0;
 
   constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
     super(name, dotProductUnitKind);
@@ -42,20 +76,65 @@ export class DotProductUnit extends Component {
     this.precisionBits = params.precision_bits as number;
     this.accumulatorBits = params.accumulator_bits as number;
     this.latencyCycles = params.pipeline_latency_cycles as number;
+    this.mode = (params.multi_precision ?? 'fixed') as MultiPrecisionMode;
+    this.minPrecisionBits = this.mode === 'composable' ? ((params.min_precision_bits ?? this.precisionBits) as number) : this.precisionBits;
+    if (this.mode === 'composable') {
+      const ratio = this.precisionBits / this.minPrecisionBits;
+      if (!Number.isInteger(ratio) || ratio < 1 || (ratio & (ratio - 1)) !== 0) {
+        throw new Error(`${name}: composable multipliers need precision_bits / min_precision_bits to be a power of two, found ${this.precisionBits} / ${this.minPrecisionBits}`);
+      }
+    }
     this.unit = new Resource(`${name}.pipeline`, ctx.sim);
   }
 
-  /** Issue cycles for `count` dot products of length `length`. */
-  issueCycles(count: number, length: number): number {
-    return count * Math.ceil(length / this.multipliers);
+  /** Width the composable unit runs `bits`-bit operands at: p_min * 2^k >= bits, at most P. */
+  composedWidth(bits: number): number {
+    let q = this.minPrecisionBits;
+    while (q < bits && q < this.precisionBits) q *= 2;
+    return q;
   }
 
-  /** Count the actions of `count` dot products of length `length`. */
-  recordDotProducts(count: number, length: number): void {
-    const chunks = Math.ceil(length / this.multipliers);
-    this.macs += count * length;
-    this.count('multiply', count * length);
-    // Each chunk of a products needs a-1 tree additions; over a dot product that is length - chunks.
+  private checkBits(bits: number): void {
+    if (!Number.isInteger(bits) || bits < 1 || bits > this.precisionBits) {
+      throw new Error(`${this.name}: precision ${bits} bits is outside 1..${this.precisionBits} (precision_bits)`);
+    }
+  }
+
+  /** Products per cycle at `bits` bits (composable / fixed). */
+  productsPerCycle(bits: number = this.precisionBits): number {
+    if (this.mode === 'composable') return this.multipliers * Math.floor(this.precisionBits / this.composedWidth(bits));
+    return this.multipliers;
+  }
+
+  /** Peak products per cycle at `bits` bits (the rate PE utilization is measured against). */
+  peakProductsPerCycle(bits: number = this.precisionBits): number {
+    if (this.mode === 'bit_serial') return (this.multipliers * this.precisionBits) / bits;
+    return this.productsPerCycle(bits);
+  }
+
+  /** Issue cycles for `count` dot products of length `length` at `bits` bits (default P). */
+  issueCycles(count: number, length: number, bits: number = this.precisionBits): number {
+    this.checkBits(bits);
+    if (this.mode === 'bit_serial') return count * Math.ceil(length / (this.multipliers * this.precisionBits)) * bits;
+    return count * Math.ceil(length / this.productsPerCycle(bits));
+  }
+
+  /** Count the actions of `count` dot products of length `length` at `bits` bits (default P). */
+  recordDotProducts(count: number, length: number, bits: number = this.precisionBits): void {
+    this.checkBits(bits);
+    const products = count * length;
+    // The adder tree reduces each issue group of products to one; groups of g products need g-1 adds.
+    const group = this.mode === 'bit_serial' ? this.multipliers * this.precisionBits : this.productsPerCycle(bits);
+    const chunks = Math.ceil(length / group);
+    this.macs += products;
+    this.bitMacs += products * bits;
+    if (bits < this.precisionBits) this.macsBelow += products;
+    if (this.mode === 'fixed') this.count('multiply', products);
+    else if (this.mode === 'composable') {
+      const bricks = (this.composedWidth(bits) / this.minPrecisionBits) ** 2;
+      this.count('brick_multiply', products * bricks);
+      this.count('compose_add', products * (bricks - 1));
+    } else this.count('serial_step', products * bits);
     this.count('tree_add', count * (length - chunks));
     this.count('accumulate', count * chunks);
   }
@@ -65,7 +144,13 @@ export class DotProductUnit extends Component {
   }
 
   stats(): Record<string, number> {
-    return { busy_cycles: this.unit.busyCycles, macs: this.macs, issue_slots: this.unit.busyCycles * this.multipliers };
+    return {
+      busy_cycles: this.unit.busyCycles,
+      macs: this.macs,
+      issue_slots: this.unit.busyCycles * this.multipliers,
+      macs_below_full_precision: this.macsBelow,
+      precision_bit_macs: this.bitMacs,
+    };
   }
 
   cost(): CostModel {
@@ -73,12 +158,33 @@ export class DotProductUnit extends Component {
     const p = this.precisionBits;
     const n = this.multipliers;
     const accumulateEnergy = t.intAddEnergyPj(this.accumulatorBits) + t.registerEnergyPjPerBit() * this.accumulatorBits;
-    // Operand registers (2 x N x p) and the accumulator register; logic leakage is not modelled.
+    // Operand registers (2 x N x P) and the accumulator register; logic leakage is not modelled.
     const registerBits = 2 * n * p + this.accumulatorBits;
-    const areaUm2 =
-      n * t.intMultiplyAreaUm2(p) + (n - 1) * t.intAddAreaUm2(2 * p) + t.intAddAreaUm2(this.accumulatorBits) + registerBits * t.registerAreaUm2PerBit();
+    const common = t.intAddAreaUm2(this.accumulatorBits) + registerBits * t.registerAreaUm2PerBit();
+    let areaUm2: number;
+    if (this.mode === 'fixed') {
+      areaUm2 = n * t.intMultiplyAreaUm2(p) + (n - 1) * t.intAddAreaUm2(2 * p) + common;
+    } else if (this.mode === 'composable') {
+      const b = (p / this.minPrecisionBits) ** 2;
+      const lane = b * t.intMultiplyAreaUm2(this.minPrecisionBits) + (b - 1) * t.intAddAreaUm2(2 * p);
+      // The tree takes up to N*P/p_min products per cycle.
+      const treeInputs = n * (p / this.minPrecisionBits);
+      areaUm2 = n * lane + (treeInputs - 1) * t.intAddAreaUm2(2 * p) + common;
+    } else {
+      // N*P serial lanes: a P-bit adder each (the AND gates are not in the tables: not counted), then the tree.
+      const lanes = n * p;
+      areaUm2 = lanes * t.intAddAreaUm2(2 * p) + (lanes - 1) * t.intAddAreaUm2(2 * p) + common;
+    }
+    const b = (p / this.minPrecisionBits) ** 2;
     return {
-      energyPerActionPj: { multiply: t.intMultiplyEnergyPj(p), tree_add: t.intAddEnergyPj(2 * p), accumulate: accumulateEnergy },
+      energyPerActionPj: {
+        multiply: t.intMultiplyEnergyPj(p),
+        brick_multiply: t.intMultiplyEnergyPj(this.minPrecisionBits),
+        compose_add: b > 1 ? t.intAddEnergyPj(2 * p) : 0,
+        serial_step: t.intAddEnergyPj(2 * p),
+        tree_add: t.intAddEnergyPj(2 * p),
+        accumulate: accumulateEnergy,
+      },
       leakageMw: 0,
       areaMm2: areaUm2 / UM2_PER_MM2,
     };

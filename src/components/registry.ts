@@ -42,3 +42,4 @@ registerComponentKind({ kind: systolicArrayKind, create: (n, p, c) => new Systol
 import { Gpu, gpuKind } from './gpu.js'; registerComponentKind({ kind: gpuKind, create: (n, p, c) => new Gpu(n, p, c) });
 registerComponentKind({ kind: sparsePeKind, create: (n, p, c) => new SparsePe(n, p, c) });
 import { Mvau, mvauKind } from './mvau.js'; registerComponentKind({ kind: mvauKind, create: (n, p, c) => new Mvau(n, p, c) });
+import { PrecisionSelectUnit, precisionSelectUnitKind } from './precision-select-unit.js'; registerComponentKind({ kind: precisionSelectUnitKind, create: (n, p, c) => new PrecisionSelectUnit(n, p, c) });

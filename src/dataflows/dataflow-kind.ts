@@ -8,6 +8,7 @@ import type { Component, ParamDecl, ParamValues } from '../engine/component.js';
 import type { TechCosts } from '../components/context.js';
 import type { StallCause } from './stall-accounting.js';
 import type { Workload } from './workload.js';
+import type { LoadedTrace } from '../traces/reader.js';
 
 export interface RoleDecl {
   /** Component kind this role must be. */
@@ -63,5 +64,17 @@ export interface DataflowKind {
   readonly description: string;
   readonly params: Readonly<Record<string, ParamDecl>>;
   readonly roles: Readonly<Record<string, RoleDecl>>;
+  /**
+   * Optional: read what the dataflow needs from the trace's payload before the (synchronous)
+   * simulation, streaming it, and return the workload with it attached (e.g. the per-step
+   * precisions a precision-select unit decides from the recorded cell states).
+   */
+  prepareWorkload?(workload: Workload, input: PrepareInput): Promise<Workload>;
   simulate(input: SimulationInput): SimulationResult;
+}
+
+export interface PrepareInput {
+  readonly trace: LoadedTrace;
+  readonly dataflowParams: ParamValues;
+  readonly roles: Readonly<Record<string, ParamValues>>;
 }

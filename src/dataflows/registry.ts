@@ -23,3 +23,4 @@ import { systolicDataflowKind } from './systolic/systolic-kind.js'; registerData
 registerDataflowKind(eseDataflowKind);
 import { gpuRooflineDataflowKind } from './gpu/gpu-kind.js'; registerDataflowKind(gpuRooflineDataflowKind);
 import { finnDataflowKind } from './finn/finn-kind.js'; registerDataflowKind(finnDataflowKind);
+import { epurDpsDataflowKind } from './epur/epur-dps-kind.js'; registerDataflowKind(epurDpsDataflowKind);

@@ -7,6 +7,7 @@
 import type { CellType } from '../functional/tensor.js';
 import type { TraceHeader } from '../traces/header.js';
 import { directionCount, gateCount, layerInputSize, recurrentInputSize } from '../traces/work.js';
+import type { PrecisionSchedule } from '../dps/replay.js';
 
 export interface LayerWork {
   readonly index: number;
@@ -31,6 +32,8 @@ export interface Workload {
   readonly groups: ReadonlyArray<readonly number[]>;
   readonly weightBits: number;
   readonly activationBits: number;
+  /** Per-step precisions decided by a precision-select unit from the trace (dynamic precision selection only). */
+  readonly precisionSchedule?: PrecisionSchedule;
 }
 
 /** Sequences of a group still running at timestep t (shorter ones have finished: padding is not work). */

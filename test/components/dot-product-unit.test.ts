@@ -12,7 +12,7 @@ describe('DotProductUnit', () => {
     expect(dpu.issueCycles(1, 40)).toBe(3);
     dpu.recordDotProducts(1, 40);
     // tree adds per chunk of a products = a - 1: 15 + 15 + 7 = 37 = 40 - 3
-    expect(dpu.actionCounts()).toEqual({ multiply: 40, tree_add: 37, accumulate: 3 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 40, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 37, accumulate: 3 });
     expect(dpu.macsPerformed).toBe(40);
   });
 
@@ -26,7 +26,7 @@ describe('DotProductUnit', () => {
     dpu.recordDotProducts(5, 40); // 200 mul, 185 tree, 15 acc
     dpu.recordDotProducts(7, 32); // 224 mul, 7 x 30 = 210 tree, 14 acc
     dpu.recordDotProducts(4, 1); // 4 mul, 0 tree, 4 acc
-    expect(dpu.actionCounts()).toEqual({ multiply: 428, tree_add: 395, accumulate: 33 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 428, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 395, accumulate: 33 });
     expect(dpu.macsPerformed).toBe(428);
   });
 
@@ -35,7 +35,7 @@ describe('DotProductUnit', () => {
     const dpu = new DotProductUnit('dpu', dpuParams, ctx);
     dpu.unit.acquire(dpu.issueCycles(2, 40)); // 6 cycles
     dpu.unit.acquire(dpu.issueCycles(1, 17)); // 2 cycles, queued behind
-    expect(dpu.stats()).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16 });
+    expect(dpu.stats()).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16, macs_below_full_precision: 0, precision_bit_macs: 0 });
     expect(dpu.latencyCycles).toBe(5);
   });
 });

@@ -19,6 +19,8 @@ export interface TileJob {
   readonly dotProducts: number;
   /** Length of each dot product in this pass. */
   readonly length: number;
+  /** Precision of the products (bits; undefined = the DPU's full precision); the DPU's issue rate depends on it. */
+  readonly bits: number | undefined;
   readonly weightWords: number;
   /** Bytes to fetch from DRAM before the tile can run (0 when the weights are already on chip). */
   readonly fetchBytes: number;
@@ -81,13 +83,13 @@ export class ComputeUnit {
         }
         const i = nextIssue++;
         const job = jobs[i];
-        const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length);
+        const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length, job.bits);
         const requests: Array<{ resource: Resource; occupancy: number }> = [{ resource: this.parts.dpu.unit, occupancy: dpuCycles }];
         requests.push(...this.parts.weightBuffer.streamRequests(job.weightWords));
         requests.push(...this.parts.inputBuffer.streamRequests(job.inputWords + job.inputLoadWords));
         if (job.intermediateReadWords > 0) requests.push(...this.intermediate.streamRequests(job.intermediateReadWords));
         const { start, end } = acquireTogether(requests, this.sim.now);
-        this.parts.dpu.recordDotProducts(job.dotProducts, job.length);
+        this.parts.dpu.recordDotProducts(job.dotProducts, job.length, job.bits);
         this.parts.weightBuffer.recordReads(job.weightWords);
         this.parts.inputBuffer.recordReads(job.inputWords);
         this.parts.inputBuffer.recordWrites(job.inputLoadWords);

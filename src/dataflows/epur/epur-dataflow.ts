@@ -26,12 +26,23 @@ import { ComputeUnit, type TileJob } from './compute-unit.js';
 import { WeightResidency } from './weight-residency.js';
 import { activeSamples, type LayerWork, type Workload } from '../workload.js';
 import type { StepRecord } from '../dataflow-kind.js';
+import type { PrecisionSelectUnit } from '../../components/precision-select-unit.js';
+import type { PrecisionSchedule } from '../../dps/replay.js';
+import { readBits, storedBits, type SliceLayout } from '../../dps/storage.js';
 
 export interface EpurParams {
   readonly schedule: 'step_by_step' | 'mwl';
   readonly tileRows: number;
   readonly stagingTiles: number;
   readonly partialSumBits: number;
+  /** Dynamic precision selection (epur_dps): the unit, the decided precisions, the storage layout. */
+  readonly dps?: EpurDpsParts;
+}
+
+export interface EpurDpsParts {
+  readonly psu: PrecisionSelectUnit;
+  readonly schedule: PrecisionSchedule;
+  readonly layout: SliceLayout;
 }
 
 
@@ -66,17 +77,61 @@ export class EpurDataflow {
       throw new InputError(`the epur dataflow needs at least one compute unit per gate: ${workload.cell} has ${gates} gates, the config has ${units.length} units`);
     }
     this.mapped = gates * Math.floor(units.length / gates);
+    let first = 0;
+    for (const g of workload.groups) {
+      this.groupFirst.push(first);
+      first += g.length;
+    }
+    if (params.dps) {
+      if (params.schedule !== 'step_by_step') {
+        throw new InputError(
+          "dynamic precision selection needs dataflow.schedule: step_by_step: Maximizing Weight Locality computes W_x x_t for a window of timesteps before the precision of those steps is decided (docs/dps.md)",
+        );
+      }
+      const top = params.dps.layout.precisions[params.dps.layout.precisions.length - 1];
+      if (top !== workload.weightBits || top !== workload.activationBits) {
+        throw new InputError(`the precision-select unit's highest precision (${top} bits) must equal the trace's weight and activation precision (${workload.weightBits}/${workload.activationBits} bits)`);
+      }
+      for (const u of units) {
+        if (u.parts.dpu.precisionBits < top) throw new InputError(`dot-product unit of compute unit ${u.index} has precision_bits ${u.parts.dpu.precisionBits} < ${top}`);
+      }
+    }
     this.residency = units.map((u) => new WeightResidency(u.parts.weightBuffer.capacityBits));
     this.checkCapacities();
   }
 
+  /** Bits each weight occupies in the weight buffer and in DRAM (all slices under DPS). */
   private get wbits(): number {
-    return this.workload.weightBits;
+    return this.params.dps ? storedBits(this.params.dps.layout) : this.workload.weightBits;
   }
 
+  /** Bits each activation occupies in the input buffer / intermediate memory. */
   private get abits(): number {
-    return this.workload.activationBits;
+    return this.params.dps ? storedBits(this.params.dps.layout) : this.workload.activationBits;
   }
+
+  /** Bits read per weight or input element for a step at `bits` (the static width without DPS). */
+  private readWidth(bits: number | undefined, staticBits: number): number {
+    return this.params.dps && bits !== undefined ? readBits(this.params.dps.layout, bits) : staticBits;
+  }
+
+  /** Precision of processing step `s` of a layer-direction: the highest any active sequence of the group decided. */
+  private stepBits(seq: number, group: readonly number[], layer: number, direction: number, s: number): number | undefined {
+    const dps = this.params.dps;
+    if (!dps) return undefined;
+    let bits = 0;
+    const first = this.groupFirst[seq];
+    group.forEach((len, k) => {
+      if (len <= s) return;
+      const t = direction === 0 ? s : len - 1 - s;
+      const b = dps.schedule.bitsAt(first + k, layer, direction, t);
+      dps.psu.recordSteps(b, 1);
+      bits = Math.max(bits, b);
+    });
+    return bits;
+  }
+
+  private readonly groupFirst: number[] = [];
 
   private get batch(): number {
     return this.workload.batchSize;
@@ -143,6 +198,8 @@ export class EpurDataflow {
   }
 
   private previousOutputOnChip = false;
+  /** Cycle the precision-select unit's decision for the next step is in its register (-1: none pending). */
+  private decisionReadyAt: Cycle = -1;
 
   private unitOf(gate: number, slice: number, plan: LayerPlan): ComputeUnit {
     return this.units[gate * plan.slices + slice];
@@ -163,13 +220,22 @@ export class EpurDataflow {
     };
     if (!mwl) {
       let t = 0;
+      this.decisionReadyAt = -1;
       const step = (): void => {
         if (t === steps) return finish();
+        // The precision of this step is known once the unit has decided on the previous one.
+        if (this.params.dps && this.decisionReadyAt > this.sim.now) {
+          this.params.dps.psu.chargeCriticalPath(this.decisionReadyAt - this.sim.now);
+          this.sim.at(this.decisionReadyAt, step);
+          return;
+        }
         const timestep = t++;
         const samples = activeSamples(group, timestep);
+        const bits = this.stepBits(seq, group, layer.index, plan.direction, timestep);
+        const decideNext = this.params.dps !== undefined && t < steps;
         const startCycle = this.sim.now;
         this.loadInputs(plan, [samples], () =>
-          this.broadcastInput(plan, samples, () => this.recurrentStep(plan, samples, layer.inputSize + plan.recurrent, false, 'xh', () => {
+          this.broadcastInput(plan, samples, () => this.recurrentStep(plan, samples, layer.inputSize + plan.recurrent, false, 'xh', bits, decideNext, () => {
             this.steps.push({ sequence: seq, layer: layer.index, direction: plan.direction, timestep, startCycle, endCycle: this.sim.now });
             step();
           })),
@@ -193,7 +259,7 @@ export class EpurDataflow {
             if (t === first + count) return nextWindow();
             const timestep = t++;
             const startCycle = this.sim.now;
-            this.recurrentStep(plan, samples[timestep - first], plan.recurrent, true, 'h', () => {
+            this.recurrentStep(plan, samples[timestep - first], plan.recurrent, true, 'h', undefined, false, () => {
               this.steps.push({ sequence: seq, layer: layer.index, direction: plan.direction, timestep, startCycle, endCycle: this.sim.now });
               step();
             });
@@ -241,6 +307,7 @@ export class EpurDataflow {
     psumRead: boolean,
     reloadInputEachJob: boolean,
     onTile: (tile: number, rows: number, repeat: number, cycle: Cycle) => void,
+    bits?: number,
   ): TileJob[] {
     const jobs: TileJob[] = [];
     const chunk = this.chunkElements(unit, length);
@@ -257,7 +324,10 @@ export class EpurDataflow {
       const chunkBitsPerSample = len * this.abits;
       for (let r = 0; r < tiles; r++) {
         const tileRows = Math.min(this.params.tileRows, rows - r * this.params.tileRows);
-        const weightBits = tileRows * len * this.wbits;
+        // Bits the dot products read at this step's precision; a streamed tile fetches only
+        // those (bit-sliced), a tile fetched to stay resident fetches every slice.
+        const weightBits = tileRows * len * this.readWidth(bits, this.wbits);
+        const fetchedBits = streamed ? weightBits : tileRows * len * this.wbits;
         const fetch = streamed || firstFetch;
         for (let rep = 0; rep < repeats; rep++) {
           const samples = samplesPerRepeat[rep];
@@ -267,10 +337,11 @@ export class EpurDataflow {
           jobs.push({
             dotProducts: tileRows * samples,
             length: len,
+            bits,
             weightWords: this.words(weightBits, wb),
-            fetchBytes: fetch && rep === 0 ? Math.ceil(weightBits / 8) : 0,
+            fetchBytes: fetch && rep === 0 ? Math.ceil(fetchedBits / 8) : 0,
             releasesStaging: fetch && rep === repeats - 1,
-            inputWords: tileRows * samples * this.words(len * this.abits, ib),
+            inputWords: tileRows * samples * this.words(len * this.readWidth(bits, this.abits), ib),
             inputLoadWords: this.words(loadBits, ib),
             intermediateReadWords: this.words(psumBits, this.intermediate) + this.words(loadBits, this.intermediate),
             onResult: (cycle) => {
@@ -337,7 +408,7 @@ export class EpurDataflow {
    * parked partial sums under MWL), activations, cell updates, the projection if any, and the
    * new hidden state broadcast into every unit's input buffer.
    */
-  private recurrentStep(plan: LayerPlan, samples: number, length: number, psumRead: boolean, part: string, then: () => void): void {
+  private recurrentStep(plan: LayerPlan, samples: number, length: number, psumRead: boolean, part: string, bits: number | undefined, decideNext: boolean, then: () => void): void {
     const passStart = this.sim.now;
     const H = plan.layer.hiddenSize;
     const streamedIds = this.planResidency(plan, part, length);
@@ -345,6 +416,9 @@ export class EpurDataflow {
     const gateDone = plan.sliceRows.map((_, s) => new Array<number>(tilesPerSlice[s]).fill(0));
     let cellUpdatesLeft = tilesPerSlice.reduce((a, b) => a + b, 0);
     const isLstm = this.workload.cell === 'lstm';
+    const psu = decideNext ? this.params.dps?.psu : undefined;
+    let lanesDone = 0;
+    if (psu) this.decisionReadyAt = Number.MAX_SAFE_INTEGER; // pending until the last cell update
 
     for (let g = 0; g < plan.gates; g++) {
       for (let s = 0; s < plan.slices; s++) {
@@ -362,8 +436,13 @@ export class EpurDataflow {
             // Bias additions (4 per hidden unit, pre-summed where torch keeps two) are done here too.
             mfu.recordElements(elements, isLstm ? { multiply: 3, add: 1 + 4, tanh: 1 } : { multiply: 3, add: 3 + 4, tanh: 1 });
             this.sim.at(g2.end + mfu.latencyCycles, () => {
+              // The precision-select unit sees these new cell-state elements as they leave the MFU.
+              if (psu) lanesDone = Math.max(lanesDone, psu.observeElements(elements));
               this.broadcastHidden(elements, () => {
-                if (--cellUpdatesLeft === 0) this.afterCellUpdates(plan, samples, then);
+                if (--cellUpdatesLeft === 0) {
+                  if (psu) this.decisionReadyAt = psu.decide(lanesDone);
+                  this.afterCellUpdates(plan, samples, bits, then);
+                }
               });
             });
           };
@@ -372,14 +451,14 @@ export class EpurDataflow {
           const grant = mfu.unit.acquire(mfu.issueCycles(elements));
           mfu.recordElements(elements, { [activation]: 1 });
           this.sim.at(grant.end + mfu.latencyCycles, afterActivation);
-        });
+        }, bits);
         unit.runPass(jobs, passStart, 'recurrent_dependency');
       }
     }
   }
 
   /** After the cell updates: the projection (LSTMP) if any, then the layer output. */
-  private afterCellUpdates(plan: LayerPlan, samples: number, then: () => void): void {
+  private afterCellUpdates(plan: LayerPlan, samples: number, bits: number | undefined, then: () => void): void {
     const writeOutput = (): void => {
       const bits = samples * plan.recurrent * this.abits;
       if (plan.outputToDram) {
@@ -408,11 +487,22 @@ export class EpurDataflow {
     for (let u = 0; u < this.mapped; u++) {
       if (plan.projRows[u] === 0) continue;
       const id = `L${plan.layer.index}.d${plan.direction}.proj.u${u}`;
-      const jobs = this.tileJobs(this.units[u], id, plan.projRows[u], H, streamedIds.has(id), [samples], false, false, (_tile, tileRows) => {
-        this.broadcastHidden(tileRows * samples, () => {
-          if (--left === 0) writeOutput();
-        });
-      });
+      const jobs = this.tileJobs(
+        this.units[u],
+        id,
+        plan.projRows[u],
+        H,
+        streamedIds.has(id),
+        [samples],
+        false,
+        false,
+        (_tile, tileRows) => {
+          this.broadcastHidden(tileRows * samples, () => {
+            if (--left === 0) writeOutput();
+          });
+        },
+        bits,
+      );
       this.units[u].runPass(jobs, passStart, 'recurrent_dependency');
     }
   }

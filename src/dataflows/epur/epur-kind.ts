@@ -12,7 +12,7 @@ import type { Component } from '../../engine/component.js';
 import type { DataflowKind, SimulationInput, SimulationResult } from '../dataflow-kind.js';
 import { STALL_CAUSES, type StallCause } from '../stall-accounting.js';
 import { ComputeUnit } from './compute-unit.js';
-import { EpurDataflow } from './epur-dataflow.js';
+import { EpurDataflow, type EpurDpsParts } from './epur-dataflow.js';
 
 export const epurDataflowKind: DataflowKind = {
   kind: 'epur',
@@ -36,6 +36,15 @@ export const epurDataflowKind: DataflowKind = {
 };
 
 function simulateEpur(input: SimulationInput): SimulationResult {
+  return runEpur(input);
+}
+
+/**
+ * Assemble and run the E-PUR dataflow. `addDps`, when given, creates the dynamic-precision
+ * parts (the precision-select unit is added to the components) before the run; `afterRun` sees
+ * them once the run is over (for checks).
+ */
+export function runEpur(input: SimulationInput, addDps?: (ctx: ComponentContext, make: <T extends Component>(c: T) => T) => EpurDpsParts, afterRun?: (dps: EpurDpsParts) => void): SimulationResult {
   const sim = new Simulator();
   const ctx: ComponentContext = { sim, tech: input.tech, clockMhz: input.clockMhz };
   const p = input.dataflowParams;
@@ -56,6 +65,7 @@ function simulateEpur(input: SimulationInput): SimulationResult {
     };
     return new ComputeUnit(i, parts, sim, dram, intermediate, p.staging_tiles as number);
   });
+  const dps = addDps?.(ctx, make);
   const dataflow = new EpurDataflow(
     sim,
     units,
@@ -66,12 +76,14 @@ function simulateEpur(input: SimulationInput): SimulationResult {
       tileRows: p.tile_rows as number,
       stagingTiles: p.staging_tiles as number,
       partialSumBits: p.partial_sum_bits as number,
+      dps,
     },
     input.workload,
   );
   dataflow.start();
   const cycles = sim.run();
   dataflow.finish(cycles);
+  if (dps) afterRun?.(dps);
 
   const stalls = Object.fromEntries(STALL_CAUSES.map((c) => [c, 0])) as Record<StallCause, number>;
   let busy = 0;
@@ -82,7 +94,8 @@ function simulateEpur(input: SimulationInput): SimulationResult {
     for (const [cause, n] of Object.entries(u.stalls.byCause())) stalls[cause as StallCause] += n;
     busy += u.busyCycles;
     macs += u.parts.dpu.macsPerformed;
-    multipliers += u.parts.dpu.multipliers;
+    // Peak products per cycle: at the lowest precision the unit can run at (PE utilization <= 1).
+    multipliers += u.parts.dpu.peakProductsPerCycle(dps ? dps.layout.precisions[0] : undefined);
     for (const [op, n] of Object.entries(u.parts.mfu.actionCounts())) elementOps[op] += n;
   }
   return {
