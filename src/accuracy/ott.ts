@@ -21,7 +21,7 @@ import { cosineLearningRate } from '../training/schedule.js';
 import { SequenceModel } from '../training/sequence-model.js';
 import { Trainer } from '../training/trainer.js';
 import { isQuantizedWeight } from '../training/weight-transform.js';
-import { loadEvalData, LM_STREAMS, type LoadedModel } from './bundled.js';
+import { loadEvalData, LM_STREAMS, type EvalData, type LoadedModel } from './bundled.js';
 
 export type OttScheme = 'ternary' | 'pow2-ternary' | 'exponential' | 'binary';
 
@@ -81,22 +81,26 @@ export interface FineTuneOptions {
   readonly onUpdate?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_FINE_TUNE: FineTuneOptions = { updates: 40, batch: 32, peakLearningRate: 1e-3, maxGradNorm: 5, seed: 20240404, bptt: 64 };
+export const DEFAULT_FINE_TUNE: FineTuneOptions = { updates: 100, batch: 32, peakLearningRate: 1e-3, maxGradNorm: 5, seed: 20240404, bptt: 64 };
+
+/** The training data fineTuneOtt reads (load once, pass to every scheme). */
+export function fineTuneData(model: LoadedModel, o: FineTuneOptions): EvalData {
+  const split: SplitName = 'train';
+  return model.card.readout === 'every-step' ? loadEvalData(model, split, LM_STREAMS * (o.updates * o.bptt + 2)) : loadEvalData(model, split);
+}
 
 /**
  * Quantization-aware fine-tuning from the bundled float weights on the train split; returns the
  * quantized weights (what inference uses) and the mean training loss of the last 10 updates.
  */
-export function fineTuneOtt(model: LoadedModel, scheme: OttScheme, o: FineTuneOptions = DEFAULT_FINE_TUNE): { tensors: TensorMap; lastLoss: number } {
+export function fineTuneOtt(model: LoadedModel, scheme: OttScheme, o: FineTuneOptions = DEFAULT_FINE_TUNE, trainData?: EvalData): { tensors: TensorMap; lastLoss: number } {
   const sm = sequenceModelOf(model);
   const qat = ottQuantization(OTT_METHOD[scheme], sm.params, { seed: o.seed });
   const trainer = new Trainer(sm, { learningRate: o.peakLearningRate, maxGradNorm: o.maxGradNorm, qat });
   const losses: number[] = [];
-  const split: SplitName = 'train';
   if (model.card.readout === 'every-step') {
     // Language model: LM_STREAMS contiguous streams of the training text, state carried.
-    const need = LM_STREAMS * (o.updates * o.bptt + 2);
-    const data = loadEvalData(model, split, need);
+    const data = trainData ?? fineTuneData(model, o);
     const B = LM_STREAMS;
     const inputs = new Int32Array(o.bptt * B);
     const targets = new Int32Array(o.bptt * B);
@@ -116,7 +120,7 @@ export function fineTuneOtt(model: LoadedModel, scheme: OttScheme, o: FineTuneOp
       o.onUpdate?.(u + 1, o.updates);
     }
   } else {
-    const data = loadEvalData(model, split);
+    const data = trainData ?? fineTuneData(model, o);
     const seqs = data.sequences;
     const steps = seqs[0].steps;
     const E = model.card.topology.input_size;

@@ -15,7 +15,7 @@ import { inferenceParts, loadBundledModel, loadEvalData, sequenceInput, type Eva
 import { evaluateParts, type EvaluationResult } from './evaluate.js';
 import { fixedPointConfig, searchFixedFormats, type FormatTrial } from './fixed-point-formats.js';
 import { bitsForLevels, distinctValues, footprint, isCoreTensor, type Footprint, type TensorStorage } from './footprint.js';
-import { DEFAULT_FINE_TUNE, fineTuneOtt, ottQuantizedNames, quantizedTensors, sequenceModelOf, type FineTuneOptions, type OttScheme } from './ott.js';
+import { DEFAULT_FINE_TUNE, fineTuneData, fineTuneOtt, ottQuantizedNames, quantizedTensors, sequenceModelOf, type FineTuneOptions, type OttScheme } from './ott.js';
 
 export const FIXED_WORD_BITS = [16, 8, 6, 4] as const;
 export const OTT_SCHEMES: readonly OttScheme[] = ['ternary', 'pow2-ternary', 'exponential', 'binary'];
@@ -70,11 +70,11 @@ export interface AccuracyOptions {
 }
 
 export function defaultTestLimit(model: string): number | undefined {
-  return model === 'sotu-char' ? 10_000 : model === 'mnist-columns' ? 500 : model === 'spam-words' ? 313 : undefined;
+  return model === 'sotu-char' ? 20_000 : undefined;
 }
 
 export function defaultValidationLimit(model: string): number | undefined {
-  return model === 'sotu-char' ? 3_200 : 100;
+  return model === 'sotu-char' ? 5_000 : 200;
 }
 
 function lossOf(metric: number, float: number, higherIsBetter: boolean): number {
@@ -196,9 +196,10 @@ export async function accuracyForModel(name: string, o: AccuracyOptions): Promis
   }
   if (o.fineTune) {
     const ft = o.fineTune;
+    const trainData = fineTuneData(model, ft);
     for (const scheme of OTT_SCHEMES) {
       const t0 = performance.now();
-      const tuned = fineTuneOtt(model, scheme, { ...ft, onUpdate: (d, t) => o.progress?.(`${name} ${scheme} QAT fine-tune`, d, t) });
+      const tuned = fineTuneOtt(model, scheme, { ...ft, onUpdate: (d, t) => o.progress?.(`${name} ${scheme} QAT fine-tune`, d, t) }, trainData);
       log(`${name} ${scheme}: ${ft.updates} QAT updates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       const r = await evalTest(tuned.tensors, `${scheme} QAT`);
       const s = ottStorage(tuned.tensors, scheme);

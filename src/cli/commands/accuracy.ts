@@ -4,7 +4,8 @@
  * memory footprint of each; prints it and writes results/accuracy.md and results/accuracy.json
  * atomically. A progress bar is shown when stdout is a terminal.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.js';
@@ -21,6 +22,10 @@ function optionalInt(options: OptionValues, name: string, min: number): number |
   return Number(text);
 }
 
+function modelSha256(name: string, modelsDir: string): string {
+  return createHash('sha256').update(readFileSync(join(modelsDir, name, 'model.safetensors'))).digest('hex');
+}
+
 export const accuracyCommand: Command = {
   path: ['accuracy'],
   summary: 'Accuracy and memory footprint of the bundled models: float32 vs fixed point 16/8/6/4 bits, ternary, pow2-ternary, exponential, binary',
@@ -28,8 +33,9 @@ export const accuracyCommand: Command = {
     { name: 'model', type: 'string', multiple: true, description: `bundled model(s) (default: all present of ${BUNDLED_MODEL_NAMES.join(', ')})` },
     { name: 'models-dir', type: 'string', description: 'directory of the bundled models', default: 'models' },
     { name: 'out', type: 'string', description: 'results directory (accuracy.md, accuracy.json)', default: 'results' },
-    { name: 'test-limit', type: 'string', unit: 'examples or characters', description: 'evaluate N evenly spread test examples (classifiers) or the first N characters (language model); default mnist 500, spam 313, sotu 10000' },
-    { name: 'validation-limit', type: 'string', unit: 'examples or characters', description: 'validation subset (evenly spread examples / first characters) for the format choice and calibration ranges; default 100 examples, 3200 characters' },
+    { name: 'test-limit', type: 'string', unit: 'examples or characters', description: 'evaluate N evenly spread test examples (classifiers) or the first N characters (language model); default all examples, sotu 20000 characters' },
+    { name: 'validation-limit', type: 'string', unit: 'examples or characters', description: 'validation subset (evenly spread examples / first characters) for the format choice and calibration ranges; default 200 examples, 5000 characters' },
+    { name: 'resume', type: 'boolean', description: 'reuse per-model results in <out>/accuracy-cache/ made with the same options and model file (e.g. from parallel --model runs)' },
     { name: 'fine-tune-updates', type: 'string', unit: 'updates', description: 'Ott QAT fine-tuning updates per model and scheme (0 = post-training only)', default: String(DEFAULT_FINE_TUNE.updates) },
   ],
   async run(options) {
@@ -59,6 +65,16 @@ export const accuracyCommand: Command = {
     const t0 = performance.now();
     try {
       for (const name of models) {
+        const key = JSON.stringify({ testLimit: testLimit ?? defaultTestLimit(name), validationLimit: validationLimit ?? defaultValidationLimit(name), fineTune, sha256: modelSha256(name, modelsDir) });
+        const cachePath = join(outDir, 'accuracy-cache', `${name}.json`);
+        if (options['resume'] === true && existsSync(cachePath)) {
+          const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as { key: string; result: ModelAccuracy };
+          if (cached.key === key) {
+            process.stderr.write(`accuracy: ${name}: reusing ${cachePath}\n`);
+            results.push(cached.result);
+            continue;
+          }
+        }
         const r = await accuracyForModel(name, {
           models: models,
           modelsDir,
@@ -80,6 +96,7 @@ export const accuracyCommand: Command = {
           },
         });
         results.push(r);
+        writeFileAtomic(cachePath, `${JSON.stringify({ key, result: r })}\n`);
       }
     } finally {
       bar?.stop();
