@@ -9,6 +9,7 @@ import { QuantizedRnn, type QuantizedStepRecord } from '../functional/quantized-
 import type { QuantizationConfig } from '../functional/quantization-config.js';
 import { staticPrecision } from '../functional/quantization-config.js';
 import type { RnnModel } from '../functional/rnn-model.js';
+import type { RnnTopology } from '../functional/tensor.js';
 import { TRACE_FORMAT_VERSION, type TraceHeader } from '../traces/header.js';
 import { TraceWriter } from '../traces/writer.js';
 import { dpsChooser } from './chooser.js';
@@ -29,22 +30,14 @@ export interface DpsTraceOptions {
   readonly policy: DpsPolicySpec | null;
 }
 
-/** Run `sequences` through the quantized model with the policy and write the trace; returns its header. */
-export async function writeDpsTrace(
-  headerPath: string,
-  model: RnnModel,
-  quantization: QuantizationConfig,
-  sequences: readonly TraceSequence[],
-  options: DpsTraceOptions,
-): Promise<TraceHeader> {
-  const t = model.topology;
-  const bits = Math.max(...quantization.layers.map(staticPrecision));
-  const header: Omit<TraceHeader, 'payload'> = {
+/** The header of a functional trace written with (or without) a policy in the loop. */
+export function dpsTraceHeader(t: RnnTopology, lengths: readonly number[], bits: number, options: DpsTraceOptions): Omit<TraceHeader, 'payload'> {
+  return {
     format_version: TRACE_FORMAT_VERSION,
     name: options.name,
     ...(options.description !== undefined ? { description: options.description } : {}),
     model: { cell: t.cell, num_layers: t.num_layers, input_size: t.input_size, hidden_size: t.hidden_size, projection_size: t.proj_size, bidirectional: t.bidirectional },
-    workload: { batch_size: 1, sequence_lengths_timesteps: sequences.map((s) => s.seqLen) },
+    workload: { batch_size: 1, sequence_lengths_timesteps: [...lengths] },
     precision: { weight_bits: bits, activation_bits: bits },
     sparsity: { weight_density: 1 },
     provenance: {
@@ -57,6 +50,19 @@ export async function writeDpsTrace(
       ],
     },
   };
+}
+
+/** Run `sequences` through the quantized model with the policy and write the trace; returns its header. */
+export async function writeDpsTrace(
+  headerPath: string,
+  model: RnnModel,
+  quantization: QuantizationConfig,
+  sequences: readonly TraceSequence[],
+  options: DpsTraceOptions,
+): Promise<TraceHeader> {
+  const t = model.topology;
+  const bits = Math.max(...quantization.layers.map(staticPrecision));
+  const header = dpsTraceHeader(t, sequences.map((q) => q.seqLen), bits, options);
   const rnn = new QuantizedRnn(model, quantization);
   const writer = await TraceWriter.create(headerPath, header);
   try {

@@ -18,3 +18,4 @@ import { compareCommand } from './compare.js'; commands.push(compareCommand); //
 import { validateCommand } from './validate.js'; commands.push(validateCommand); // validate: published figures vs rnnsim
 import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand); // accuracy: float vs fixed point / ternary / ... with memory footprint
 import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
+import { dpsCommands } from './dps.js'; commands.push(...dpsCommands); // dps calibrate | trace | compare

@@ -1,0 +1,164 @@
+/**
+ * `rnnsim dps calibrate | trace | compare`: dynamic precision selection (docs/dps.md).
+ *   calibrate  thresholds on the validation split under an accuracy budget, report on test
+ *   trace      a functional trace of a bundled model with a config's policy in the loop
+ *   compare    baseline vs DPS config on traces: precision shares, speedup, energy, area, accuracy
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command, OptionValues } from '../command.js';
+import { stringOption } from '../command.js';
+import { InputError } from '../../errors.js';
+import { loadArchitecture } from '../../config/load-architecture.js';
+import { policySpecFromParams } from '../../components/precision-select-unit.js';
+import { simulate, type RunSummary } from '../../simulate.js';
+import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { BUNDLED_MODEL_NAMES } from '../../accuracy/bundled.js';
+import { defaultValidationLimit } from '../../accuracy/table.js';
+import type { QuantizedStepRecord } from '../../functional/quantized-network.js';
+import type { SplitName } from '../../datasets/split-rule.js';
+import { TraceWriter } from '../../traces/writer.js';
+import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, type Calibration } from '../../dps/calibrate.js';
+import { dpsTraceHeader } from '../../dps/functional-trace.js';
+import { runPolicy, setupModel } from '../../dps/model-eval.js';
+import { describeSpec } from '../../dps/policy-spec.js';
+import { dpsMarkdown, dpsRow } from '../../dps/report.js';
+
+function list(options: OptionValues, name: string): string[] {
+  const v = options[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((x) => {
+    if (typeof x !== 'string') throw new InputError(`--${name} takes a value`);
+    return x;
+  });
+}
+
+function numberOption(options: OptionValues, name: string): number | undefined {
+  const v = stringOption(options, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InputError(`--${name}: expected a non-negative number, found '${v}'`);
+  return n;
+}
+
+export const dpsCalibrateCommand: Command = {
+  path: ['dps', 'calibrate'],
+  summary: 'choose the precision policy on the validation split under an accuracy budget; report static and dynamic precision on the test split',
+  options: [
+    { name: 'model', type: 'string', multiple: true, description: `bundled model (repeat); default all: ${BUNDLED_MODEL_NAMES.join(', ')}` },
+    { name: 'precisions', type: 'string', default: '8,16', description: 'ascending precision set, comma-separated', unit: 'bits' },
+    { name: 'budget-points', type: 'string', default: String(DEFAULT_BUDGET.accuracyPoints), description: 'largest accuracy loss on validation', unit: 'percentage points' },
+    { name: 'budget-bpc', type: 'string', default: String(DEFAULT_BUDGET.bpc), description: 'largest bits-per-character increase on validation', unit: 'bpc' },
+    { name: 'test-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the test split; default all / 20000 characters' },
+    { name: 'out', type: 'string', default: 'results/dps', description: 'directory for calibration.json and calibration.md' },
+  ],
+  async run(options) {
+    const models = list(options, 'model');
+    const precisions = (stringOption(options, 'precisions') ?? '8,16').split(',').map(Number);
+    const testLimit = numberOption(options, 'test-limit');
+    const c = await calibrate({
+      models: models.length > 0 ? models : [...BUNDLED_MODEL_NAMES],
+      precisions,
+      budget: { accuracyPoints: numberOption(options, 'budget-points') ?? DEFAULT_BUDGET.accuracyPoints, bpc: numberOption(options, 'budget-bpc') ?? DEFAULT_BUDGET.bpc },
+      limits: (m, split) => (split === 'validation' ? defaultValidationLimit(m) : (testLimit ?? (m === 'sotu-char' ? 20_000 : undefined))),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    const out = stringOption(options, 'out') ?? 'results/dps';
+    const md = calibrationMarkdown(c);
+    writeDirectoryAtomic(out, new Map([['calibration.json', `${JSON.stringify(c, null, 1)}\n`], ['calibration.md', md]]));
+    process.stdout.write(md);
+    if (c.shared) {
+      const s = c.shared;
+      process.stdout.write(`\nfor configs/epur-dps.yaml (precision_select_unit):\n  precisions: "${s.precisions.join(',')}"\n  statistic: ${s.statistic}\n  delta: ${s.delta}\n  thresholds: "${s.thresholds.join(',')}"\n  hysteresis_steps: ${s.hysteresisSteps}\n`);
+    }
+    process.stdout.write(`results written to ${out}/ (calibration.json, calibration.md)\n`);
+    return 0;
+  },
+};
+
+export const dpsTraceCommand: Command = {
+  path: ['dps', 'trace'],
+  summary: "write a functional trace of a bundled model with a config's precision policy in the loop (cell states and precisions per step)",
+  options: [
+    { name: 'model', type: 'string', required: true, description: `bundled model: ${BUNDLED_MODEL_NAMES.join(', ')}` },
+    { name: 'config', type: 'string', default: 'configs/epur-dps.yaml', description: 'config whose precision_select_unit holds the policy' },
+    { name: 'split', type: 'string', default: 'test', description: 'data split' },
+    { name: 'limit', type: 'string', description: 'examples / characters of the split (default: 200 examples, 5000 characters)' },
+    { name: 'output', short: 'o', type: 'string', required: true, description: 'trace header path (.json)' },
+  ],
+  async run(options) {
+    const name = stringOption(options, 'model') as string;
+    const config = loadArchitecture(stringOption(options, 'config') as string);
+    const psu = config.roles.precision_select_unit;
+    if (!psu) throw new InputError(`${config.file}: no precision_select_unit component`);
+    const spec = policySpecFromParams(psu);
+    const split = (stringOption(options, 'split') ?? 'test') as SplitName;
+    const limit = numberOption(options, 'limit') ?? (name === 'sotu-char' ? 5000 : 200);
+    const setup = await setupModel(name, { validation: defaultValidationLimit(name), [split]: limit });
+    const data = setup.data[split];
+    if (!data) throw new InputError(`no ${split} split`);
+    const output = stringOption(options, 'output') as string;
+    const bits = spec.precisions[spec.precisions.length - 1];
+    const header = dpsTraceHeader(setup.model.card.topology, data.sequences.map((s) => s.steps), bits, {
+      name: `${name}-dps`,
+      description: `${name} (${data.description}) with the policy of ${config.name} in the loop`,
+      source: `models/${name} (sha256 ${setup.model.sha256}), ${split} split`,
+      assumptions: ['16-bit formats with integer bits from the float ranges on the validation split (src/accuracy chooseFixedPointConfig)'],
+      policy: spec,
+    });
+    const writer = await TraceWriter.create(output, header);
+    let buffered: QuantizedStepRecord[] = [];
+    try {
+      const run = await runPolicy(setup, split, spec, {
+        onStep: (r) => buffered.push(r),
+        afterSequence: async (k) => {
+          for (const r of buffered) {
+            const direction = r.direction === 0 ? 0 : 1;
+            await writer.appendCellState({ sequence_index: k, timestep: r.timestep, layer_index: r.layer, direction, fractional_bits: r.cellFracBits, values: r.cellState });
+            await writer.appendPrecision({ sequence_index: k, timestep: r.timestep, layer_index: r.layer, direction, weight_bits: r.precisionBits, activation_bits: r.precisionBits });
+          }
+          buffered = [];
+        },
+      });
+      await writer.finish();
+      const low = (run.stepsByBits[spec.precisions[0]] ?? 0) / run.steps;
+      process.stdout.write(`wrote ${output}: ${run.steps} steps, ${(100 * low).toFixed(1)}% at ${spec.precisions[0]} bits, ${run.metricName} ${run.metric.toFixed(4)} (${describeSpec(spec)})\n`);
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    return 0;
+  },
+};
+
+export const dpsCompareCommand: Command = {
+  path: ['dps', 'compare'],
+  summary: 'baseline config vs dynamic-precision config on each trace: precision shares, speedup, energy savings and breakdown, area overhead, accuracy',
+  options: [
+    { name: 'config', type: 'string', multiple: true, required: true, description: 'baseline config first, then the config with a precision_select_unit' },
+    { name: 'trace', type: 'string', multiple: true, required: true, description: 'functional trace with cell states (repeat)' },
+    { name: 'calibration', type: 'string', default: 'results/dps/calibration.json', description: 'accuracy table from `rnnsim dps calibrate` (skipped when missing)' },
+    { name: 'out', type: 'string', default: 'results/dps-compare', description: 'results directory (written atomically)' },
+  ],
+  async run(options) {
+    const configs = list(options, 'config');
+    if (configs.length !== 2) throw new InputError('give exactly two --config: the baseline, then the dynamic-precision config');
+    const rows = [];
+    const summaries: RunSummary[] = [];
+    for (const t of list(options, 'trace')) {
+      const base = (await simulate(configs[0], t)).summary;
+      const dps = (await simulate(configs[1], t)).summary;
+      summaries.push(base, dps);
+      rows.push(dpsRow(base, dps));
+    }
+    const calFile = stringOption(options, 'calibration');
+    const cal = calFile && existsSync(calFile) ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;
+    const md = dpsMarkdown(rows, cal);
+    const out = stringOption(options, 'out') ?? 'results/dps-compare';
+    writeDirectoryAtomic(out, new Map([['dps-compare.md', md], ['dps-compare.json', `${JSON.stringify({ format: 'rnnsim-dps-compare/1', rows, summaries }, null, 1)}\n`]]));
+    process.stdout.write(md);
+    process.stdout.write(`results written to ${out}/ (dps-compare.md, dps-compare.json)\n`);
+    return 0;
+  },
+};
+
+export const dpsCommands: readonly Command[] = [dpsCalibrateCommand, dpsTraceCommand, dpsCompareCommand];
