@@ -12,7 +12,7 @@ import { machineDescription, round, RunMeter, type BundledResult, type BundledTr
 export const MNIST_MODEL = 'mnist-columns';
 const SEED = 20240101;
 const HIDDEN = 128;
-const EPOCHS = 1;
+const EPOCHS = 4;
 const BATCH = 32;
 const LEARNING_RATE = 2e-3;
 const MAX_GRAD_NORM = 5;
