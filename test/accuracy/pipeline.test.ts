@@ -139,3 +139,30 @@ describe('accuracy pipeline on a tiny model', () => {
     expect(subsetIndices(3, 3)).toEqual([0, 1, 2]);
   });
 });
+
+describe('Ott schemes applied to a parameter set', () => {
+  it('ternary: every weight matrix (core and head) to {-W0, 0, W0} with W0 = Glorot bound of that matrix; biases and embedding untouched', async () => {
+    const { quantizedTensors, sequenceModelOf } = await import('../../src/accuracy/ott.js');
+    const tensors = tinyTensors(true, 5);
+    const model = {
+      name: 'tiny',
+      card: { name: 'tiny', topology, readout: 'every-step' as const, input: {}, metrics: { name: 'x', validation: 0, test: 0 } },
+      tensors,
+      sha256: '',
+      safetensorsPath: 'tiny',
+    };
+    const q = quantizedTensors(sequenceModelOf(model), 'ternary');
+    const w0ih = Math.sqrt(6 / (3 + 16));
+    const w0hh = Math.sqrt(6 / (4 + 16));
+    const levels = (name: string) => [...new Set(q.get(name)!.data)].sort((a, b) => a - b);
+    expect(levels('weight_ih_l0')).toEqual([-w0ih, 0, w0ih].map(Math.fround));
+    expect(levels('weight_hh_l0')).toEqual([-w0hh, 0, w0hh].map(Math.fround));
+    expect(levels('head.weight').length).toBeLessThanOrEqual(3);
+    expect(Array.from(q.get('bias_ih_l0')!.data)).toEqual(Array.from(tensors.get('bias_ih_l0')!.data));
+    expect(Array.from(q.get('embedding.weight')!.data)).toEqual(Array.from(tensors.get('embedding.weight')!.data));
+    // by hand: weight_ih_l0[k] maps to 0 iff |w| <= W0/2 (strict thresholds)
+    const src = tensors.get('weight_ih_l0')!.data;
+    const dst = q.get('weight_ih_l0')!.data;
+    for (let k = 0; k < src.length; k++) expect(dst[k]).toBe(Math.fround(src[k] > w0ih / 2 ? w0ih : src[k] <= -w0ih / 2 ? -w0ih : 0));
+  });
+});
