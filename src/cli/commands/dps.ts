@@ -5,6 +5,7 @@
  *   compare    baseline vs DPS config on traces: precision shares, speedup, energy, area, accuracy
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command, OptionValues } from '../command.js';
 import { stringOption } from '../command.js';
 import { InputError } from '../../errors.js';
@@ -99,7 +100,7 @@ export const dpsTraceCommand: Command = {
     const output = stringOption(options, 'output') as string;
     const bits = spec.precisions[spec.precisions.length - 1];
     const header = dpsTraceHeader(setup.model.card.topology, data.sequences.map((s) => s.steps), bits, {
-      name: `${name}-dps`,
+      name: basename(output).replace(/\.json$/, ''),
       description: `${name} (${data.description}) with the policy of ${config.name} in the loop`,
       source: `models/${name} (sha256 ${setup.model.sha256}), ${split} split`,
       assumptions: ['16-bit formats with integer bits from the float ranges on the validation split (src/accuracy chooseFixedPointConfig)'],
