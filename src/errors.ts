@@ -13,6 +13,21 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A config value that cannot work, found after the config was loaded (for instance a buffer
+ * too small for what a dataflow must hold). It carries the key path; src/simulate.ts turns it
+ * into an InputError naming the config file, the line and the key.
+ */
+export class ConfigValueError extends InputError {
+  constructor(
+    message: string,
+    readonly keyPath: readonly (string | number)[],
+  ) {
+    super(message);
+    this.name = 'ConfigValueError';
+  }
+}
+
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_INTERNAL = 2;

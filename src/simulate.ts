@@ -14,6 +14,7 @@ import { workloadFromTrace, type Workload } from './dataflows/workload.js';
 import type { SimulationResult, StepRecord } from './dataflows/dataflow-kind.js';
 import { energyAndArea, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
+import { ConfigValueError, InputError } from './errors.js';
 import { SramBuffer } from './components/sram-buffer.js';
 import { Dram } from './components/dram.js';
 import { STALL_CAUSES } from './dataflows/stall-accounting.js';
@@ -77,7 +78,13 @@ export function techFor(config: ArchitectureConfig): TechTable {
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
   const workload = inputs.workload ?? workloadFromTrace(header);
-  const result = config.dataflow.simulate({ workload, dataflowParams: config.dataflowParams, roles: config.roles, tech, clockMhz: config.clockMhz });
+  let result: SimulationResult;
+  try {
+    result = config.dataflow.simulate({ workload, dataflowParams: config.dataflowParams, roles: config.roles, tech, clockMhz: config.clockMhz });
+  } catch (err) {
+    if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
+    throw err;
+  }
   const summary = summarize(inputs, result);
   checkInvariants(summary, result, header);
   return {

@@ -47,6 +47,8 @@ export interface ArchitectureConfig {
   readonly roles: Readonly<Record<string, ParamValues>>;
   /** The DRAM preset the config named, if any (for the sources in the report). */
   readonly dramPreset?: DramPreset;
+  /** "line L, column C (at a.b.c)" for a key path of the config file. */
+  where(keyPath: readonly (string | number)[]): string;
 }
 
 /** Fill a dram block's missing fields from its preset before validation, so the schema sees them all. */
@@ -119,6 +121,7 @@ export function loadArchitecture(file: string): ArchitectureConfig {
     dataflowParams,
     roles,
     dramPreset,
+    where: (keyPath) => loaded.where(keyPath),
   };
 }
 

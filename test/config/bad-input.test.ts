@@ -125,13 +125,11 @@ describe('rnnsim run: bad input exits 1 and names the file and the place', () =>
     // 2 staging tiles x 16 rows x (64 + 64) weights x 16 bits = 65536 bits = 8 KiB > 4 KiB
     const file = variant('small-wb.yaml', 'size_kib: 2048 ', 'size_kib: 4 ');
     const err = await runBad(file);
-    expect(err).toContain('weight buffer of compute unit 0 (4 KiB) cannot hold 2 staging tiles of 16 rows x 128 weights at 16 bits (8 KiB)');
+    expect(err).toContain('the weight buffer (4 KiB per compute unit) cannot hold 2 staging tiles of 16 rows x 128 weights at 16 bits (8 KiB)');
   });
 
-  // BUG (src/dataflows/epur/epur-dataflow.ts checkCapacities, ~line 88; the InputError has no
-  // file, and src/simulate.ts does not add one): the message names neither the config file nor
-  // the key (components.weight_buffer.size_kib) and its line.
-  it.fails('a weight buffer smaller than the staging tiles: the message names the file and the key', async () => {
+  // The dataflow raises the problem with its key path; simulate() adds the file and line.
+  it('a weight buffer smaller than the staging tiles: the message names the file and the key', async () => {
     const file = variant('small-wb2.yaml', 'size_kib: 2048 ', 'size_kib: 4 ');
     const err = await runBad(file);
     expect(err).toContain(file);

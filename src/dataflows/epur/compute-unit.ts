@@ -108,7 +108,13 @@ export class ComputeUnit {
           // Only the latest tile can hold the unit idle; an earlier one has been overtaken.
           if (issueOrder === this.issued) this.chargeStreamTail(streamEnd);
         });
-        const resultAt = streamEnd + this.parts.dpu.latencyCycles;
+        // The last operands arrive a read latency after their port cycle, then cross the pipeline.
+        const readLatency = Math.max(
+          this.parts.weightBuffer.readLatencyCycles,
+          this.parts.inputBuffer.readLatencyCycles,
+          job.intermediateReadWords > 0 ? this.intermediate.readLatencyCycles : 0,
+        );
+        const resultAt = streamEnd + readLatency + this.parts.dpu.latencyCycles;
         this.sim.at(resultAt, () => job.onResult(resultAt));
       }
     };

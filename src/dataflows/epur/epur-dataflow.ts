@@ -21,7 +21,7 @@ import type { Cycle, Simulator } from '../../engine/simulator.js';
 import type { Dram } from '../../components/dram.js';
 import type { SramBuffer } from '../../components/sram-buffer.js';
 import { acquireTogether } from '../../engine/resource.js';
-import { InputError } from '../../errors.js';
+import { ConfigValueError, InputError } from '../../errors.js';
 import { ComputeUnit, type TileJob } from './compute-unit.js';
 import { WeightResidency } from './weight-residency.js';
 import { activeSamples, type LayerWork, type Workload } from '../workload.js';
@@ -74,7 +74,7 @@ export class EpurDataflow {
   ) {
     const gates = workload.gates;
     if (units.length < gates) {
-      throw new InputError(`the epur dataflow needs at least one compute unit per gate: ${workload.cell} has ${gates} gates, the config has ${units.length} units`);
+      throw new ConfigValueError(`the epur dataflow needs at least one compute unit per gate: ${workload.cell} has ${gates} gates, the config has ${units.length} units`, ['dataflow', 'compute_units']);
     }
     this.mapped = gates * Math.floor(units.length / gates);
     let first = 0;
@@ -143,18 +143,19 @@ export class EpurDataflow {
     for (const u of this.units) {
       const staging = this.params.stagingTiles * this.params.tileRows * maxK * this.wbits;
       if (staging > u.parts.weightBuffer.capacityBits) {
-        throw new InputError(
-          `weight buffer of compute unit ${u.index} (${u.parts.weightBuffer.capacityBits / 8192} KiB) cannot hold ${this.params.stagingTiles} staging tiles of ${this.params.tileRows} rows x ${maxK} weights at ${this.wbits} bits (${staging / 8192} KiB); lower dataflow.tile_rows or dataflow.staging_tiles, or enlarge the weight buffer`,
+        throw new ConfigValueError(
+          `the weight buffer (${u.parts.weightBuffer.capacityBits / 8192} KiB per compute unit) cannot hold ${this.params.stagingTiles} staging tiles of ${this.params.tileRows} rows x ${maxK} weights at ${this.wbits} bits (${staging / 8192} KiB); lower dataflow.tile_rows or dataflow.staging_tiles, or enlarge the weight buffer`,
+          ['components', 'weight_buffer', 'size_kib'],
         );
       }
       if (u.parts.inputBuffer.capacityBits < this.batch * this.abits * 2) {
-        throw new InputError(`input buffer of compute unit ${u.index} cannot hold one element per sample of batch ${this.batch}`);
+        throw new ConfigValueError(`the input buffer cannot hold one element per sample of batch ${this.batch}`, ['components', 'input_buffer', 'size_kib']);
       }
     }
     const maxH = Math.max(...this.workload.layers.map((l) => l.hiddenSize));
     const psumPerStep = this.workload.gates * maxH * this.batch * this.params.partialSumBits;
     if (psumPerStep > this.intermediate.capacityBits) {
-      throw new InputError(`intermediate memory (${this.intermediate.capacityBits / 8192} KiB) cannot hold the partial sums of one timestep (${psumPerStep / 8192} KiB)`);
+      throw new ConfigValueError(`the intermediate memory (${this.intermediate.capacityBits / 8192} KiB) cannot hold the partial sums of one timestep (${psumPerStep / 8192} KiB)`, ['components', 'intermediate_memory', 'size_kib']);
     }
   }
 
@@ -359,7 +360,7 @@ export class EpurDataflow {
     const w = this.words(sums * this.params.partialSumBits, this.intermediate);
     const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
     this.intermediate.recordWrites(w);
-    this.sim.at(g.end, then);
+    this.sim.at(g.end + this.intermediate.writeLatencyCycles, then);
   }
 
   /** MWL phase A: W_x . x_t for `count` timesteps, each weight tile fetched once for all of them. */
@@ -463,7 +464,8 @@ export class EpurDataflow {
       const bits = samples * plan.recurrent * this.abits;
       if (plan.outputToDram) {
         // Written back in the background; nothing waits for it.
-        this.dram.transfer(Math.ceil(bits / 8), 'write');
+        // The run is not over until the last output is in DRAM: an (empty) event at that cycle.
+        this.sim.at(this.dram.transfer(Math.ceil(bits / 8), 'write'), () => undefined);
         then();
       } else {
         const w = this.words(bits, this.intermediate);
