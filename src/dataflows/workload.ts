@@ -32,6 +32,8 @@ export interface Workload {
   readonly groups: ReadonlyArray<readonly number[]>;
   readonly weightBits: number;
   readonly activationBits: number;
+  /** Non-zero fraction of every weight matrix (the trace's sparsity.weight_density). */
+  readonly weightDensity: number;
   /** Per-step precisions decided by a precision-select unit from the trace (dynamic precision selection only). */
   readonly precisionSchedule?: PrecisionSchedule;
 }
@@ -65,5 +67,6 @@ export function workloadFromTrace(header: TraceHeader): Workload {
     groups,
     weightBits: header.precision.weight_bits,
     activationBits: header.precision.activation_bits,
+    weightDensity: header.sparsity.weight_density,
   };
 }

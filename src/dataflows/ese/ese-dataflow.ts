@@ -42,14 +42,13 @@ export interface EseParams {
 }
 
 export function eseParams(p: SimulationInput['dataflowParams'], workload: Workload): EseParams {
-  // A Workload that carries the trace's density (a future field) wins over the config's.
-  const fromWorkload = (workload as { weightDensity?: number }).weightDensity;
   return {
     pesPerChannel: p.pes_per_channel as number,
     channels: p.channels as number,
     layout: p.layout as 'balanced' | 'unbalanced',
     layoutSeed: p.layout_seed as number,
-    weightDensity: fromWorkload ?? (p.weight_density as number),
+    // Density is a property of the pruned model, so it comes from the trace, not the config.
+    weightDensity: workload.weightDensity,
     weightSource: p.weight_source as 'dram_stream' | 'on_chip',
     fetchColumns: p.fetch_columns as number,
     stagingChunks: p.staging_chunks as number,

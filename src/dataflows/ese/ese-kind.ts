@@ -14,7 +14,6 @@ export const eseDataflowKind: DataflowKind = {
     channels: { type: 'integer', unit: 'count', minimum: 1, maximum: 256, default: 1, description: 'independent channels; sequences are dealt to them round-robin' },
     layout: { type: 'string', unit: '-', enum: ['balanced', 'unbalanced'], default: 'balanced', description: "synthetic non-zero layout: 'balanced' (load-balance-aware pruning: every PE the same count) or 'unbalanced' (uniform over the matrix, as magnitude pruning of i.i.d. weights)" },
     layout_seed: { type: 'integer', unit: '-', minimum: 0, maximum: 4294967295, default: 1, description: 'seed of the synthetic layouts' },
-    weight_density: { type: 'number', unit: 'fraction', exclusiveMinimum: 0, maximum: 1, description: "non-zero fraction of every weight matrix; must equal the trace's sparsity.weight_density (the MAC invariant checks it)" },
     weight_source: { type: 'string', unit: '-', enum: ['dram_stream', 'on_chip'], default: 'dram_stream', description: "'dram_stream': compressed weights fetched from DRAM in column chunks at every product; 'on_chip': resident (preloaded, never fetched)" },
     fetch_columns: { type: 'integer', unit: 'columns', minimum: 1, maximum: 65536, default: 64, description: 'columns per weight fetch chunk (dram_stream)' },
     staging_chunks: { type: 'integer', unit: 'chunks', minimum: 1, maximum: 64, default: 2, description: 'chunks on chip at once per channel (2 = double buffering)' },
