@@ -23,12 +23,13 @@ export const precisionSelectUnitKind: ComponentKind = {
   kind: 'precision_select_unit',
   description: 'dynamic precision selection: per-step cell-state change statistic, threshold registers, precision register',
   params: {
-    precisions: { type: 'string', unit: 'bits', default: '8,16', description: "ascending precisions the unit chooses from, comma-separated (e.g. '4,8,16'); the last is the static precision" },
-    statistic: { type: 'string', unit: '-', enum: ['count_above', 'max_abs'], default: 'count_above', description: "'count_above' (elements with |c_t - c_(t-1)| > delta) or 'max_abs' (largest |c_t - c_(t-1)|)" },
-    delta: { type: 'number', unit: 'cell-state units', minimum: 0, default: 0.0625, description: 'count_above: element change threshold' },
-    thresholds: { type: 'string', unit: 'fraction or cell-state units', default: '0.25', description: 'ascending thresholds, one fewer than precisions, comma-separated: fractions of the cell state (count_above) or cell-state units (max_abs)' },
-    hysteresis_steps: { type: 'integer', unit: 'steps', minimum: 0, maximum: 255, default: 0, description: 'extra consecutive calm decisions required before lowering the precision' },
-    initial_bits: { type: 'integer', unit: 'bits', minimum: 0, maximum: 32, default: 0, description: "precision of each sequence's first step; 0 = the highest" },
+    precisions: { type: 'string', unit: 'bits', default: '8,16', description: "hardware: ascending precisions the unit chooses from, comma-separated (e.g. '4,8,16'); the last is the static precision; one threshold register per precision but the last" },
+    threshold_source: { type: 'string', unit: '-', enum: ['trace', 'config'], default: 'trace', description: "where the register contents (statistic, delta, thresholds, hysteresis_steps, initial_bits) come from: 'trace' = the trace header's precision_policy (each network's calibrated policy, as a deployment would load it), falling back to this config's values when the trace has none; 'config' = always this config's values (override)" },
+    statistic: { type: 'string', unit: '-', enum: ['count_above', 'max_abs'], default: 'count_above', description: "register (fallback/override, see threshold_source): 'count_above' (elements with |c_t - c_(t-1)| > delta) or 'max_abs' (largest |c_t - c_(t-1)|)" },
+    delta: { type: 'number', unit: 'cell-state units', minimum: 0, default: 0.0625, description: 'register (fallback/override, see threshold_source): count_above element change threshold' },
+    thresholds: { type: 'string', unit: 'fraction or cell-state units', default: '0.25', description: 'registers (fallback/override, see threshold_source): ascending thresholds, one fewer than precisions, comma-separated: fractions of the cell state (count_above) or cell-state units (max_abs)' },
+    hysteresis_steps: { type: 'integer', unit: 'steps', minimum: 0, maximum: 255, default: 0, description: 'register (fallback/override, see threshold_source): extra consecutive calm decisions required before lowering the precision' },
+    initial_bits: { type: 'integer', unit: 'bits', minimum: 0, maximum: 32, default: 0, description: "register (fallback/override, see threshold_source): precision of each sequence's first step; 0 = the highest" },
     lanes: { type: 'integer', unit: 'elements/cycle', minimum: 1, maximum: 4096, default: 4, description: 'cell-state elements subtracted and compared per cycle' },
     element_bits: { type: 'integer', unit: 'bits', minimum: 2, maximum: 32, default: 16, description: 'cell-state element width' },
     counter_bits: { type: 'integer', unit: 'bits', minimum: 2, maximum: 32, default: 16, description: 'width of the counter (or max register) and of the threshold registers' },
@@ -45,6 +46,7 @@ export const precisionSelectUnitKind: ComponentKind = {
     steps_total: { unit: 'count', description: 'steps of all sequences, layers and directions' },
     precision_bit_steps: { unit: 'bit x count', description: 'sum over steps of their precision (mean = this / steps_total)' },
     recorded_precision_checks: { unit: 'count', description: "steps whose decision was compared with the trace's precision record" },
+    registers_from_trace: { unit: 'flag', description: "1 when the threshold registers were loaded from the trace's precision_policy, 0 when from the config" },
   },
   actions: {
     subtract: { description: 'one element: c_t - c_(t-1) and its absolute value (element_bits)' },
@@ -90,6 +92,7 @@ export class PrecisionSelectUnit extends Component {
   private stepsTotal = 0;
   private bitSteps = 0;
   private checks = 0;
+  private fromTrace = 0;
 
   constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
     super(name, precisionSelectUnitKind);
@@ -143,6 +146,11 @@ export class PrecisionSelectUnit extends Component {
     this.checks += n;
   }
 
+  /** The registers were loaded from the trace (true) or the config (false). */
+  recordRegisterSource(fromTrace: boolean): void {
+    this.fromTrace = fromTrace ? 1 : 0;
+  }
+
   stats(): Record<string, number> {
     return {
       decisions: this.decisions,
@@ -154,6 +162,7 @@ export class PrecisionSelectUnit extends Component {
       steps_total: this.stepsTotal,
       precision_bit_steps: this.bitSteps,
       recorded_precision_checks: this.checks,
+      registers_from_trace: this.fromTrace,
     };
   }
 

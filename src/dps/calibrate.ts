@@ -1,19 +1,22 @@
 /**
  * `rnnsim dps calibrate`: choose the policy's thresholds on the validation split under an
  * accuracy budget, then report on the test split. Per bundled model:
- *   - static 16 bits (the reference), static at each lower precision of the set, the best static
- *     per-layer mix meeting the budget on validation, and every candidate policy on validation;
- *   - the per-model best policy: most steps at the lowest precision with a validation loss within
- *     the budget (ties: the smaller loss);
- * and one shared policy for configs/epur-dps.yaml: the candidate within budget on every model's
- * validation split with the highest mean share of lowest-precision steps. Test-split numbers are
- * reported for the chosen policies only (never used to choose).
+ *   - static top precision with the accuracy table's formats (the reference), static lowest
+ *     precision with the old formats (fractional bits dropped) and with the accuracy table's
+ *     (the formats dynamic precision uses), and every candidate policy on validation;
+ *   - the model's policy: most steps at the lowest precision with a validation loss within the
+ *     budget (ties: the smaller loss); `rnnsim dps trace` records it in the model's trace and the
+ *     precision-select unit loads its registers from there (threshold registers are programmable);
+ * and a fallback policy for configs/epur-dps.yaml (traces without a recorded policy): within
+ * budget on every model's validation split, highest mean share of lowest-precision steps.
+ * Test-split numbers are reported for the chosen policies only (never used to choose).
  */
 import type { SplitName } from '../datasets/split-rule.js';
 import { isCoreTensor } from '../accuracy/footprint.js';
 import { lossVs, runPolicy, setupModel, type ModelSetup, type PolicyRun } from './model-eval.js';
 import { describeSpec, type DpsPolicySpec } from './policy-spec.js';
 import { storedBits } from './storage.js';
+import { formatsAtPrecision, type QuantizationConfig } from '../functional/quantization-config.js';
 
 export interface Budget {
   /** Largest accuracy loss, in percentage points (classifiers). */
@@ -24,13 +27,19 @@ export interface Budget {
 
 export const DEFAULT_BUDGET: Budget = { accuracyPoints: 0.1, bpc: 0.01 };
 
-/** The candidate grid (assumed ranges; the choice within it is the calibration's). */
+/**
+ * The candidate grid (assumed ranges; the choice within it is the calibration's). The last
+ * candidate never exceeds its threshold (count > H is impossible): every step after the first at
+ * the lowest precision, i.e. static lowest precision with a 16-bit first step.
+ */
 export function candidateGrid(precisions: readonly number[] = [8, 16]): DpsPolicySpec[] {
   const out: DpsPolicySpec[] = [];
+  const two = precisions.length === 2;
   for (const delta of [1 / 64, 1 / 16, 1 / 4]) {
-    for (const f of [0.05, 0.2, 0.5]) out.push({ precisions, statistic: 'count_above', delta, thresholds: precisions.length === 2 ? [f] : [f, Math.min(1, 2 * f)], hysteresisSteps: 0 });
+    for (const f of [0.05, 0.1, 0.2, 0.35, 0.5, 0.75]) out.push({ precisions, statistic: 'count_above', delta, thresholds: two ? [f] : [f, Math.min(1, 2 * f)], hysteresisSteps: 0 });
   }
-  for (const m of [0.25, 1]) out.push({ precisions, statistic: 'max_abs', delta: 0, thresholds: precisions.length === 2 ? [m] : [m, 2 * m], hysteresisSteps: 0 });
+  for (const m of [0.125, 0.25, 0.5, 1, 2]) out.push({ precisions, statistic: 'max_abs', delta: 0, thresholds: two ? [m] : [m, 2 * m], hysteresisSteps: 0 });
+  out.push({ precisions, statistic: 'count_above', delta: 1 / 64, thresholds: two ? [1] : [1, 1], hysteresisSteps: 0 });
   return out;
 }
 
@@ -50,13 +59,21 @@ export interface ModelCalibration {
   readonly metricName: string;
   readonly budget: number;
   readonly rows: Evaluated[];
+  /** The model's policy: most validation steps at the lowest precision within the budget. */
   readonly bestPolicy: DpsPolicySpec | null;
+  /** Formats: reference (accuracy table, top precision), dynamic precision's at each precision. */
+  readonly formats: Record<string, string>;
+  readonly validationData: string;
+  readonly testData: string;
+  /** Every candidate on validation: metric, loss vs the reference, share at the lowest precision. */
+  readonly grid: { policy: string; metric: number; loss: number; lowestShare: number }[];
 }
 
 export interface Calibration {
-  readonly format: 'rnnsim-dps-calibration/1';
+  readonly format: 'rnnsim-dps-calibration/2';
   readonly budget: Budget;
   readonly precisions: readonly number[];
+  /** Within budget on every model's validation split: the config's fallback thresholds. */
   readonly shared: DpsPolicySpec | null;
   readonly models: ModelCalibration[];
 }
@@ -70,6 +87,8 @@ function coreWeights(setup: ModelSetup): number {
   for (const [name, t] of setup.model.tensors) if (isCoreTensor(name)) n += t.data.length;
   return n;
 }
+
+const fmt = (f: { intBits: number; fracBits: number }): string => `Q${f.intBits}.${f.fracBits}`;
 
 export interface CalibrateOptions {
   readonly models: readonly string[];
@@ -93,9 +112,10 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const refs: PolicyRun[] = [];
   const budgets: number[] = [];
   for (const name of o.models) {
-    const setup = await setupModel(name, { validation: o.limits(name, 'validation'), test: o.limits(name, 'test') }, o.modelsDir);
+    const setup = await setupModel(name, { validation: o.limits(name, 'validation'), test: o.limits(name, 'test') }, o.modelsDir, precisions);
     setups.push(setup);
-    const ref = await runPolicy(setup, 'validation', top);
+    // Reference: the accuracy table's static top-precision formats (pure range rule).
+    const ref = await runPolicy(setup, 'validation', top, { quantization: setup.reference });
     refs.push(ref);
     budgets.push(ref.higherIsBetter ? budget.accuracyPoints : budget.bpc);
     const runs = new Map<string, PolicyRun>();
@@ -106,7 +126,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     }
     valRuns.push(runs);
   }
-  // Shared policy: within budget everywhere, highest mean lowest-precision share.
+  // Fallback (config) policy: within budget everywhere, highest mean lowest-precision share.
   let shared: DpsPolicySpec | null = null;
   let sharedScore = -1;
   for (const spec of grid) {
@@ -125,20 +145,20 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const name = setup.model.name;
     const weights = coreWeights(setup);
     const rows: Evaluated[] = [];
-    const testRef = await runPolicy(setup, 'test', top);
-    const evalStatic = async (bits: number, label: string): Promise<Evaluated> => {
-      const v = bits === top ? refs[i] : await runPolicy(setup, 'validation', bits);
-      const t = bits === top ? testRef : await runPolicy(setup, 'test', bits);
+    const testRef = await runPolicy(setup, 'test', top, { quantization: setup.reference });
+    const evalStatic = async (bits: number, label: string, quantization: QuantizationConfig, isRef = false): Promise<Evaluated> => {
+      const v = isRef ? refs[i] : await runPolicy(setup, 'validation', bits, { quantization });
+      const t = isRef ? testRef : await runPolicy(setup, 'test', bits, { quantization });
       return { label, validation: v, test: t, validationLoss: lossVs(v, refs[i]), testLoss: lossVs(t, testRef), lowestShare: bits === lowest ? 1 : 0, weightBytes: (weights * bits) / 8 };
     };
-    rows.push(await evalStatic(top, `static ${top}-bit`));
-    for (const b of precisions.slice(0, -1).reverse()) rows.push(await evalStatic(b, b === lowest ? `static lowest (${b}-bit)` : `static ${b}-bit`));
-    // Best static per-layer mix meeting the budget on validation. The bundled models have one
-    // layer, so the mix is the lowest single precision within budget.
-    const layers = setup.model.card.topology.num_layers;
-    let mix = rows[0];
-    for (const r of rows.slice(1)) if ((r.validationLoss ?? Infinity) <= budgets[i] + 1e-12 && (r.weightBytes < mix.weightBytes)) mix = r;
-    rows.push({ ...mix, label: `best static per-layer mix (${layers} layer${layers > 1 ? 's' : ''}): ${mix.label}` });
+    const q = setup.quantization.layers[0];
+    const r0 = setup.reference.layers[0];
+    const before = formatsAtPrecision(r0, lowest);
+    rows.push(await evalStatic(top, `static ${top}-bit (accuracy table formats: weights ${fmt(r0.weight)}, activations ${fmt(r0.activation)}) = reference`, setup.reference, true));
+    if (fmt(q.weight) !== fmt(r0.weight) || fmt(q.activation) !== fmt(r0.activation)) rows.push(await evalStatic(top, `static ${top}-bit with the dynamic formats (${fmt(q.weight)}, ${fmt(q.activation)})`, setup.quantization));
+    const low = formatsAtPrecision(q, lowest);
+    rows.push(await evalStatic(lowest, `static ${lowest}-bit before (fractional bits dropped from the ${top}-bit formats: ${fmt(before.weight)}, ${fmt(before.activation)})`, setup.reference));
+    rows.push(await evalStatic(lowest, `static ${lowest}-bit (accuracy table formats: ${fmt(low.weight)}, ${fmt(low.activation)}) = the dynamic low step`, setup.quantization));
     // Per-model best policy on validation.
     let best: DpsPolicySpec | null = null;
     let bestShare = -1;
@@ -154,25 +174,49 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
       }
     }
     const dynBytes = (weights * storedBits({ layout: 'bit_sliced', precisions, guardBits: o.guardBits ?? 1 })) / 8;
-    for (const [label, spec] of [
-      ['dynamic, shared policy (configs/epur-dps.yaml)', shared],
-      ['dynamic, per-model best policy', best],
-    ] as const) {
+    const dynamic: [string, DpsPolicySpec | null][] = [['dynamic, this model\'s calibrated policy (recorded in its trace)', best]];
+    if (shared && (!best || describeSpec(shared) !== describeSpec(best))) dynamic.push(['dynamic, fallback policy (configs/epur-dps.yaml)', shared]);
+    for (const [label, spec] of dynamic) {
       if (!spec) continue;
       const v = valRuns[i].get(describeSpec(spec)) as PolicyRun;
       const t = await runPolicy(setup, 'test', spec);
       rows.push({ label: `${label}: ${describeSpec(spec)}`, validation: v, test: t, validationLoss: lossVs(v, refs[i]), testLoss: lossVs(t, testRef), lowestShare: share(t, lowest), weightBytes: dynBytes, spec });
     }
     for (const r of rows) log(`${name} ${r.label}: test ${r.test?.metric.toFixed(4)} (loss ${r.testLoss?.toFixed(4)}), lowest ${(100 * (r.lowestShare ?? 0)).toFixed(1)}%, weights ${r.weightBytes} B`);
-    models.push({ model: name, metricName: refs[i].metricName, budget: budgets[i], rows, bestPolicy: best });
+    const formats: Record<string, string> = { [`reference ${top}`]: `${fmt(r0.weight)} ${fmt(r0.activation)}` };
+    for (const b of precisions) {
+      const f = formatsAtPrecision(q, b);
+      formats[`dynamic ${b}`] = `${fmt(f.weight)} ${fmt(f.activation)}`;
+    }
+    models.push({
+      model: name,
+      metricName: refs[i].metricName,
+      budget: budgets[i],
+      rows,
+      bestPolicy: best,
+      formats,
+      validationData: setup.data.validation?.description ?? '',
+      testData: setup.data.test?.description ?? '',
+      grid: grid.map((spec) => {
+        const r = valRuns[i].get(describeSpec(spec)) as PolicyRun;
+        return { policy: describeSpec(spec), metric: r.metric, loss: lossVs(r, refs[i]), lowestShare: share(r, lowest) };
+      }),
+    });
   }
-  return { format: 'rnnsim-dps-calibration/1', budget, precisions, shared, models };
+  return { format: 'rnnsim-dps-calibration/2', budget, precisions, shared, models };
+}
+
+/** The calibrated policy of `model` in a calibration, or undefined. */
+export function modelPolicy(c: Calibration, model: string): DpsPolicySpec | undefined {
+  return c.models.find((m) => m.model === model)?.bestPolicy ?? undefined;
 }
 
 /** Markdown table of a calibration (test split, with validation for the choice). */
 export function calibrationMarkdown(c: Calibration): string {
   const lines = [
-    `Budget: at most ${c.budget.accuracyPoints} accuracy points or ${c.budget.bpc} bits per character of loss against static ${c.precisions[c.precisions.length - 1]}-bit, on the validation split. Shared policy: ${c.shared ? describeSpec(c.shared) : 'none within budget on every model'}.`,
+    `Budget: at most ${c.budget.accuracyPoints} accuracy points or ${c.budget.bpc} bits per character of loss against static ${c.precisions[c.precisions.length - 1]}-bit, on the validation split. Fallback policy (configs/epur-dps.yaml, for traces without a recorded policy): ${c.shared ? describeSpec(c.shared) : 'none within budget on every model'}.`,
+    '',
+    ...c.models.map((m) => `- ${m.model}: validation ${m.validationData}; test ${m.testData}; formats (weights, activations) ${Object.entries(m.formats).map(([k, v]) => `${k}: ${v}`).join('; ')}; policy ${m.bestPolicy ? describeSpec(m.bestPolicy) : 'none within budget'}`),
     '',
     '| model | configuration | validation | validation loss | test | test loss | steps at lowest (test) | weight memory (bytes) |',
     '|---|---|---|---|---|---|---|---|',
@@ -183,6 +227,6 @@ export function calibrationMarkdown(c: Calibration): string {
       lines.push(`| ${m.model} | ${r.label} | ${f(r.validation?.metric)} | ${f(r.validationLoss, 3)} | ${f(r.test?.metric)} | ${f(r.testLoss, 3)} | ${(100 * (r.lowestShare ?? 0)).toFixed(1)}% | ${r.weightBytes} |`);
     }
   }
-  lines.push('', 'Loss: accuracy points (classifiers) or bits per character (language model); positive = worse than static at the highest precision.');
+  lines.push('', 'Loss: against the reference (static top precision, accuracy table formats) on the same split, in accuracy points (classifiers) or bits per character (language model); positive = worse.');
   return lines.join('\n') + '\n';
 }

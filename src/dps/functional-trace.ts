@@ -13,7 +13,7 @@ import type { RnnTopology } from '../functional/tensor.js';
 import { TRACE_FORMAT_VERSION, type TraceHeader } from '../traces/header.js';
 import { TraceWriter } from '../traces/writer.js';
 import { dpsChooser } from './chooser.js';
-import { resolvePolicy, describeSpec, type DpsPolicySpec } from './policy-spec.js';
+import { resolvePolicy, describeSpec, specToHeader, type DpsPolicySpec } from './policy-spec.js';
 
 export interface TraceSequence {
   /** [seqLen, input_size] floats. */
@@ -28,6 +28,10 @@ export interface DpsTraceOptions {
   readonly assumptions?: readonly string[];
   /** null: static precision (no policy), the trace records the static precision at every step. */
   readonly policy: DpsPolicySpec | null;
+  /** How the policy was chosen (recorded as precision_policy.chosen_by). */
+  readonly chosenBy?: string;
+  /** Formats of the run (recorded as the header's quantization). */
+  readonly quantization?: QuantizationConfig;
 }
 
 /** The header of a functional trace written with (or without) a policy in the loop. */
@@ -40,6 +44,21 @@ export function dpsTraceHeader(t: RnnTopology, lengths: readonly number[], bits:
     workload: { batch_size: 1, sequence_lengths_timesteps: [...lengths] },
     precision: { weight_bits: bits, activation_bits: bits },
     sparsity: { weight_density: 1 },
+    ...(options.policy ? { precision_policy: specToHeader(options.policy, options.chosenBy) } : {}),
+    ...(options.quantization
+      ? {
+          quantization: {
+            scheme: `dynamic ${options.policy ? options.policy.precisions.join('/') : bits}-bit`,
+            method: `formats at ${bits} bits; a step at b bits keeps the integer bits and drops fractional bits of weights and activations`,
+            layers: options.quantization.layers.map((l) => ({
+              weight: { int_bits: l.weight.intBits, frac_bits: l.weight.fracBits },
+              activation: { int_bits: l.activation.intBits, frac_bits: l.activation.fracBits },
+              gate: { int_bits: l.gate.intBits, frac_bits: l.gate.fracBits },
+              cell: { int_bits: l.cell.intBits, frac_bits: l.cell.fracBits },
+            })),
+          },
+        }
+      : {}),
     provenance: {
       generator: 'rnnsim dps trace',
       source: options.source,

@@ -7,6 +7,7 @@ import { evaluateParts, type EvaluationResult } from '../accuracy/evaluate.js';
 import { chooseFixedPointConfig, calibrationRanges } from '../accuracy/table.js';
 import { inferenceParts, loadBundledModel, loadEvalData, type EvalData, type InferenceParts, type LoadedModel } from '../accuracy/bundled.js';
 import type { QuantizationConfig } from '../functional/quantization-config.js';
+import type { FixedFormat } from '../functional/fixed-point.js';
 import type { PrecisionChooser, StepObserver } from '../functional/quantized-network.js';
 import type { SplitName } from '../datasets/split-rule.js';
 import { dpsChooser } from './chooser.js';
@@ -25,18 +26,47 @@ export interface PolicyRun {
 export interface ModelSetup {
   readonly model: LoadedModel;
   readonly parts: InferenceParts;
-  /** The model's 16-bit fixed-point formats (integer bits from the validation ranges). */
+  /**
+   * The formats dynamic precision runs with: weight and activation integer bits of the static
+   * lowest-precision formats `rnnsim accuracy` chooses (src/accuracy chooseFixedPointConfig:
+   * range-derived, Rapuano et al. 2022, with its validation search over one integer bit), widened
+   * to the top precision with fractional bits. formatsAtPrecision(., lowest) therefore gives
+   * exactly the accuracy table's static lowest-precision formats, and the lowest-precision code
+   * is the top slice of the top-precision code (bit-sliced storage, docs/dps.md).
+   */
   readonly quantization: QuantizationConfig;
+  /** The accuracy table's static top-precision formats (pure range rule): the accuracy reference. */
+  readonly reference: QuantizationConfig;
+  readonly lowestBits: number;
+  readonly topBits: number;
   readonly data: Partial<Record<SplitName, EvalData>>;
 }
 
-export async function setupModel(name: string, limits: Partial<Record<SplitName, number | undefined>>, modelsDir?: string): Promise<ModelSetup> {
+/** `low`'s formats with their integer bits kept and `topBits`-bit words for weights and activations. */
+export function widenFormats(low: QuantizationConfig, topBits: number): QuantizationConfig {
+  const widen = (f: FixedFormat): FixedFormat => {
+    if (f.intBits > topBits) throw new Error(`format Q${f.intBits}.${f.fracBits} has more integer bits than ${topBits}`);
+    return { intBits: f.intBits, fracBits: topBits - f.intBits };
+  };
+  return { layers: low.layers.map((l) => ({ ...l, weight: widen(l.weight), activation: widen(l.activation) })) };
+}
+
+export async function setupModel(
+  name: string,
+  limits: Partial<Record<SplitName, number | undefined>>,
+  modelsDir?: string,
+  precisions: readonly number[] = [8, 16],
+): Promise<ModelSetup> {
   const model = loadBundledModel(name, modelsDir);
   const data: Partial<Record<SplitName, EvalData>> = {};
   for (const [split, limit] of Object.entries(limits) as [SplitName, number | undefined][]) data[split] = loadEvalData(model, split, limit);
   const validation = data.validation ?? loadEvalData(model, 'validation', limits.validation);
-  const { config } = await chooseFixedPointConfig(model, 16, validation, calibrationRanges(model, validation));
-  return { model, parts: inferenceParts(model.tensors, model.card.topology, model.safetensorsPath), quantization: config, data };
+  const ranges = calibrationRanges(model, validation);
+  const lowestBits = precisions[0];
+  const topBits = precisions[precisions.length - 1];
+  const reference = (await chooseFixedPointConfig(model, topBits, validation, ranges)).config;
+  const low = lowestBits >= topBits ? reference : (await chooseFixedPointConfig(model, lowestBits, validation, ranges)).config;
+  return { model, parts: inferenceParts(model.tensors, model.card.topology, model.safetensorsPath), quantization: widenFormats(low, topBits), reference, lowestBits, topBits, data };
 }
 
 /** The chooser of a policy, or of a static precision when `policy` is a number. */
@@ -45,13 +75,18 @@ export function chooserFor(policy: DpsPolicySpec | number, hiddenSize: number): 
   return dpsChooser((_layer, frac) => resolvePolicy(policy, hiddenSize, frac));
 }
 
-export async function runPolicy(setup: ModelSetup, split: SplitName, policy: DpsPolicySpec | number, extra: { onStep?: StepObserver; afterSequence?: (k: number) => Promise<void> | void } = {}): Promise<PolicyRun> {
+export async function runPolicy(
+  setup: ModelSetup,
+  split: SplitName,
+  policy: DpsPolicySpec | number,
+  extra: { onStep?: StepObserver; afterSequence?: (k: number) => Promise<void> | void; quantization?: QuantizationConfig } = {},
+): Promise<PolicyRun> {
   const data = setup.data[split];
   if (!data) throw new Error(`no ${split} data loaded`);
   const stepsByBits: Record<number, number> = {};
   let steps = 0;
   const r: EvaluationResult = await evaluateParts(setup.parts, data, {
-    quantization: setup.quantization,
+    quantization: extra.quantization ?? setup.quantization,
     choosePrecision: chooserFor(policy, setup.model.card.topology.hidden_size),
     onStep: (s) => {
       stepsByBits[s.precisionBits] = (stepsByBits[s.precisionBits] ?? 0) + 1;

@@ -4,6 +4,7 @@
  * The resolution is what gets written into the precision-select unit's threshold registers.
  */
 import { assertPolicy, type DpsPolicy, type DpsStatistic } from './policy.js';
+import type { TracePrecisionPolicy } from '../traces/header.js';
 
 export interface DpsPolicySpec {
   /** Ascending precisions in bits, e.g. [8, 16]. */
@@ -52,4 +53,48 @@ export function describeSpec(spec: DpsPolicySpec): string {
   const th = spec.thresholds.join('/');
   const stat = spec.statistic === 'count_above' ? `share of |dc| > ${spec.delta} above ${th}` : `max |dc| above ${th}`;
   return `{${spec.precisions.join(',')}} bits, ${stat}, hysteresis ${spec.hysteresisSteps}`;
+}
+
+/** The trace-header form of a policy (schemas/trace.schema.json `precision_policy`). */
+export function specToHeader(spec: DpsPolicySpec, chosenBy?: string): TracePrecisionPolicy {
+  return {
+    precisions: [...spec.precisions],
+    statistic: spec.statistic,
+    delta: spec.delta,
+    thresholds: [...spec.thresholds],
+    hysteresis_steps: spec.hysteresisSteps,
+    ...(spec.initialBits !== undefined ? { initial_bits: spec.initialBits } : {}),
+    ...(chosenBy !== undefined ? { chosen_by: chosenBy } : {}),
+  };
+}
+
+export function specFromHeader(p: TracePrecisionPolicy): DpsPolicySpec {
+  return {
+    precisions: [...p.precisions],
+    statistic: p.statistic,
+    delta: p.delta,
+    thresholds: [...p.thresholds],
+    hysteresisSteps: p.hysteresis_steps,
+    ...(p.initial_bits !== undefined ? { initialBits: p.initial_bits } : {}),
+  };
+}
+
+export type RegisterSource = 'trace' | 'config';
+
+/**
+ * The policy a precision-select unit runs on a trace. The unit's hardware (precision set, hence
+ * the number of threshold registers) comes from its config; the register contents (statistic
+ * mode, delta, thresholds, hysteresis, initial precision) come from the trace's recorded
+ * `precision_policy` when `source` is 'trace' and the trace has one, else from the config
+ * (the fallback, or the override when `source` is 'config').
+ */
+export function registerContents(config: DpsPolicySpec, recorded: TracePrecisionPolicy | undefined, source: RegisterSource, where: string): { spec: DpsPolicySpec; from: 'trace' | 'config' } {
+  if (source === 'config' || recorded === undefined) return { spec: config, from: 'config' };
+  const spec = specFromHeader(recorded);
+  if (spec.precisions.join(',') !== config.precisions.join(',')) {
+    throw new Error(
+      `${where}: the trace's precision policy uses precisions {${spec.precisions.join(', ')}} bits, the unit is built for {${config.precisions.join(', ')}} (precision set and threshold registers are hardware; use a matching config, or threshold_source: config to run the config's policy)`,
+    );
+  }
+  return { spec, from: 'trace' };
 }

@@ -26,6 +26,8 @@ export interface PrecisionSchedule {
   readonly checkedSteps: number;
   /** Steps at each precision (sequence-layer-direction steps). */
   readonly stepsByBits: ReadonlyMap<number, number>;
+  /** Where the unit's register contents came from (set by the dataflow). */
+  registersFrom?: 'trace' | 'config';
 }
 
 class ScheduleStore implements PrecisionSchedule {

@@ -80,6 +80,23 @@ export interface TraceAccuracy {
   readonly count?: number;
 }
 
+/**
+ * The dynamic precision selection policy a functional trace was recorded with (optional):
+ * the contents a precision-select unit loads into its registers when it replays the trace.
+ */
+export interface TracePrecisionPolicy {
+  readonly precisions: readonly number[];
+  readonly statistic: 'count_above' | 'max_abs';
+  /** count_above: element change threshold (cell-state units). */
+  readonly delta: number;
+  /** Fractions of the cell state (count_above) or cell-state units (max_abs). */
+  readonly thresholds: readonly number[];
+  readonly hysteresis_steps: number;
+  /** Absent = the highest precision. */
+  readonly initial_bits?: number;
+  readonly chosen_by?: string;
+}
+
 /** Record counts by kind name (cell_state, precision, sparsity_mask, unknown_<code>). */
 export type RecordCounts = Readonly<Record<string, number>>;
 
@@ -104,6 +121,7 @@ export interface TraceHeader {
   readonly provenance: TraceProvenance;
   readonly quantization?: TraceQuantization;
   readonly accuracy?: TraceAccuracy;
+  readonly precision_policy?: TracePrecisionPolicy;
   readonly payload?: PayloadReference;
 }
 

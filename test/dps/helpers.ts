@@ -1,6 +1,6 @@
 /** Shared pieces of the DPS tests: a small epur_dps config and hand-written functional traces. */
 import { join } from 'node:path';
-import { TRACE_FORMAT_VERSION } from '../../src/traces/header.js';
+import { TRACE_FORMAT_VERSION, type TraceHeader } from '../../src/traces/header.js';
 import { TraceWriter } from '../../src/traces/writer.js';
 import { writeEpurConfig } from '../helpers/context.js';
 import { computeBoundPatch } from '../helpers/small-configs.js';
@@ -29,7 +29,14 @@ export function writeDpsConfig(dir: string, name: string, psu: Record<string, un
  * A 1-layer LSTM trace (I = H = 64, batch 1, T steps) whose cell_state records are given per
  * step by `cell(t)` (8 fractional bits); optionally with precision records.
  */
-export async function writeCellTrace(dir: string, name: string, T: number, cell: (t: number) => number[], precision?: (t: number) => number): Promise<string> {
+export async function writeCellTrace(
+  dir: string,
+  name: string,
+  T: number,
+  cell: (t: number) => number[],
+  precision?: (t: number) => number,
+  extraHeader: Partial<Pick<TraceHeader, 'precision_policy'>> = {},
+): Promise<string> {
   const file = join(dir, name);
   const w = await TraceWriter.create(file, {
     format_version: TRACE_FORMAT_VERSION,
@@ -39,6 +46,7 @@ export async function writeCellTrace(dir: string, name: string, T: number, cell:
     precision: { weight_bits: 16, activation_bits: 16 },
     sparsity: { weight_density: 1 },
     provenance: { generator: 'test', source: 'hand-written', assumptions: [] },
+    ...extraHeader,
   });
   for (let t = 0; t < T; t++) {
     await w.appendCellState({ sequence_index: 0, timestep: t, layer_index: 0, direction: 0, fractional_bits: 8, values: cell(t) });

@@ -18,7 +18,7 @@ import { defaultValidationLimit } from '../../accuracy/table.js';
 import type { QuantizedStepRecord } from '../../functional/quantized-network.js';
 import type { SplitName } from '../../datasets/split-rule.js';
 import { TraceWriter } from '../../traces/writer.js';
-import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, type Calibration } from '../../dps/calibrate.js';
+import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, modelPolicy, type Calibration } from '../../dps/calibrate.js';
 import { dpsTraceHeader } from '../../dps/functional-trace.js';
 import { runPolicy, setupModel } from '../../dps/model-eval.js';
 import { describeSpec } from '../../dps/policy-spec.js';
@@ -49,18 +49,20 @@ export const dpsCalibrateCommand: Command = {
     { name: 'precisions', type: 'string', default: '8,16', description: 'ascending precision set, comma-separated', unit: 'bits' },
     { name: 'budget-points', type: 'string', default: String(DEFAULT_BUDGET.accuracyPoints), description: 'largest accuracy loss on validation', unit: 'percentage points' },
     { name: 'budget-bpc', type: 'string', default: String(DEFAULT_BUDGET.bpc), description: 'largest bits-per-character increase on validation', unit: 'bpc' },
-    { name: 'test-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the test split; default all / 20000 characters' },
+    { name: 'validation-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the validation split; default as `rnnsim accuracy`: 200 / 5000' },
+    { name: 'test-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the test split; default 1000 / 20000 (evenly spread subsets)' },
     { name: 'out', type: 'string', default: 'results/dps', description: 'directory for calibration.json and calibration.md' },
   ],
   async run(options) {
     const models = list(options, 'model');
     const precisions = (stringOption(options, 'precisions') ?? '8,16').split(',').map(Number);
     const testLimit = numberOption(options, 'test-limit');
+    const validationLimit = numberOption(options, 'validation-limit');
     const c = await calibrate({
       models: models.length > 0 ? models : [...BUNDLED_MODEL_NAMES],
       precisions,
       budget: { accuracyPoints: numberOption(options, 'budget-points') ?? DEFAULT_BUDGET.accuracyPoints, bpc: numberOption(options, 'budget-bpc') ?? DEFAULT_BUDGET.bpc },
-      limits: (m, split) => (split === 'validation' ? defaultValidationLimit(m) : (testLimit ?? (m === 'sotu-char' ? 20_000 : undefined))),
+      limits: (m, split) => (split === 'validation' ? (validationLimit ?? defaultValidationLimit(m)) : (testLimit ?? (m === 'sotu-char' ? 20_000 : 1000))),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     const out = stringOption(options, 'out') ?? 'results/dps';
@@ -69,7 +71,7 @@ export const dpsCalibrateCommand: Command = {
     process.stdout.write(md);
     if (c.shared) {
       const s = c.shared;
-      process.stdout.write(`\nfor configs/epur-dps.yaml (precision_select_unit):\n  precisions: "${s.precisions.join(',')}"\n  statistic: ${s.statistic}\n  delta: ${s.delta}\n  thresholds: "${s.thresholds.join(',')}"\n  hysteresis_steps: ${s.hysteresisSteps}\n`);
+      process.stdout.write(`\nfallback for configs/epur-dps.yaml (precision_select_unit; traces written by \`rnnsim dps trace\` carry their model's own policy):\n  precisions: "${s.precisions.join(',')}"\n  statistic: ${s.statistic}\n  delta: ${s.delta}\n  thresholds: "${s.thresholds.join(',')}"\n  hysteresis_steps: ${s.hysteresisSteps}\n`);
     }
     process.stdout.write(`results written to ${out}/ (calibration.json, calibration.md)\n`);
     return 0;
@@ -81,7 +83,8 @@ export const dpsTraceCommand: Command = {
   summary: "write a functional trace of a bundled model with a config's precision policy in the loop (cell states and precisions per step)",
   options: [
     { name: 'model', type: 'string', required: true, description: `bundled model: ${BUNDLED_MODEL_NAMES.join(', ')}` },
-    { name: 'config', type: 'string', default: 'configs/epur-dps.yaml', description: 'config whose precision_select_unit holds the policy' },
+    { name: 'config', type: 'string', default: 'configs/epur-dps.yaml', description: 'config whose precision_select_unit gives the precision set (and the policy when the calibration has none for the model)' },
+    { name: 'calibration', type: 'string', default: 'results/dps/calibration.json', description: "calibration from `rnnsim dps calibrate`: the model's calibrated policy is run and recorded in the trace header; 'none' = the config's policy" },
     { name: 'split', type: 'string', default: 'test', description: 'data split' },
     { name: 'limit', type: 'string', description: 'examples / characters of the split (default: 200 examples, 5000 characters)' },
     { name: 'output', short: 'o', type: 'string', required: true, description: 'trace header path (.json)' },
@@ -91,10 +94,20 @@ export const dpsTraceCommand: Command = {
     const config = loadArchitecture(stringOption(options, 'config') as string);
     const psu = config.roles.precision_select_unit;
     if (!psu) throw new InputError(`${config.file}: no precision_select_unit component`);
-    const spec = policySpecFromParams(psu);
+    const configSpec = policySpecFromParams(psu);
+    const calFile = stringOption(options, 'calibration') ?? 'results/dps/calibration.json';
+    const cal = calFile !== 'none' && existsSync(calFile) ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;
+    const calibrated = cal ? modelPolicy(cal, name) : undefined;
+    if (calibrated && calibrated.precisions.join(',') !== configSpec.precisions.join(',')) {
+      throw new InputError(`${calFile}: ${name}'s policy uses precisions ${calibrated.precisions.join(',')}, ${config.file} ${configSpec.precisions.join(',')}`);
+    }
+    const spec = calibrated ?? configSpec;
+    const chosenBy = calibrated && cal
+      ? `rnnsim dps calibrate (${calFile}): most validation steps at ${spec.precisions[0]} bits with a loss within ${cal.budget.accuracyPoints} accuracy points / ${cal.budget.bpc} bpc of static ${spec.precisions[spec.precisions.length - 1]}-bit`
+      : `the precision_select_unit of ${config.file} (no calibrated policy for ${name})`;
     const split = (stringOption(options, 'split') ?? 'test') as SplitName;
     const limit = numberOption(options, 'limit') ?? (name === 'sotu-char' ? 5000 : 200);
-    const setup = await setupModel(name, { validation: defaultValidationLimit(name), [split]: limit });
+    const setup = await setupModel(name, { validation: defaultValidationLimit(name), [split]: limit }, undefined, spec.precisions);
     const data = setup.data[split];
     if (!data) throw new InputError(`no ${split} split`);
     const output = stringOption(options, 'output') as string;
@@ -103,8 +116,10 @@ export const dpsTraceCommand: Command = {
       name: basename(output).replace(/\.json$/, ''),
       description: `${name} (${data.description}) with the policy of ${config.name} in the loop`,
       source: `models/${name} (sha256 ${setup.model.sha256}), ${split} split`,
-      assumptions: ['16-bit formats with integer bits from the float ranges on the validation split (src/accuracy chooseFixedPointConfig)'],
+      assumptions: [`formats: integer bits of the static ${spec.precisions[0]}-bit formats of rnnsim accuracy (ranges on the validation split, src/accuracy chooseFixedPointConfig), fractional bits up to ${bits} bits`],
       policy: spec,
+      chosenBy,
+      quantization: setup.quantization,
     });
     const writer = await TraceWriter.create(output, header);
     let buffered: QuantizedStepRecord[] = [];

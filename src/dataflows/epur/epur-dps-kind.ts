@@ -2,11 +2,13 @@
  * E-PUR with dynamic precision selection (docs/dps.md): the E-PUR dataflow plus a
  * precision-select unit, multi-precision dot-product units and bit-sliced weight storage. Before
  * the run, the unit's decision logic replays the trace's cell states (streamed) and fixes the
- * precision of every step; during the run the unit's lanes see each step's new cell-state
+ * precision of every step (its threshold registers loaded from the trace's recorded
+ * precision_policy, or from the config: param threshold_source); during the run the unit's lanes see each step's new cell-state
  * elements, and the next step starts only when its precision is in the register.
  */
 import { PrecisionSelectUnit, policySpecFromParams } from '../../components/precision-select-unit.js';
 import { replayPrecisions } from '../../dps/replay.js';
+import { registerContents, type RegisterSource } from '../../dps/policy-spec.js';
 import type { WeightLayout } from '../../dps/storage.js';
 import type { DataflowKind } from '../dataflow-kind.js';
 import { epurDataflowKind, runEpur } from './epur-kind.js';
@@ -26,9 +28,9 @@ export const epurDpsDataflowKind: DataflowKind = {
   },
   async prepareWorkload(workload, input) {
     const params = input.roles.precision_select_unit;
-    const spec = policySpecFromParams(params);
+    const { spec, from } = registerContents(policySpecFromParams(params), input.trace.header.precision_policy, params.threshold_source as RegisterSource, 'precision_select_unit');
     const schedule = await replayPrecisions(input.trace, spec, 'precision_select_unit', params.check_recorded_precision as boolean);
-    return { ...workload, precisionSchedule: schedule };
+    return { ...workload, precisionSchedule: Object.assign(schedule, { registersFrom: from }) };
   },
   simulate(input) {
     const schedule = input.workload.precisionSchedule;
@@ -46,6 +48,7 @@ export const epurDpsDataflowKind: DataflowKind = {
         const s = dps.psu.stats();
         if (s.steps_total !== expectedSteps) throw new Error(`epur_dps: the run charged ${s.steps_total} sequence-steps, the trace has ${expectedSteps}`);
         dps.psu.recordChecks(schedule.checkedSteps);
+        dps.psu.recordRegisterSource(schedule.registersFrom === 'trace');
       },
     );
   },
