@@ -34,7 +34,7 @@ export const sramBufferKind: ComponentKind = {
 
 export interface BankRequest {
   readonly resource: Resource;
-  readonly occupancy: number;
+  occupancy: number;
 }
 
 export class SramBuffer extends Component {
@@ -47,6 +47,8 @@ export class SramBuffer extends Component {
   private readonly portsPerBank: number;
   private reads = 0;
   private writes = 0;
+  /** One reusable request per bank for appendStreamRequests. */
+  private readonly scratch: BankRequest[];
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
   private nextBank = 0;
 
@@ -60,6 +62,7 @@ export class SramBuffer extends Component {
     this.readLatencyCycles = params.read_latency_cycles as number;
     this.writeLatencyCycles = params.write_latency_cycles as number;
     this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${name}.bank${b}`, ctx.sim, this.portsPerBank));
+    this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
   }
 
   /** Words needed to hold `bits` bits. */
@@ -85,6 +88,26 @@ export class SramBuffer extends Component {
     }
     this.nextBank = (first + words) % banks;
     return requests;
+  }
+
+  /**
+   * The same as streamRequests, appended to `out` without allocating: the request objects are
+   * this buffer's own (one per bank) and are valid only until the next call. For hot paths
+   * that reserve them at once (acquireTogether).
+   */
+  appendStreamRequests(words: number, out: BankRequest[]): void {
+    const banks = this.bankPorts.length;
+    const base = Math.floor(words / banks);
+    const extra = words % banks;
+    const first = this.nextBank;
+    for (let i = 0; i < banks; i++) {
+      const perBank = base + (i < extra ? 1 : 0);
+      if (perBank === 0) continue;
+      const request = this.scratch[(first + i) % banks];
+      request.occupancy = perBank;
+      out.push(request);
+    }
+    this.nextBank = (first + words) % banks;
   }
 
   /** Cycles to stream `words` words with no other traffic. */

@@ -48,6 +48,8 @@ export class ComputeUnit {
   /** Cycle at which the dot-product unit finishes its last reserved issue. */
   private dpuFreeAt: Cycle = 0;
   private issued = 0;
+  private readonly requests: Array<{ resource: Resource; occupancy: number }> = [];
+  private readonly dpuRequest: { resource: Resource; occupancy: number };
 
   constructor(
     readonly index: number,
@@ -56,7 +58,9 @@ export class ComputeUnit {
     private readonly dram: Dram,
     private readonly intermediate: SramBuffer,
     private readonly stagingTiles: number,
-  ) {}
+  ) {
+    this.dpuRequest = { resource: parts.dpu.unit, occupancy: 0 };
+  }
 
   /**
    * Run `jobs` in order from `passStart` (scheduled by the caller at that cycle). The gap
@@ -84,10 +88,14 @@ export class ComputeUnit {
         const i = nextIssue++;
         const job = jobs[i];
         const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length, job.bits);
-        const requests: Array<{ resource: Resource; occupancy: number }> = [{ resource: this.parts.dpu.unit, occupancy: dpuCycles }];
-        requests.push(...this.parts.weightBuffer.streamRequests(job.weightWords));
-        requests.push(...this.parts.inputBuffer.streamRequests(job.inputWords + job.inputLoadWords));
-        if (job.intermediateReadWords > 0) requests.push(...this.intermediate.streamRequests(job.intermediateReadWords));
+        // One reusable request list per unit: this is the hottest path of a run.
+        const requests = this.requests;
+        requests.length = 0;
+        this.dpuRequest.occupancy = dpuCycles;
+        requests.push(this.dpuRequest);
+        this.parts.weightBuffer.appendStreamRequests(job.weightWords, requests);
+        this.parts.inputBuffer.appendStreamRequests(job.inputWords + job.inputLoadWords, requests);
+        if (job.intermediateReadWords > 0) this.intermediate.appendStreamRequests(job.intermediateReadWords, requests);
         const { start, end } = acquireTogether(requests, this.sim.now);
         this.parts.dpu.recordDotProducts(job.dotProducts, job.length, job.bits);
         this.parts.weightBuffer.recordReads(job.weightWords);
@@ -100,13 +108,15 @@ export class ComputeUnit {
         this.dpuFreeAt = start + dpuCycles;
         const streamEnd = end;
         const issueOrder = ++this.issued;
+        // The stream-end event also issues the next tile when the unit frees at that cycle,
+        // which saves a separate wake-up event per tile.
+        if (this.dpuFreeAt === streamEnd) wakeAt = streamEnd;
         this.sim.at(streamEnd, () => {
-          if (job.releasesStaging) {
-            slotsInUse--;
-            pump();
-          }
+          if (job.releasesStaging) slotsInUse--;
           // Only the latest tile can hold the unit idle; an earlier one has been overtaken.
           if (issueOrder === this.issued) this.chargeStreamTail(streamEnd);
+          if (job.releasesStaging) pump();
+          else issue();
         });
         // The last operands arrive a read latency after their port cycle, then cross the pipeline.
         const readLatency = Math.max(
