@@ -19,7 +19,7 @@ const EMBEDDING = 32;
 const HIDDEN = 128;
 const STREAMS = 16;
 const BPTT = 64;
-const UPDATES = 600;
+const UPDATES = 1500;
 const LEARNING_RATE = 3e-3;
 const MAX_GRAD_NORM = 1;
 /** Evaluation uses the first characters of the validation and test texts (forward passes are slow in JS). */
