@@ -6,6 +6,13 @@
  */
 import type { RunSummary } from '../simulate.js';
 import type { Calibration } from './calibrate.js';
+import type { TraceHeader } from '../traces/header.js';
+import { describeSpec, specFromHeader } from './policy-spec.js';
+
+/** The recorded policy of a trace header, for humans ('' when none). */
+export function tracePolicyText(header: Pick<TraceHeader, 'precision_policy'>): string {
+  return header.precision_policy ? describeSpec(specFromHeader(header.precision_policy)) : '';
+}
 
 export interface DpsRow {
   readonly trace: string;
@@ -24,6 +31,8 @@ export interface DpsRow {
   readonly areaOverhead: number;
   readonly areaDpsOnlyMm2: Record<string, number>;
   readonly psuCriticalPathShare: number;
+  /** The policy the unit ran and where its registers came from. */
+  readonly policy: string;
 }
 
 /** Component instance name -> group ("cu0.weight_buffer" -> "weight_buffer"). */
@@ -37,7 +46,8 @@ function grouped(byComponent: Readonly<Record<string, number>>, scale: number): 
   return out;
 }
 
-export function dpsRow(base: RunSummary, dps: RunSummary): DpsRow {
+/** `policy`: a description of the unit's register contents (e.g. from the trace's precision_policy). */
+export function dpsRow(base: RunSummary, dps: RunSummary, policy = ''): DpsRow {
   const psu = dps.components.precision_select_unit;
   if (!psu) throw new Error(`config ${dps.config.name} has no precision_select_unit`);
   const areaBase = grouped(base.area_mm2.by_component, 1);
@@ -62,6 +72,7 @@ export function dpsRow(base: RunSummary, dps: RunSummary): DpsRow {
     areaOverhead: dps.area_mm2.total / base.area_mm2.total - 1,
     areaDpsOnlyMm2: areaDelta,
     psuCriticalPathShare: psu.critical_path_cycles / dps.cycles,
+    policy: `${psu.registers_from_trace === 1 ? 'registers from the trace' : 'registers from the config'}${policy ? `: ${policy}` : ''}`,
   };
 }
 
@@ -74,6 +85,9 @@ export function dpsMarkdown(rows: readonly DpsRow[], calibration?: Calibration):
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.trace} | ${r.stepsTotal} | ${pct(r.lowestShare)} | ${r.meanBits.toFixed(2)} | ${r.speedup.toFixed(3)}x | ${pct(r.energySavings)} | ${pct(r.areaOverhead, 2)} | ${pct(r.psuCriticalPathShare, 2)} of cycles |`),
   ];
+  if (rows.some((r) => r.policy)) {
+    lines.push('', 'Policies:', '', ...rows.map((r) => `- ${r.trace}: ${r.policy}`));
+  }
   if (rows.length > 0) {
     const groups = [...new Set(rows.flatMap((r) => [...Object.keys(r.energyBaseUj), ...Object.keys(r.energyDpsUj)]))].sort();
     lines.push('', `Energy by component group (uJ), ${rows[0].baseline} -> ${rows[0].dps}:`, '', `| trace | ${groups.join(' | ')} |`, `|---|${groups.map(() => '---|').join('')}`);
@@ -82,7 +96,7 @@ export function dpsMarkdown(rows: readonly DpsRow[], calibration?: Calibration):
     lines.push('', `Area added by dynamic precision (mm^2): ${Object.entries(r0.areaDpsOnlyMm2).map(([k, v]) => `${k} ${v.toExponential(3)}`).join(', ')}.`);
   }
   if (calibration) {
-    lines.push('', 'Accuracy (test split; thresholds chosen on validation, `rnnsim dps calibrate`):', '', '| model | configuration | test metric | loss vs 16-bit | steps at lowest | weight memory (bytes) |', '|---|---|---|---|---|---|');
+    lines.push('', 'Accuracy (test split; each model\'s thresholds chosen on its validation split, `rnnsim dps calibrate`):', '', '| model | configuration | test metric | loss vs 16-bit | steps at lowest | weight memory (bytes) |', '|---|---|---|---|---|---|');
     for (const m of calibration.models) {
       for (const r of m.rows) lines.push(`| ${m.model} | ${r.label} | ${r.test?.metric.toFixed(4) ?? '-'} ${m.metricName === 'accuracy' ? '' : 'bpc'} | ${r.testLoss?.toFixed(3) ?? '-'} ${m.metricName === 'accuracy' ? 'points' : 'bpc'} | ${pct(r.lowestShare ?? 0)} | ${r.weightBytes} |`);
     }

@@ -22,7 +22,8 @@ import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, modelPolicy, type Calib
 import { dpsTraceHeader } from '../../dps/functional-trace.js';
 import { runPolicy, setupModel } from '../../dps/model-eval.js';
 import { describeSpec } from '../../dps/policy-spec.js';
-import { dpsMarkdown, dpsRow } from '../../dps/report.js';
+import { dpsMarkdown, dpsRow, tracePolicyText } from '../../dps/report.js';
+import type { TraceHeader } from '../../traces/header.js';
 
 function list(options: OptionValues, name: string): string[] {
   const v = options[name];
@@ -164,7 +165,7 @@ export const dpsCompareCommand: Command = {
       const base = (await simulate(configs[0], t)).summary;
       const dps = (await simulate(configs[1], t)).summary;
       summaries.push(base, dps);
-      rows.push(dpsRow(base, dps));
+      rows.push(dpsRow(base, dps, tracePolicyText(JSON.parse(readFileSync(t, 'utf8')) as TraceHeader)));
     }
     const calFile = stringOption(options, 'calibration');
     const cal = calFile && existsSync(calFile) ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;

@@ -14,7 +14,8 @@ import { textTable, sig } from '../../reports/text-table.js';
 import { toCsv } from '../../reports/csv.js';
 import { stallBreakdownSvg } from '../../reports/plots.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { dpsMarkdown, dpsRow } from '../../dps/report.js';
+import { dpsMarkdown, dpsRow, tracePolicyText } from '../../dps/report.js';
+import type { TraceHeader } from '../../traces/header.js';
 import type { Calibration } from '../../dps/calibrate.js';
 
 /** The headline: dynamic precision selection on the functional traces of the bundled models. */
@@ -28,11 +29,14 @@ async function dpsHeadline(files: Map<string, string>): Promise<string> {
   const sections: string[] = [];
   for (const [label, base] of [['same design without the unit (step-by-step)', DPS_CONFIGS.baseline], ['E-PUR with MWL (configs/epur.yaml)', DPS_CONFIGS.mwl]] as const) {
     const rows = [];
-    for (const t of traces) rows.push(dpsRow((await simulateLoaded(await loadInputs(base, t))).summary, simulateLoaded(await loadInputs(DPS_CONFIGS.dps, t)).summary));
+    for (const t of traces) {
+      const dpsInputs = await loadInputs(DPS_CONFIGS.dps, t);
+      rows.push(dpsRow(simulateLoaded(await loadInputs(base, t)).summary, simulateLoaded(dpsInputs).summary, tracePolicyText(JSON.parse(readFileSync(t, 'utf8')) as TraceHeader)));
+    }
     const cal = label.startsWith('E-PUR') && existsSync(DPS_CALIBRATION) ? (JSON.parse(readFileSync(DPS_CALIBRATION, 'utf8')) as Calibration) : undefined;
     sections.push(`### epur-dps vs ${label}\n\n${dpsMarkdown(rows, cal)}`);
   }
-  const md = `## Dynamic precision selection (paper: >66% lowest precision, 1.56x, 23% energy, 8.8% area, no accuracy loss)\n\n${sections.join('\n')}`;
+  const md = `## Dynamic precision selection, per-model calibrated policies (paper: >66% lowest precision, 1.56x, 23% energy, 8.8% area, no accuracy loss)\n\n${sections.join('\n')}`;
   files.set('dps.md', md);
   return md;
 }
