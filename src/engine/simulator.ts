@@ -43,7 +43,8 @@ export class Simulator {
     if (cycle < this.current) {
       throw new Error(`cannot schedule an event at cycle ${cycle}, before the current cycle ${this.current}`);
     }
-    this.heap.push({ cycle, priority, seq: this.nextSeq++, action });
+    // add() rather than push(): push is variadic and copies its arguments on every call.
+    this.heap.add({ cycle, priority, seq: this.nextSeq++, action });
   }
 
   /** Schedule `action` `delay` cycles from now. */
