@@ -81,3 +81,36 @@ describe('widenFormats', () => {
     expect(formatsAtPrecision(wide, 8)).toEqual({ weight: { intBits: 1, fracBits: 7 }, activation: { intBits: 2, fracBits: 6 } });
   });
 });
+
+describe('the recorded policy in a functional trace header', () => {
+  it('is written by dpsTraceHeader and accepted by the trace schema', async () => {
+    const { dpsTraceHeader } = await import('../../src/dps/functional-trace.js');
+    const { validateTraceHeader } = await import('../../src/traces/validate-header.js');
+    const { tracePolicyText } = await import('../../src/dps/report.js');
+    const t = { cell: 'lstm' as const, num_layers: 1, input_size: 28, hidden_size: 128, proj_size: 0, bidirectional: false };
+    const q = uniformQuantization(1, { ...DEFAULT_LAYER_QUANTIZATION, weight: { intBits: 1, fracBits: 15 }, activation: { intBits: 2, fracBits: 14 } });
+    const h = dpsTraceHeader(t, [28, 28], 16, { name: 'x', source: 'test', policy: recorded, chosenBy: 'by hand', quantization: q });
+    const v = validateTraceHeader({ ...h }, 'x.json');
+    expect(v.precision_policy).toEqual({ precisions: [8, 16], statistic: 'max_abs', delta: 0, thresholds: [0.5], hysteresis_steps: 2, initial_bits: 8, chosen_by: 'by hand' });
+    expect(v.quantization?.layers[0].weight).toEqual({ int_bits: 1, frac_bits: 15 });
+    expect(tracePolicyText(v)).toBe('{8,16} bits, max |dc| above 0.5, hysteresis 2');
+    // An unknown field in the policy is refused (additionalProperties: false).
+    expect(() => validateTraceHeader({ ...h, precision_policy: { ...h.precision_policy, extra: 1 } }, 'x.json')).toThrow(/unknown field 'extra'/);
+  });
+});
+
+describe('candidateGrid', () => {
+  it('has 24 candidates whose last never exceeds its threshold (count > H is impossible)', async () => {
+    const { candidateGrid } = await import('../../src/dps/calibrate.js');
+    const { resolvePolicy } = await import('../../src/dps/policy-spec.js');
+    const { PrecisionTracker } = await import('../../src/dps/policy.js');
+    const grid = candidateGrid();
+    expect(grid.length).toBe(3 * 6 + 5 + 1);
+    const last = resolvePolicy(grid[grid.length - 1], 128, 8);
+    expect(last.thresholds).toEqual([128]);
+    // Every element changes by far more than delta: count 128, not > 128 -> 8 bits.
+    const tr = new PrecisionTracker(last);
+    expect(tr.start(new Int32Array(128))).toBe(16);
+    expect(tr.next(new Int32Array(128).fill(1000))).toBe(8);
+  });
+});
