@@ -20,9 +20,14 @@ export interface EnergyAreaReport {
 /** mW x us = 1e-3 J/s x 1e-6 s = 1e-9 J = 1000 pJ. */
 const PJ_PER_MW_US = 1000;
 
-/** Group key of an instance: "cu3.dot_product_unit" -> "dot_product_unit". */
+/**
+ * Group key of an instance, so replicated units add up: the last path segment without its
+ * index ("cu3.dot_product_unit" -> "dot_product_unit", "ch0.pe3.weight_buffer" ->
+ * "weight_buffer", "ch0.pe3" -> "pe").
+ */
 export function roleOf(instanceName: string): string {
-  return instanceName.replace(/^cu\d+\./, '');
+  const last = instanceName.slice(instanceName.lastIndexOf('.') + 1);
+  return last.replace(/(?<=[a-z_])\d+$/, '');
 }
 
 export function energyAndArea(components: readonly Component[], latencyUs: number): EnergyAreaReport {

@@ -13,6 +13,7 @@ import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
 import { textTable, sig } from '../../reports/text-table.js';
 import { toCsv } from '../../reports/csv.js';
 import { stallBreakdownSvg } from '../../reports/plots.js';
+import { compareMarkdown, compareRuns } from '../../reports/compare.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dpsMarkdown, dpsRow, tracePolicyText } from '../../dps/report.js';
 import type { TraceHeader } from '../../traces/header.js';
@@ -40,6 +41,21 @@ async function dpsHeadline(files: Map<string, string>): Promise<string> {
   }
   const md = `## Dynamic precision selection, per-model calibrated policies (paper: >66% lowest precision, 1.56x, 23% energy, 8.8% area, no accuracy loss)\n\n${sections.join('\n')}`;
   files.set('dps.md', md);
+  return md;
+}
+
+/**
+ * Dense vs sparse: the E-PUR-like design against the ESE-like sparse design (load-balanced and
+ * plain magnitude pruning) on ESE's own validation model, the Google LSTMP pruned 10x.
+ */
+export const SPARSE_CONFIGS = ['configs/epur.yaml', 'configs/ese.yaml', 'configs/ese-unbalanced.yaml'];
+export const SPARSE_TRACE = 'traces/ese/google-lstmp.json';
+
+async function sparseSection(files: Map<string, string>): Promise<string> {
+  const summaries: RunSummary[] = [];
+  for (const c of SPARSE_CONFIGS) summaries.push(simulateLoaded(await loadInputs(c, SPARSE_TRACE)).summary);
+  const md = `## Dense (E-PUR-like) vs sparse (ESE-like) on the Google LSTMP at 10x pruning (${SPARSE_TRACE}), baseline epur\n\n${compareMarkdown(compareRuns(summaries, 'epur'))}`;
+  files.set('sparse.md', md);
   return md;
 }
 
@@ -101,11 +117,13 @@ export const startCommand: Command = {
     ]);
     const table = textTable(COLUMNS, rows);
     const dps = await dpsHeadline(files);
+    const sparse = await sparseSection(files);
     files.set('comparison.csv', toCsv(COLUMNS, rows));
     files.set('comparison.md', markdownTable(COLUMNS, rows));
     files.set('cycle-breakdown.svg', await stallBreakdownSvg(summaries));
     writeDirectoryAtomic(out, files);
     if (dps) process.stdout.write(`${dps}\n`);
+    process.stdout.write(`${sparse}\n`);
     process.stdout.write(`E-PUR-like accelerator, Maximizing Weight Locality (epur) vs step-by-step, DeepBench LSTM kernels (batch 1)\n\n${table}\nresults written to ${out}/ (comparison.csv, comparison.md, cycle-breakdown.svg, and one directory per run)\n`);
     return 0;
   },
