@@ -4,8 +4,8 @@
  *   n = tanh(x W_in^T + b_in + r * (h W_hn^T + b_hn)),  h' = (1 - z) * n + z * h
  */
 import { gemmABt, transpose } from './gemm.js';
-import { Parameter, fillUniform } from './parameter.js';
-import { addColumnSums, Scratch, sigmoid, type RecurrentLayer } from './recurrent-layer.js';
+import type { Parameter } from './parameter.js';
+import { addColumnSums, createGateParameters, Scratch, sigmoid, type RecurrentLayer } from './recurrent-layer.js';
 
 export class GruLayer implements RecurrentLayer {
   readonly weightIh: Parameter;
@@ -25,13 +25,7 @@ export class GruLayer implements RecurrentLayer {
     rand: () => number,
   ) {
     const h = hiddenSize;
-    this.weightIh = Parameter.zeros(`weight_ih_l${layerIndex}`, [3 * h, inputSize]);
-    this.weightHh = Parameter.zeros(`weight_hh_l${layerIndex}`, [3 * h, h]);
-    this.biasIh = Parameter.zeros(`bias_ih_l${layerIndex}`, [3 * h]);
-    this.biasHh = Parameter.zeros(`bias_hh_l${layerIndex}`, [3 * h]);
-    this.params = [this.weightIh, this.weightHh, this.biasIh, this.biasHh];
-    const bound = 1 / Math.sqrt(h);
-    for (const p of this.params) fillUniform(p, bound, rand);
+    ({ weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh, params: this.params } = createGateParameters(3, inputSize, h, layerIndex, rand));
   }
 
   flopsPerStep(): number {

@@ -4,8 +4,8 @@
  *   c' = f * c + i * g;  h' = o * tanh(c')
  */
 import { gemmABt, transpose } from './gemm.js';
-import { Parameter, fillUniform } from './parameter.js';
-import { addColumnSums, Scratch, sigmoid, type RecurrentLayer } from './recurrent-layer.js';
+import type { Parameter } from './parameter.js';
+import { addColumnSums, createGateParameters, Scratch, sigmoid, type RecurrentLayer } from './recurrent-layer.js';
 
 export class LstmLayer implements RecurrentLayer {
   readonly weightIh: Parameter;
@@ -25,13 +25,7 @@ export class LstmLayer implements RecurrentLayer {
     rand: () => number,
   ) {
     const h = hiddenSize;
-    this.weightIh = Parameter.zeros(`weight_ih_l${layerIndex}`, [4 * h, inputSize]);
-    this.weightHh = Parameter.zeros(`weight_hh_l${layerIndex}`, [4 * h, h]);
-    this.biasIh = Parameter.zeros(`bias_ih_l${layerIndex}`, [4 * h]);
-    this.biasHh = Parameter.zeros(`bias_hh_l${layerIndex}`, [4 * h]);
-    this.params = [this.weightIh, this.weightHh, this.biasIh, this.biasHh];
-    const bound = 1 / Math.sqrt(h);
-    for (const p of this.params) fillUniform(p, bound, rand);
+    ({ weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh, params: this.params } = createGateParameters(4, inputSize, h, layerIndex, rand));
     // Forget-gate bias starts at +1 (Jozefowicz et al. 2015) so gradients flow early in training.
     for (let j = h; j < 2 * h; j++) this.biasIh.value[j] += 1;
   }

@@ -1,4 +1,4 @@
-import type { Parameter } from './parameter.js';
+import { Parameter, fillUniform } from './parameter.js';
 
 /**
  * One unidirectional recurrent layer trained by backpropagation through time. Sequences are
@@ -42,4 +42,25 @@ export function addColumnSums(out: Float32Array, m: Float32Array, rows: number, 
     const base = r * cols;
     for (let c = 0; c < cols; c++) out[c] += m[base + c];
   }
+}
+
+/** The four torch-named parameters of a gated recurrent layer, initialised as torch does (U(-1/sqrt(H), 1/sqrt(H))). */
+export interface GateParameters {
+  readonly weightIh: Parameter;
+  readonly weightHh: Parameter;
+  readonly biasIh: Parameter;
+  readonly biasHh: Parameter;
+  readonly params: readonly Parameter[];
+}
+
+export function createGateParameters(gates: number, inputSize: number, hiddenSize: number, layerIndex: number, rand: () => number): GateParameters {
+  const rows = gates * hiddenSize;
+  const weightIh = Parameter.zeros(`weight_ih_l${layerIndex}`, [rows, inputSize]);
+  const weightHh = Parameter.zeros(`weight_hh_l${layerIndex}`, [rows, hiddenSize]);
+  const biasIh = Parameter.zeros(`bias_ih_l${layerIndex}`, [rows]);
+  const biasHh = Parameter.zeros(`bias_hh_l${layerIndex}`, [rows]);
+  const params = [weightIh, weightHh, biasIh, biasHh];
+  const bound = 1 / Math.sqrt(hiddenSize);
+  for (const p of params) fillUniform(p, bound, rand);
+  return { weightIh, weightHh, biasIh, biasHh, params };
 }
