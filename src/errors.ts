@@ -28,6 +28,5 @@ export class ConfigValueError extends InputError {
   }
 }
 
-export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 1;
 export const EXIT_INTERNAL = 2;

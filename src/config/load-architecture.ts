@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { resolveParams, type ParamValues } from '../engine/component.js';
 import { componentFactory } from '../components/registry.js';
 import { dataflowKind } from '../dataflows/registry.js';
@@ -123,9 +122,4 @@ export function loadArchitecture(file: string): ArchitectureConfig {
     dramPreset,
     where: (keyPath) => loaded.where(keyPath),
   };
-}
-
-/** A short label for a config file in tables. */
-export function configLabel(config: ArchitectureConfig): string {
-  return config.name || basename(config.file);
 }

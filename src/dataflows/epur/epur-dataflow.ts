@@ -132,6 +132,8 @@ export class EpurDataflow {
   }
 
   private readonly groupFirst: number[] = [];
+  /** Whether the layer just run left its output sequence in the intermediate memory (else DRAM). */
+  private previousOutputOnChip = false;
 
   private get batch(): number {
     return this.workload.batchSize;
@@ -198,7 +200,6 @@ export class EpurDataflow {
     };
   }
 
-  private previousOutputOnChip = false;
   /** Cycle the precision-select unit's decision for the next step is in its register (-1: none pending). */
   private decisionReadyAt: Cycle = -1;
 
@@ -357,11 +358,17 @@ export class EpurDataflow {
   }
 
   private writePartialSums(sums: number, then: () => void): void {
-    const w = this.words(sums * this.params.partialSumBits, this.intermediate);
+    this.writeIntermediate(sums * this.params.partialSumBits, then);
+  }
+
+  /** Write `bits` into the intermediate memory; `then` runs when they are readable. */
+  private writeIntermediate(bits: number, then: () => void): void {
+    const w = this.words(bits, this.intermediate);
     const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
     this.intermediate.recordWrites(w);
     this.sim.at(g.end + this.intermediate.writeLatencyCycles, then);
   }
+
 
   /** MWL phase A: W_x . x_t for `count` timesteps, each weight tile fetched once for all of them. */
   private inputSidePass(plan: LayerPlan, samples: readonly number[], then: () => void): void {
@@ -439,7 +446,9 @@ export class EpurDataflow {
             this.sim.at(g2.end + mfu.latencyCycles, () => {
               // The precision-select unit sees these new cell-state elements as they leave the MFU.
               if (psu) lanesDone = Math.max(lanesDone, psu.observeElements(elements));
-              this.broadcastHidden(elements, () => {
+              // h_t feeds the next step's dot products; m_t (LSTMP) feeds the projection.
+              const consumerLength = plan.layer.projSize > 0 ? H : this.nextStepLength(plan);
+              this.broadcastHidden(elements, consumerLength, () => {
                 if (--cellUpdatesLeft === 0) {
                   if (psu) this.decisionReadyAt = psu.decide(lanesDone);
                   this.afterCellUpdates(plan, samples, bits, then);
@@ -499,7 +508,7 @@ export class EpurDataflow {
         false,
         false,
         (_tile, tileRows) => {
-          this.broadcastHidden(tileRows * samples, () => {
+          this.broadcastHidden(tileRows * samples, this.nextStepLength(plan), () => {
             if (--left === 0) writeOutput();
           });
         },
@@ -520,11 +529,25 @@ export class EpurDataflow {
     const w = this.words(bits, this.intermediate);
     const read = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
     this.intermediate.recordReads(w);
-    this.sim.at(read.end + this.intermediate.readLatencyCycles, () => this.broadcastHidden(samples * plan.layer.inputSize, then));
+    this.sim.at(read.end + this.intermediate.readLatencyCycles, () => this.broadcastHidden(samples * plan.layer.inputSize, K, then));
   }
 
   /** Write `elements` new recurrent-input elements into every mapped unit's input buffer. */
-  private broadcastHidden(elements: number, then: () => void): void {
+  /** Dot-product length of the next timestep's recurrent pass (x and h, or h alone under MWL). */
+  private nextStepLength(plan: LayerPlan): number {
+    return this.params.schedule === 'mwl' ? plan.recurrent : plan.layer.inputSize + plan.recurrent;
+  }
+
+  /**
+   * Write `elements` new vector elements where the consumer, a pass of dot products of length
+   * `consumerLength`, reads them: into every mapped unit's input buffer when that vector fits
+   * there, otherwise into the intermediate memory, from which the pass loads it chunk by chunk.
+   */
+  private broadcastHidden(elements: number, consumerLength: number, then: () => void): void {
+    if (this.chunkElements(this.units[0], consumerLength) < consumerLength) {
+      this.writeIntermediate(elements * this.abits, then);
+      return;
+    }
     let end = this.sim.now;
     for (let u = 0; u < this.mapped; u++) {
       const ib = this.units[u].parts.inputBuffer;
@@ -535,6 +558,7 @@ export class EpurDataflow {
     }
     this.sim.at(end, then);
   }
+
 
   /** Charge every unit's idle tail and return the final cycle. */
   finish(endCycle: Cycle): void {
