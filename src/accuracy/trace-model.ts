@@ -18,7 +18,7 @@ import type { QuantizedStepRecord } from '../functional/quantized-network.js';
 import { pruneRnnWeights } from '../functional/pruning.js';
 import type { TensorMap } from '../functional/tensor.js';
 import type { SplitName } from '../datasets/split-rule.js';
-import { writeFileAtomic } from '../reports/atomic-write.js';
+import { TRACE_HEADER_FILE, writeOwnedFile } from '../output/owned-file.js';
 import { headerToJson, type TraceFixedFormat, type TraceHeader } from '../traces/header.js';
 import { packMask, type Direction } from '../traces/payload-format.js';
 import { validateTraceHeader } from '../traces/validate-header.js';
@@ -181,6 +181,6 @@ export async function writeModelTrace(o: ModelTraceOptions): Promise<ModelTraceR
     ...(payload ? { payload } : {}),
   };
   const checked = validateTraceHeader(JSON.parse(JSON.stringify(withAccuracy)) as unknown, o.output);
-  writeFileAtomic(o.output, headerToJson(checked));
+  writeOwnedFile(o.output, headerToJson(checked), TRACE_HEADER_FILE);
   return { header: checked, quantized, float };
 }

@@ -37,7 +37,7 @@ export function architectureSchema(): Record<string, unknown> {
     additionalProperties: false,
     required: ['name', 'clock_mhz', 'technology', 'dataflow', 'components'],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'short name used in results' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200, description: 'short name used in results and as a folder name (starts with a letter or digit)' },
       description: { type: 'string' },
       clock_mhz: { type: 'number', exclusiveMinimum: 0, maximum: 100000, description: 'accelerator clock [MHz]' },
       technology: {

@@ -9,7 +9,7 @@ import { createWriteStream, rmSync, renameSync, type WriteStream } from 'node:fs
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../reports/atomic-write.js';
+import { checkOwnedFileTarget, TRACE_HEADER_FILE, TRACE_PAYLOAD_FILE, writeOwnedFile } from '../output/owned-file.js';
 import { headerToJson, type TraceHeader } from './header.js';
 import {
   encodeFileHeader,
@@ -45,7 +45,7 @@ export type SparsityMaskInput = Omit<SparsityMaskRecord, 'kind' | 'nonzero_count
 /** Write shape-only (no payload) trace header atomically. */
 export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload): void {
   const checked = validateTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
-  writeFileAtomic(headerPath, headerToJson(checked));
+  writeOwnedFile(headerPath, headerToJson(checked), TRACE_HEADER_FILE);
 }
 
 function toInt32Values(values: Int32Array | readonly number[]): Int32Array {
@@ -88,6 +88,9 @@ export class TraceWriter {
     }
     const payloadPath = join(dirname(headerPath), `${checked.name}.bin`);
     const tmpPath = join(dirname(headerPath), `.${checked.name}.bin.tmp-${process.pid}`);
+    // Refuse before recording anything if either file at the destination is not an rnnsim trace.
+    checkOwnedFileTarget(headerPath, TRACE_HEADER_FILE);
+    checkOwnedFileTarget(payloadPath, TRACE_PAYLOAD_FILE);
     await mkdir(dirname(headerPath), { recursive: true });
     const stream = createWriteStream(tmpPath);
     const writer = new TraceWriter(headerPath, payloadPath, tmpPath, checked, stream);
@@ -123,6 +126,7 @@ export class TraceWriter {
     this.stream.end();
     await once(this.stream, 'close');
     if (this.failure) throw this.failure;
+    checkOwnedFileTarget(this.payloadPath, TRACE_PAYLOAD_FILE);
     renameSync(this.tmpPath, this.payloadPath);
     const recordCounts: Record<string, number> = { cell_state: 0, precision: 0, sparsity_mask: 0 };
     for (const [k, n] of this.counts) recordCounts[k] = n;
@@ -135,7 +139,7 @@ export class TraceWriter {
         record_counts: recordCounts,
       },
     };
-    writeFileAtomic(this.headerPath, headerToJson(header));
+    writeOwnedFile(this.headerPath, headerToJson(header), TRACE_HEADER_FILE);
     return header;
   }
 

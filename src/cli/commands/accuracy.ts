@@ -12,7 +12,9 @@ import { InputError } from '../../errors.js';
 import { BUNDLED_MODEL_NAMES } from '../../accuracy/bundled.js';
 import { accuracyJson, renderAccuracyMarkdown, renderAccuracyText, type AccuracyReport } from '../../accuracy/report.js';
 import { accuracyForModel, DEFAULT_FINE_TUNE, defaultTestLimit, defaultValidationLimit, type ModelAccuracy } from '../../accuracy/table.js';
-import { writeFileAtomic } from '../../reports/atomic-write.js';
+import { jsonStartingWith, writeOwnedFile } from '../../output/owned-file.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { stringOption, type Command, type OptionValues } from '../command.js';
 
 function optionalInt(options: OptionValues, name: string, min: number): number | undefined {
@@ -26,21 +28,27 @@ function modelSha256(name: string, modelsDir: string): string {
   return createHash('sha256').update(readFileSync(join(modelsDir, name, 'model.safetensors'))).digest('hex');
 }
 
+/** A per-model cache entry as this command writes it: {"key": ..., "result": ...}. */
+const ACCURACY_CACHE_FILE = jsonStartingWith('"key":', 'accuracy cache entry');
+
 export const accuracyCommand: Command = {
   path: ['accuracy'],
   summary: 'Accuracy and memory footprint of the bundled models: float32 vs fixed point 16/8/6/4 bits, ternary, pow2-ternary, exponential, binary',
   options: [
     { name: 'model', type: 'string', multiple: true, description: `bundled model(s) (default: all present of ${BUNDLED_MODEL_NAMES.join(', ')})` },
     { name: 'models-dir', type: 'string', description: 'directory of the bundled models', default: 'models' },
-    { name: 'out', type: 'string', description: 'results directory (accuracy.md, accuracy.json)', default: 'results' },
+    { name: 'out', type: 'string', description: 'result folder (accuracy.md, accuracy.json), written atomically', default: 'results/accuracy' },
+    FORCE_OPTION,
+    { name: 'cache', type: 'string', description: 'folder of per-model results reused by --resume', default: 'results/accuracy-cache' },
     { name: 'test-limit', type: 'string', unit: 'examples or characters', description: 'evaluate N evenly spread test examples (classifiers) or the first N characters (language model); default all examples, sotu 20000 characters' },
     { name: 'validation-limit', type: 'string', unit: 'examples or characters', description: 'validation subset (evenly spread examples / first characters) for the format choice and calibration ranges; default 200 examples, 5000 characters' },
-    { name: 'resume', type: 'boolean', description: 'reuse per-model results in <out>/accuracy-cache/ made with the same options and model file (e.g. from parallel --model runs)' },
+    { name: 'resume', type: 'boolean', description: 'reuse per-model results in --cache made with the same options and model file (e.g. from parallel --model runs)' },
     { name: 'fine-tune-updates', type: 'string', unit: 'updates', description: 'Ott QAT fine-tuning updates per model and scheme (0 = post-training only)', default: String(DEFAULT_FINE_TUNE.updates) },
   ],
   async run(options) {
     const modelsDir = stringOption(options, 'models-dir') ?? 'models';
-    const outDir = stringOption(options, 'out') ?? 'results';
+    const out = resultOutput(options, 'accuracy')!;
+    const cacheDir = stringOption(options, 'cache') ?? 'results/accuracy-cache';
     const given = options['model'];
     const requested = (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
     for (const m of requested) {
@@ -66,7 +74,7 @@ export const accuracyCommand: Command = {
     try {
       for (const name of models) {
         const key = JSON.stringify({ testLimit: testLimit ?? defaultTestLimit(name), validationLimit: validationLimit ?? defaultValidationLimit(name), fineTune, sha256: modelSha256(name, modelsDir) });
-        const cachePath = join(outDir, 'accuracy-cache', `${name}.json`);
+        const cachePath = join(cacheDir, `${name}.json`);
         if (options['resume'] === true && existsSync(cachePath)) {
           const cached = JSON.parse(readFileSync(cachePath, 'utf8')) as { key: string; result: ModelAccuracy };
           if (cached.key === key) {
@@ -96,7 +104,7 @@ export const accuracyCommand: Command = {
           },
         });
         results.push(r);
-        writeFileAtomic(cachePath, `${JSON.stringify({ key, result: r })}\n`);
+        writeOwnedFile(cachePath, `${JSON.stringify({ key, result: r })}\n`, ACCURACY_CACHE_FILE);
       }
     } finally {
       bar?.stop();
@@ -106,10 +114,9 @@ export const accuracyCommand: Command = {
     if (validationLimit !== undefined) argv.push(`--validation-limit ${validationLimit}`);
     if (updates !== DEFAULT_FINE_TUNE.updates) argv.push(`--fine-tune-updates ${updates}`);
     const report: AccuracyReport = { command: argv.join(' '), fineTune, models: results };
-    writeFileAtomic(join(outDir, 'accuracy.md'), renderAccuracyMarkdown(report));
-    writeFileAtomic(join(outDir, 'accuracy.json'), accuracyJson(report));
+    out.write(new Map([['accuracy.md', renderAccuracyMarkdown(report)], ['accuracy.json', accuracyJson(report)]]));
     process.stdout.write(renderAccuracyText(report));
-    process.stdout.write(`wrote ${join(outDir, 'accuracy.md')} and ${join(outDir, 'accuracy.json')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stdout.write(`wrote ${join(out.dir, 'accuracy.md')} and ${join(out.dir, 'accuracy.json')} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
     return 0;
   },
 };

@@ -10,7 +10,8 @@ import { InputError } from '../../errors.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
 import { simulate, type RunSummary } from '../../simulate.js';
 import { compareCsv, compareJson, compareMarkdown, compareRuns } from '../../reports/compare.js';
-import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
 
 function listOption(options: OptionValues, name: string): string[] {
@@ -31,11 +32,13 @@ export const compareCommand: Command = {
     { name: 'trace', type: 'string', multiple: true, required: true, description: 'trace header (JSON); repeat for each' },
     { name: 'baseline', type: 'string', description: "the config (its name: or its file) the others are compared with" },
     { name: 'out', type: 'string', default: 'results/compare', description: 'results directory (written atomically)' },
+    FORCE_OPTION,
   ],
   async run(options) {
     const configs = listOption(options, 'config');
     const traces = listOption(options, 'trace');
     if (configs.length === 0 || traces.length === 0) throw new InputError('give at least one --config and one --trace');
+    const out = resultOutput(options, 'compare')!;
     let baseline = stringOption(options, 'baseline');
     if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline).name;
     const total = configs.length * traces.length;
@@ -59,8 +62,7 @@ export const compareCommand: Command = {
     } catch (e) {
       throw new InputError(`--baseline: ${(e as Error).message}`);
     }
-    const out = stringOption(options, 'out')!;
-    writeDirectoryAtomic(out, new Map([['compare.csv', compareCsv(table)], ['compare.md', compareMarkdown(table)], ['compare.json', compareJson(table)]]));
+    out.write(new Map([['compare.csv', compareCsv(table)], ['compare.md', compareMarkdown(table)], ['compare.json', compareJson(table)]]));
     const n = (v: number | null): string | number => (v === null ? '-' : sig(v, 4));
     process.stdout.write(
       textTable(
@@ -68,7 +70,7 @@ export const compareCommand: Command = {
         table.rows.map((r) => [r.config, r.trace, sig(r.latency_us, 6), sig(r.throughput_gmac_per_s), sig(r.energy_total_uj), sig(r.area_mm2), sig(r.utilization_pe), n(r.speedup_vs_baseline), n(r.energy_savings_vs_baseline)]),
       ),
     );
-    process.stdout.write(`results written to ${out}/ (compare.csv, compare.md, compare.json)\n`);
+    process.stdout.write(`results written to ${out.dir}/ (compare.csv, compare.md, compare.json)\n`);
     return 0;
   },
 };

@@ -12,7 +12,8 @@ import { InputError } from '../../errors.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
 import { policySpecFromParams } from '../../components/precision-select-unit.js';
 import { simulate, type RunSummary } from '../../simulate.js';
-import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { BUNDLED_MODEL_NAMES } from '../../accuracy/bundled.js';
 import { defaultValidationLimit } from '../../accuracy/table.js';
 import type { QuantizedStepRecord } from '../../functional/quantized-network.js';
@@ -53,8 +54,10 @@ export const dpsCalibrateCommand: Command = {
     { name: 'validation-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the validation split; default as `rnnsim accuracy`: 200 / 5000' },
     { name: 'test-limit', type: 'string', description: 'examples (classifiers) / characters (language model) of the test split; default 1000 / 20000 (evenly spread subsets)' },
     { name: 'out', type: 'string', default: 'results/dps', description: 'directory for calibration.json and calibration.md' },
+    FORCE_OPTION,
   ],
   async run(options) {
+    const out = resultOutput(options, 'dps calibrate')!;
     const models = list(options, 'model');
     const precisions = (stringOption(options, 'precisions') ?? '8,16').split(',').map(Number);
     const testLimit = numberOption(options, 'test-limit');
@@ -66,15 +69,14 @@ export const dpsCalibrateCommand: Command = {
       limits: (m, split) => (split === 'validation' ? (validationLimit ?? defaultValidationLimit(m)) : (testLimit ?? (m === 'sotu-char' ? 20_000 : 1000))),
       log: (line) => process.stderr.write(`${line}\n`),
     });
-    const out = stringOption(options, 'out') ?? 'results/dps';
     const md = calibrationMarkdown(c);
-    writeDirectoryAtomic(out, new Map([['calibration.json', `${JSON.stringify(c, null, 1)}\n`], ['calibration.md', md]]));
+    out.write(new Map([['calibration.json', `${JSON.stringify(c, null, 1)}\n`], ['calibration.md', md]]));
     process.stdout.write(md);
     if (c.shared) {
       const s = c.shared;
       process.stdout.write(`\nfallback for configs/epur-dps.yaml (precision_select_unit; traces written by \`rnnsim dps trace\` carry their model's own policy):\n  precisions: "${s.precisions.join(',')}"\n  statistic: ${s.statistic}\n  delta: ${s.delta}\n  thresholds: "${s.thresholds.join(',')}"\n  hysteresis_steps: ${s.hysteresisSteps}\n`);
     }
-    process.stdout.write(`results written to ${out}/ (calibration.json, calibration.md)\n`);
+    process.stdout.write(`results written to ${out.dir}/ (calibration.json, calibration.md)\n`);
     return 0;
   },
 };
@@ -155,8 +157,10 @@ export const dpsCompareCommand: Command = {
     { name: 'trace', type: 'string', multiple: true, required: true, description: 'functional trace with cell states (repeat)' },
     { name: 'calibration', type: 'string', default: 'results/dps/calibration.json', description: 'accuracy table from `rnnsim dps calibrate` (skipped when missing)' },
     { name: 'out', type: 'string', default: 'results/dps-compare', description: 'results directory (written atomically)' },
+    FORCE_OPTION,
   ],
   async run(options) {
+    const out = resultOutput(options, 'dps compare')!;
     const configs = list(options, 'config');
     if (configs.length !== 2) throw new InputError('give exactly two --config: the baseline, then the dynamic-precision config');
     const rows = [];
@@ -170,10 +174,9 @@ export const dpsCompareCommand: Command = {
     const calFile = stringOption(options, 'calibration');
     const cal = calFile && existsSync(calFile) ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;
     const md = dpsMarkdown(rows, cal);
-    const out = stringOption(options, 'out') ?? 'results/dps-compare';
-    writeDirectoryAtomic(out, new Map([['dps-compare.md', md], ['dps-compare.json', `${JSON.stringify({ format: 'rnnsim-dps-compare/1', rows, summaries }, null, 1)}\n`]]));
+    out.write(new Map([['dps-compare.md', md], ['dps-compare.json', `${JSON.stringify({ format: 'rnnsim-dps-compare/1', rows, summaries }, null, 1)}\n`]]));
     process.stdout.write(md);
-    process.stdout.write(`results written to ${out}/ (dps-compare.md, dps-compare.json)\n`);
+    process.stdout.write(`results written to ${out.dir}/ (dps-compare.md, dps-compare.json)\n`);
     return 0;
   },
 };
