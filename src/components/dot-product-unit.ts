@@ -14,18 +14,17 @@
  *  - 'bit_serial' (Stripes-style): N*P serial lanes, each a P-bit weight ANDed with one
  *    activation bit per cycle and added into a partial sum; a group of N*P products takes p
  *    cycles, so ceil(K / (N*P)) * p cycles per dot product.
- * Energy: fixed counts `multiply` (P-bit); composable counts `brick_multiply` ((q/p_min)^2 per
+ * Actions: fixed counts `multiply` (P-bit); composable counts `brick_multiply` ((q/p_min)^2 per
  * product) and `compose_add` ((q/p_min)^2 - 1 per product); bit-serial counts `serial_step` (p
- * per product). Adder tree and accumulator as before, priced at the full width (conservative).
+ * per product). Adder tree and accumulator as before (priced at the full width: conservative).
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import type { ComponentContext } from './context.js';
 
-export type MultiPrecisionMode = 'fixed' | 'composable' | 'bit_serial';
-
-export const dotProductUnitKind: ComponentKind = {
+export const dotProductUnitKind = defineComponentKind({
   kind: 'dot_product_unit',
+  implements: 'dot_product_unit',
   description: 'N-wide dot-product unit: multipliers, adder tree and accumulator, pipelined; optionally multi-precision (composable or bit-serial)',
   params: {
     multipliers: { type: 'integer', unit: 'count', minimum: 1, maximum: 65536, default: 16, description: 'multipliers working in parallel (N)' },
@@ -53,38 +52,40 @@ export const dotProductUnitKind: ComponentKind = {
     brick_multiply: { description: 'one p_min-bit x p_min-bit brick product (composable mode)' },
     compose_add: { description: 'one shift-add composing brick products (composable mode, 2P bits)' },
     serial_step: { description: 'one P-bit AND-and-add of one activation bit (bit-serial mode)' },
-    tree_add: { description: 'one addition in the adder tree (2P-bit)' },
+    tree_add: { description: 'one addition in the adder tree (2P bits)' },
     accumulate: { description: 'one accumulator update (accumulator_bits add and register write)' },
   },
-};
+});
 
-export class DotProductUnit extends Component {
+export type MultiPrecisionMode = DotProductUnit['params']['multi_precision'];
+
+export class DotProductUnit extends Component<typeof dotProductUnitKind.params> {
   readonly unit: Resource;
   readonly multipliers: number;
   readonly precisionBits: number;
-  readonly accumulatorBits: number;
   readonly latencyCycles: number;
   readonly mode: MultiPrecisionMode;
+  /** Brick width of a composable unit; the full precision otherwise. */
   readonly minPrecisionBits: number;
   private macs = 0;
   private macsBelow = 0;
   private bitMacs = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, dotProductUnitKind);
-    this.multipliers = params.multipliers as number;
-    this.precisionBits = params.precision_bits as number;
-    this.accumulatorBits = params.accumulator_bits as number;
-    this.latencyCycles = params.pipeline_latency_cycles as number;
-    this.mode = (params.multi_precision ?? 'fixed') as MultiPrecisionMode;
-    this.minPrecisionBits = this.mode === 'composable' ? ((params.min_precision_bits ?? this.precisionBits) as number) : this.precisionBits;
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dotProductUnitKind.params>) {
+    super(dotProductUnitKind, identity);
+    const p = this.params;
+    this.multipliers = p.multipliers;
+    this.precisionBits = p.precision_bits;
+    this.latencyCycles = p.pipeline_latency_cycles;
+    this.mode = p.multi_precision;
+    this.minPrecisionBits = this.mode === 'composable' ? p.min_precision_bits : this.precisionBits;
     if (this.mode === 'composable') {
       const ratio = this.precisionBits / this.minPrecisionBits;
       if (!Number.isInteger(ratio) || ratio < 1 || (ratio & (ratio - 1)) !== 0) {
-        throw new Error(`${name}: composable multipliers need precision_bits / min_precision_bits to be a power of two, found ${this.precisionBits} / ${this.minPrecisionBits}`);
+        throw new Error(`${this.name}: composable multipliers need precision_bits / min_precision_bits to be a power of two, found ${this.precisionBits} / ${this.minPrecisionBits}`);
       }
     }
-    this.unit = new Resource(`${name}.pipeline`, ctx.sim);
+    this.unit = new Resource(`${this.name}.pipeline`, ctx.sim);
   }
 
   /** Width the composable unit runs `bits`-bit operands at: p_min * 2^k >= bits, at most P. */
@@ -92,6 +93,11 @@ export class DotProductUnit extends Component {
     let q = this.minPrecisionBits;
     while (q < bits && q < this.precisionBits) q *= 2;
     return q;
+  }
+
+  /** Brick products per product at `bits` (1 unless composable). */
+  bricksPerProduct(bits: number): number {
+    return this.mode === 'composable' ? (this.composedWidth(bits) / this.minPrecisionBits) ** 2 : 1;
   }
 
   private checkBits(bits: number): void {
@@ -131,7 +137,7 @@ export class DotProductUnit extends Component {
     if (bits < this.precisionBits) this.macsBelow += products;
     if (this.mode === 'fixed') this.count('multiply', products);
     else if (this.mode === 'composable') {
-      const bricks = (this.composedWidth(bits) / this.minPrecisionBits) ** 2;
+      const bricks = this.bricksPerProduct(bits);
       this.count('brick_multiply', products * bricks);
       this.count('compose_add', products * (bricks - 1));
     } else this.count('serial_step', products * bits);
@@ -150,43 +156,6 @@ export class DotProductUnit extends Component {
       issue_slots: this.unit.busyCycles * this.multipliers,
       macs_below_full_precision: this.macsBelow,
       precision_bit_macs: this.bitMacs,
-    };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const p = this.precisionBits;
-    const n = this.multipliers;
-    const accumulateEnergy = t.intAddEnergyPj(this.accumulatorBits) + t.registerEnergyPjPerBit() * this.accumulatorBits;
-    // Operand registers (2 x N x P) and the accumulator register; logic leakage is not modelled.
-    const registerBits = 2 * n * p + this.accumulatorBits;
-    const common = t.intAddAreaUm2(this.accumulatorBits) + registerBits * t.registerAreaUm2PerBit();
-    let areaUm2: number;
-    if (this.mode === 'fixed') {
-      areaUm2 = n * t.intMultiplyAreaUm2(p) + (n - 1) * t.intAddAreaUm2(2 * p) + common;
-    } else if (this.mode === 'composable') {
-      const b = (p / this.minPrecisionBits) ** 2;
-      const lane = b * t.intMultiplyAreaUm2(this.minPrecisionBits) + (b - 1) * t.intAddAreaUm2(2 * p);
-      // The tree takes up to N*P/p_min products per cycle.
-      const treeInputs = n * (p / this.minPrecisionBits);
-      areaUm2 = n * lane + (treeInputs - 1) * t.intAddAreaUm2(2 * p) + common;
-    } else {
-      // N*P serial lanes: a P-bit adder each (the AND gates are not in the tables: not counted), then the tree.
-      const lanes = n * p;
-      areaUm2 = lanes * t.intAddAreaUm2(2 * p) + (lanes - 1) * t.intAddAreaUm2(2 * p) + common;
-    }
-    const b = (p / this.minPrecisionBits) ** 2;
-    return {
-      energyPerActionPj: {
-        multiply: t.intMultiplyEnergyPj(p),
-        brick_multiply: t.intMultiplyEnergyPj(this.minPrecisionBits),
-        compose_add: b > 1 ? t.intAddEnergyPj(2 * p) : 0,
-        serial_step: t.intAddEnergyPj(2 * p),
-        tree_add: t.intAddEnergyPj(2 * p),
-        accumulate: accumulateEnergy,
-      },
-      leakageMw: 0,
-      areaMm2: areaUm2 / UM2_PER_MM2,
     };
   }
 }

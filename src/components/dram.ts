@@ -9,12 +9,13 @@
  * latency of a row miss (precharge + activate + CAS), the common case for weight streams
  * that sweep large matrices once.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import { type ComponentContext, nsToCycles } from './context.js';
 
-export const dramKind: ComponentKind = {
+export const dramKind = defineComponentKind({
   kind: 'dram',
+  implements: 'dram',
   description: 'off-chip DRAM: channels, peak bandwidth, access latency, bursts, energy per bit',
   params: {
     preset: { type: 'string', unit: '-', default: 'none', description: 'preset in configs/dram/ whose values fill the fields not given here' },
@@ -35,9 +36,9 @@ export const dramKind: ComponentKind = {
     read_byte: { description: 'one byte read' },
     write_byte: { description: 'one byte written' },
   },
-};
+});
 
-export class Dram extends Component {
+export class Dram extends Component<typeof dramKind.params> {
   readonly channels: Resource[];
   readonly latencyCycles: number;
   readonly burstBytes: number;
@@ -47,21 +48,18 @@ export class Dram extends Component {
   private nextChannel = 0;
   private readBytes = 0;
   private writtenBytes = 0;
-  private readonly energyPjPerBit: number;
-  private readonly backgroundMw: number;
 
-  constructor(name: string, params: ParamValues, ctx: ComponentContext) {
-    super(name, dramKind);
-    const channels = params.channels as number;
-    this.burstBytes = params.burst_bytes as number;
-    this.latencyCycles = nsToCycles(params.access_latency_ns as number, ctx.clockMhz);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dramKind.params>) {
+    super(dramKind, identity);
+    const p = this.params;
+    const channels = p.channels;
+    this.burstBytes = p.burst_bytes;
+    this.latencyCycles = nsToCycles(p.access_latency_ns, ctx.clockMhz);
     // bytes per cycle per channel = bandwidth / channels / clock
-    const bytesPerCyclePerChannel = ((params.bandwidth_gb_per_s as number) * 1e9) / channels / (ctx.clockMhz * 1e6);
+    const bytesPerCyclePerChannel = (p.bandwidth_gb_per_s * 1e9) / channels / (ctx.clockMhz * 1e6);
     this.cyclesPerByte = 1 / bytesPerCyclePerChannel;
     this.servedBytes = new Array<number>(channels).fill(0);
-    this.channels = Array.from({ length: channels }, (_, c) => new Resource(`${name}.ch${c}`, ctx.sim));
-    this.energyPjPerBit = params.energy_pj_per_bit as number;
-    this.backgroundMw = params.background_power_mw as number;
+    this.channels = Array.from({ length: channels }, (_, c) => new Resource(`${this.name}.ch${c}`, ctx.sim));
   }
 
   /**
@@ -115,11 +113,5 @@ export class Dram extends Component {
       wait += c.waitCycles;
     }
     return { bytes_read: this.readBytes, bytes_written: this.writtenBytes, channel_busy_cycles: busy, queue_wait_cycles: wait };
-  }
-
-  cost(): CostModel {
-    const perByte = 8 * this.energyPjPerBit;
-    // Off-chip: no area on the accelerator die.
-    return { energyPerActionPj: { read_byte: perByte, write_byte: perByte }, leakageMw: this.backgroundMw, areaMm2: 0 };
   }
 }

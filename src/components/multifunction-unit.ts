@@ -4,12 +4,13 @@
  * cell update (the gate products, the sum and the tanh of the cell state). Results appear
  * `latency_cycles` after the last element is issued.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import type { ComponentContext } from './context.js';
 
-export const multifunctionUnitKind: ComponentKind = {
+export const multifunctionUnitKind = defineComponentKind({
   kind: 'multifunction_unit',
+  implements: 'multifunction_unit',
   description: 'element-wise unit: sigmoid/tanh by lookup table, multiply and add, pipelined lanes',
   params: {
     lanes: { type: 'integer', unit: 'elements/cycle', minimum: 1, maximum: 4096, default: 1, description: 'elements issued per cycle' },
@@ -27,25 +28,21 @@ export const multifunctionUnitKind: ComponentKind = {
     multiply: { description: 'one element-wise multiply' },
     add: { description: 'one element-wise add or subtract' },
   },
-};
+});
 
 export type ElementOp = 'sigmoid' | 'tanh' | 'multiply' | 'add';
 
-export class MultifunctionUnit extends Component {
+export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.params> {
   readonly unit: Resource;
   readonly lanes: number;
   readonly latencyCycles: number;
-  private readonly precisionBits: number;
-  private readonly lutEntries: number;
   private elements = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, multifunctionUnitKind);
-    this.lanes = params.lanes as number;
-    this.precisionBits = params.precision_bits as number;
-    this.lutEntries = params.lut_entries as number;
-    this.latencyCycles = params.latency_cycles as number;
-    this.unit = new Resource(`${name}.lanes`, ctx.sim);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof multifunctionUnitKind.params>) {
+    super(multifunctionUnitKind, identity);
+    this.lanes = this.params.lanes;
+    this.latencyCycles = this.params.latency_cycles;
+    this.unit = new Resource(`${this.name}.lanes`, ctx.sim);
   }
 
   issueCycles(elements: number): number {
@@ -60,22 +57,5 @@ export class MultifunctionUnit extends Component {
 
   stats(): Record<string, number> {
     return { busy_cycles: this.unit.busyCycles, elements: this.elements };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const p = this.precisionBits;
-    const lutBytes = (this.lutEntries * p) / 8;
-    // A lookup is a read of a small table (priced as an SRAM of that size) plus the index clamp.
-    const lookup = t.sramReadEnergyPj(lutBytes, p) + t.intAddEnergyPj(p);
-    // Per lane: two tables, one multiplier, one adder and pipeline registers (3 operands deep).
-    const laneUm2 =
-      t.intMultiplyAreaUm2(p) + t.intAddAreaUm2(p) + 3 * p * this.latencyCycles * t.registerAreaUm2PerBit();
-    const tablesMm2 = 2 * t.sramAreaMm2(lutBytes, p);
-    return {
-      energyPerActionPj: { sigmoid: lookup, tanh: lookup, multiply: t.intMultiplyEnergyPj(p), add: t.intAddEnergyPj(p) },
-      leakageMw: 2 * this.lanes * t.sramLeakageMw(lutBytes, p),
-      areaMm2: this.lanes * (laneUm2 / UM2_PER_MM2 + tablesMm2),
-    };
   }
 }

@@ -5,12 +5,14 @@
  * it touches, one word per cycle; with several ports per bank that many streams proceed at
  * once, and a further stream needing the same bank queues (a bank conflict).
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { BankRequest } from './interfaces.js';
 
-export const sramBufferKind: ComponentKind = {
+export const sramBufferKind = defineComponentKind({
   kind: 'sram_buffer',
+  implements: 'sram_buffer',
   description: 'banked on-chip SRAM buffer with per-bank ports',
   params: {
     size_kib: { type: 'number', unit: 'KiB', exclusiveMinimum: 0, description: 'capacity (all banks together)' },
@@ -30,20 +32,16 @@ export const sramBufferKind: ComponentKind = {
     read: { description: 'one word read from one bank' },
     write: { description: 'one word written to one bank' },
   },
-};
+});
 
-export interface BankRequest {
-  readonly resource: Resource;
-  occupancy: number;
-}
-
-export class SramBuffer extends Component {
+export class SramBuffer extends Component<typeof sramBufferKind.params> {
   readonly bankPorts: Resource[];
   readonly capacityBits: number;
   readonly wordBits: number;
   readonly readLatencyCycles: number;
   readonly writeLatencyCycles: number;
-  private readonly bankBytes: number;
+  /** Bytes of one bank. */
+  readonly bankBytes: number;
   private readonly portsPerBank: number;
   private reads = 0;
   private writes = 0;
@@ -52,16 +50,17 @@ export class SramBuffer extends Component {
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
   private nextBank = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, sramBufferKind);
-    const banks = params.banks as number;
-    this.portsPerBank = params.ports_per_bank as number;
-    this.wordBits = params.word_bits as number;
-    this.capacityBits = Math.floor((params.size_kib as number) * 1024 * 8);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof sramBufferKind.params>) {
+    super(sramBufferKind, identity);
+    const p = this.params;
+    const banks = p.banks;
+    this.portsPerBank = p.ports_per_bank;
+    this.wordBits = p.word_bits;
+    this.capacityBits = Math.floor(p.size_kib * 1024 * 8);
     this.bankBytes = this.capacityBits / 8 / banks;
-    this.readLatencyCycles = params.read_latency_cycles as number;
-    this.writeLatencyCycles = params.write_latency_cycles as number;
-    this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${name}.bank${b}`, ctx.sim, this.portsPerBank));
+    this.readLatencyCycles = p.read_latency_cycles;
+    this.writeLatencyCycles = p.write_latency_cycles;
+    this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${this.name}.bank${b}`, ctx.sim, this.portsPerBank));
     this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
   }
 
@@ -138,18 +137,5 @@ export class SramBuffer extends Component {
   /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */
   portCapacity(cycles: number): number {
     return cycles * this.bankPorts.length * this.portsPerBank;
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const banks = this.bankPorts.length;
-    return {
-      energyPerActionPj: {
-        read: t.sramReadEnergyPj(this.bankBytes, this.wordBits),
-        write: t.sramWriteEnergyPj(this.bankBytes, this.wordBits),
-      },
-      leakageMw: banks * t.sramLeakageMw(this.bankBytes, this.wordBits),
-      areaMm2: banks * t.sramAreaMm2(this.bankBytes, this.wordBits),
-    };
   }
 }

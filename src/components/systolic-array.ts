@@ -9,12 +9,13 @@
  * With weight double-buffering the next fold's weights shift in during the current fold's
  * streaming, so only the first load is exposed unless a fold streams for fewer than R cycles.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import type { ComponentContext } from './context.js';
 
-export const systolicArrayKind: ComponentKind = {
+export const systolicArrayKind = defineComponentKind({
   kind: 'systolic_array',
+  implements: 'systolic_array',
   description: 'weight-stationary R x C systolic array, fold-by-fold timing',
   params: {
     rows: { type: 'integer', unit: 'count', minimum: 1, maximum: 4096, description: 'PE rows (R): the reduction dimension of a fold' },
@@ -25,7 +26,7 @@ export const systolicArrayKind: ComponentKind = {
   },
   stats: {
     busy_cycles: { unit: 'cycles', description: 'cycles the array was loading or streaming' },
-    weight_load_cycles: { unit: 'cycles', description: 'cycles spent loading weights that did not overlap streaming' },
+    weight_load_cycles: { unit: 'cycles', description: 'cycles spent loading weights that did not overlap streaming, as the fold schedule ran them (the weight_load stall)' },
     macs: { unit: 'count', description: 'useful multiply-accumulates' },
     folds: { unit: 'count', description: 'weight folds processed' },
   },
@@ -33,7 +34,7 @@ export const systolicArrayKind: ComponentKind = {
     mac: { description: 'one useful p-bit multiply-accumulate in a PE' },
     weight_load: { description: 'one weight written into a PE register' },
   },
-};
+});
 
 export interface FoldTiming {
   readonly folds: number;
@@ -55,39 +56,38 @@ export function weightStationaryTiming(m: number, k: number, n: number, rows: nu
   return { folds, cycles: load + stream + (folds - 1) * perLaterFold, exposedWeightLoadCycles: exposed };
 }
 
-export class SystolicArray extends Component {
+export class SystolicArray extends Component<typeof systolicArrayKind.params> {
   readonly unit: Resource;
   readonly rows: number;
   readonly cols: number;
   readonly doubleBuffered: boolean;
-  private readonly precisionBits: number;
-  private readonly accumulatorBits: number;
   private macs = 0;
   private folds = 0;
   private exposedLoad = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, systolicArrayKind);
-    this.rows = params.rows as number;
-    this.cols = params.cols as number;
-    this.precisionBits = params.precision_bits as number;
-    this.accumulatorBits = params.accumulator_bits as number;
-    this.doubleBuffered = params.double_buffered_weights as boolean;
-    this.unit = new Resource(`${name}.array`, ctx.sim);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof systolicArrayKind.params>) {
+    super(systolicArrayKind, identity);
+    this.rows = this.params.rows;
+    this.cols = this.params.cols;
+    this.doubleBuffered = this.params.double_buffered_weights;
+    this.unit = new Resource(`${this.name}.array`, ctx.sim);
   }
 
   timing(m: number, k: number, n: number): FoldTiming {
     return weightStationaryTiming(m, k, n, this.rows, this.cols, this.doubleBuffered);
   }
 
-  recordGemm(m: number, k: number, n: number): FoldTiming {
-    const t = this.timing(m, k, n);
+  /** Count the work of one GEMM (M x K) . (K x N): its MACs, folds and weight loads. */
+  recordGemm(m: number, k: number, n: number): void {
     this.macs += m * k * n;
-    this.folds += t.folds;
-    this.exposedLoad += t.exposedWeightLoadCycles;
+    this.folds += Math.ceil(k / this.rows) * Math.ceil(n / this.cols);
     this.count('mac', m * k * n);
     this.count('weight_load', k * n);
-    return t;
+  }
+
+  /** Cycles a fold's weight load held the array idle, as the schedule ran it. */
+  recordExposedLoad(cycles: number): void {
+    this.exposedLoad += cycles;
   }
 
   get macsPerformed(): number {
@@ -96,21 +96,5 @@ export class SystolicArray extends Component {
 
   stats(): Record<string, number> {
     return { busy_cycles: this.unit.busyCycles, weight_load_cycles: this.exposedLoad, macs: this.macs, folds: this.folds };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const p = this.precisionBits;
-    const pes = this.rows * this.cols;
-    // Each PE: a multiplier, an accumulator-width adder, a weight register (x2 if double-buffered),
-    // an input register and a partial-sum register.
-    const regBits = p * (this.doubleBuffered ? 2 : 1) + p + this.accumulatorBits;
-    const peUm2 = t.intMultiplyAreaUm2(p) + t.intAddAreaUm2(this.accumulatorBits) + regBits * t.registerAreaUm2PerBit();
-    const macPj = t.intMultiplyEnergyPj(p) + t.intAddEnergyPj(this.accumulatorBits) + this.accumulatorBits * t.registerEnergyPjPerBit();
-    return {
-      energyPerActionPj: { mac: macPj, weight_load: p * t.registerEnergyPjPerBit() },
-      leakageMw: 0,
-      areaMm2: (pes * peUm2) / UM2_PER_MM2,
-    };
   }
 }

@@ -4,15 +4,11 @@
  * schemas/architecture.schema.json is this output, committed for editors' autocompletion; a
  * test keeps the two identical (`rnnsim schema` rewrites it).
  */
-import { componentKinds } from '../components/registry.js';
-import { paramsSchema, type ComponentKind } from '../engine/component.js';
-import { dataflowKinds } from '../dataflows/registry.js';
+import { paramsSchema } from '../engine/component.js';
+import { componentKinds, dataflowKinds } from '../kinds.js';
 
 function dataflowSchema(): Record<string, unknown> {
-  const variants = dataflowKinds().map((d) => {
-    const asComponent: ComponentKind = { kind: d.kind, description: d.description, params: d.params, stats: {}, actions: {} };
-    return paramsSchema(asComponent);
-  });
+  const variants = dataflowKinds().map((d) => paramsSchema(d.kind, d.description, d.params));
   return { type: 'object', description: 'how the workload is mapped onto the components', required: ['kind'], properties: { kind: { type: 'string' } }, discriminator: { propertyName: 'kind' }, oneOf: variants };
 }
 
@@ -23,7 +19,7 @@ function componentSchema(): Record<string, unknown> {
     required: ['kind'],
     properties: { kind: { type: 'string' } },
     discriminator: { propertyName: 'kind' },
-    oneOf: componentKinds().map((k) => paramsSchema(k)),
+    oneOf: componentKinds().map((k) => paramsSchema(k.kind, k.description, k.params)),
   };
 }
 

@@ -7,9 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolveParams, type ParamValues } from '../engine/component.js';
-import { componentFactory } from '../components/registry.js';
-import { dataflowKind } from '../dataflows/registry.js';
-import type { DataflowKind } from '../dataflows/dataflow-kind.js';
+import { componentKinds, dataflowKind, registeredKind } from '../kinds.js';
+import type { DataflowKind, RoleConfig } from '../dataflows/dataflow-kind.js';
 import { loadDramPreset, type DramPreset } from '../energy/dram-presets.js';
 import { readYamlFile, validateAgainstSchemaObject, type LoadedYaml } from '../energy/yaml-loader.js';
 import { InputError } from '../errors.js';
@@ -42,8 +41,8 @@ export interface ArchitectureConfig {
   readonly technology: TechnologySettings;
   readonly dataflow: DataflowKind;
   readonly dataflowParams: ParamValues;
-  /** Resolved parameters of each role's component. */
-  readonly roles: Readonly<Record<string, ParamValues>>;
+  /** Each role's component: its kind and resolved parameters. */
+  readonly roles: Readonly<Record<string, RoleConfig>>;
   /** The DRAM preset the config named, if any (for the sources in the report). */
   readonly dramPreset?: DramPreset;
   /** "line L, column C (at a.b.c)" for a key path of the config file. */
@@ -89,20 +88,21 @@ export function loadArchitecture(file: string): ArchitectureConfig {
 
   const dataflow = dataflowKind(raw.dataflow.kind);
   if (!dataflow) throw new InputError(`${loaded.where(['dataflow', 'kind'])}: unknown dataflow '${raw.dataflow.kind}'`, file);
-  const dataflowParams = resolveParams({ kind: dataflow.kind, description: dataflow.description, params: dataflow.params, stats: {}, actions: {} }, raw.dataflow, 'dataflow');
+  const dataflowParams = resolveParams(dataflow.params, raw.dataflow, 'dataflow');
 
-  const roles: Record<string, ParamValues> = {};
+  const roles: Record<string, RoleConfig> = {};
   for (const [role, decl] of Object.entries(dataflow.roles)) {
     const block = raw.components[role];
+    const implementers = componentKinds().filter((k) => k.implements === decl.interface).map((k) => k.kind);
     if (!block) {
-      throw new InputError(`${loaded.where(['components'])}: the ${dataflow.kind} dataflow needs a component '${role}' of kind ${decl.kind} (${decl.description})`, file);
+      throw new InputError(`${loaded.where(['components'])}: the ${dataflow.kind} dataflow needs a component '${role}' implementing ${decl.interface} (${decl.description}; kinds: ${implementers.join(', ')})`, file);
     }
-    if (block.kind !== decl.kind) {
-      throw new InputError(`${loaded.where(['components', role, 'kind'])}: role '${role}' must be a ${decl.kind}, found ${block.kind}`, file);
+    const registration = registeredKind(block.kind);
+    if (!registration) throw new InputError(`${loaded.where(['components', role, 'kind'])}: unknown component kind '${block.kind}'`, file);
+    if (registration.kind.implements !== decl.interface) {
+      throw new InputError(`${loaded.where(['components', role, 'kind'])}: role '${role}' needs a component implementing ${decl.interface} (${implementers.join(', ')}), found ${block.kind}, which implements ${registration.kind.implements}`, file);
     }
-    const factory = componentFactory(block.kind);
-    if (!factory) throw new InputError(`${loaded.where(['components', role, 'kind'])}: unknown component kind '${block.kind}'`, file);
-    roles[role] = resolveParams(factory.kind, block, `components.${role}`);
+    roles[role] = { kind: block.kind, params: resolveParams(registration.kind.params, block, `components.${role}`) };
   }
   for (const role of Object.keys(raw.components)) {
     if (!(role in dataflow.roles)) {

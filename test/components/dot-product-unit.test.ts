@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DotProductUnit } from '../../src/components/dot-product-unit.js';
-import { MultifunctionUnit } from '../../src/components/multifunction-unit.js';
+import { DotProductUnit, dotProductUnitKind } from '../../src/components/dot-product-unit.js';
+import { MultifunctionUnit, multifunctionUnitKind } from '../../src/components/multifunction-unit.js';
+import { identityOf } from '../../src/components/context.js';
 import { testContext } from '../helpers/context.js';
 
 const dpuParams = { multipliers: 16, precision_bits: 16, accumulator_bits: 32, pipeline_latency_cycles: 5 };
 
 describe('DotProductUnit', () => {
   it('a dot product of length 40 on 16 multipliers: 3 issue cycles, 40 multiplies, 37 tree adds, 3 accumulates', () => {
-    const dpu = new DotProductUnit('dpu', dpuParams, testContext());
+    const dpu = new DotProductUnit(testContext(), identityOf(dotProductUnitKind, 'dpu', dpuParams));
     // ceil(40/16) = 3 chunks: 16 + 16 + 8 products
     expect(dpu.issueCycles(1, 40)).toBe(3);
     dpu.recordDotProducts(1, 40);
@@ -17,7 +18,7 @@ describe('DotProductUnit', () => {
   });
 
   it('counts scale with the number of dot products; exact multiples of the width', () => {
-    const dpu = new DotProductUnit('dpu', dpuParams, testContext());
+    const dpu = new DotProductUnit(testContext(), identityOf(dotProductUnitKind, 'dpu', dpuParams));
     // 5 dot products of length 40: 5 x 3 = 15 cycles
     expect(dpu.issueCycles(5, 40)).toBe(15);
     // 7 of length 32: 7 x 2 = 14 cycles; of length 1: 1 cycle each
@@ -32,7 +33,7 @@ describe('DotProductUnit', () => {
 
   it('busy cycles and issue slots come from the pipeline resource', () => {
     const ctx = testContext();
-    const dpu = new DotProductUnit('dpu', dpuParams, ctx);
+    const dpu = new DotProductUnit(ctx, identityOf(dotProductUnitKind, 'dpu', dpuParams));
     dpu.unit.acquire(dpu.issueCycles(2, 40)); // 6 cycles
     dpu.unit.acquire(dpu.issueCycles(1, 17)); // 2 cycles, queued behind
     expect(dpu.stats()).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16, macs_below_full_precision: 0, precision_bit_macs: 0 });
@@ -42,7 +43,7 @@ describe('DotProductUnit', () => {
 
 describe('MultifunctionUnit', () => {
   it('issues ceil(elements / lanes) cycles and counts each listed operation per element', () => {
-    const mfu = new MultifunctionUnit('mfu', { lanes: 4, precision_bits: 16, lut_entries: 256, latency_cycles: 3 }, testContext());
+    const mfu = new MultifunctionUnit(testContext(), identityOf(multifunctionUnitKind, 'mfu', { lanes: 4, precision_bits: 16, lut_entries: 256, latency_cycles: 3 }));
     expect(mfu.issueCycles(10)).toBe(3); // ceil(10/4)
     expect(mfu.issueCycles(16)).toBe(4);
     mfu.recordElements(10, { multiply: 3, add: 5, tanh: 1 });

@@ -10,7 +10,7 @@ import type { Command, OptionValues } from '../command.js';
 import { stringOption } from '../command.js';
 import { InputError } from '../../errors.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
-import { policySpecFromParams } from '../../components/precision-select-unit.js';
+import { policySpecFromParams, type PrecisionSelectParams } from '../../techniques/dps/precision-select-unit.js';
 import { simulate, type RunSummary } from '../../simulate.js';
 import { resultOutput } from '../result-output.js';
 import { FORCE_OPTION } from '../command.js';
@@ -97,7 +97,7 @@ export const dpsTraceCommand: Command = {
     const config = loadArchitecture(stringOption(options, 'config') as string);
     const psu = config.roles.precision_select_unit;
     if (!psu) throw new InputError(`${config.file}: no precision_select_unit component`);
-    const configSpec = policySpecFromParams(psu);
+    const configSpec = policySpecFromParams(psu.params as unknown as PrecisionSelectParams);
     const calFile = stringOption(options, 'calibration') ?? 'results/dps/calibration.json';
     const cal = calFile !== 'none' && existsSync(calFile) ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;
     const calibrated = cal ? modelPolicy(cal, name) : undefined;

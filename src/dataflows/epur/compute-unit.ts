@@ -9,42 +9,23 @@
 import { acquireTogether, type Resource } from '../../engine/resource.js';
 import type { Cycle, Simulator } from '../../engine/simulator.js';
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
-import type { Dram } from '../../components/dram.js';
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
-import type { SramBuffer } from '../../components/sram-buffer.js';
-import { StallAccount, type StallCause } from '../stall-accounting.js';
-
-export interface TileJob {
-  /** Dot products in this tile: rows x samples. */
-  readonly dotProducts: number;
-  /** Length of each dot product in this pass. */
-  readonly length: number;
-  /** Precision of the products (bits; undefined = the DPU's full precision); the DPU's issue rate depends on it. */
-  readonly bits: number | undefined;
-  readonly weightWords: number;
-  /** Bytes to fetch from DRAM before the tile can run (0 when the weights are already on chip). */
-  readonly fetchBytes: number;
-  /** The last job using a fetched weight tile frees its staging slot. */
-  readonly releasesStaging: boolean;
-  /** Words read from the input buffer. */
-  readonly inputWords: number;
-  /** Words written into the input buffer first (an input chunk loaded from the intermediate memory). */
-  readonly inputLoadWords: number;
-  /** Words read from the shared intermediate memory (partial sums, input chunks). */
-  readonly intermediateReadWords: number;
-  /** Called at the cycle the tile's last dot product leaves the pipeline. */
-  readonly onResult: (cycle: Cycle) => void;
-}
+import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
+import type { StallCause } from '../stall-accounting.js';
+import type { ComputeUnitAccount } from '../run-context.js';
+import type { TileSpec } from './mapping.js';
 
 export interface ComputeUnitParts {
   readonly dpu: DotProductUnit;
   readonly mfu: MultifunctionUnit;
-  readonly weightBuffer: SramBuffer;
-  readonly inputBuffer: SramBuffer;
+  readonly weightBuffer: OnChipBuffer;
+  readonly inputBuffer: OnChipBuffer;
 }
 
+/** Receives each tile's result: the job's index in its pass and the cycle its last dot product leaves the pipeline. */
+export type TileResultHandler = (job: number, cycle: Cycle) => void;
+
 export class ComputeUnit {
-  readonly stalls = new StallAccount();
   /** Cycle at which the dot-product unit finishes its last reserved issue. */
   private dpuFreeAt: Cycle = 0;
   private issued = 0;
@@ -54,19 +35,20 @@ export class ComputeUnit {
   constructor(
     readonly index: number,
     readonly parts: ComputeUnitParts,
+    readonly account: ComputeUnitAccount,
     private readonly sim: Simulator,
-    private readonly dram: Dram,
-    private readonly intermediate: SramBuffer,
+    private readonly dram: MainMemory,
+    private readonly intermediate: OnChipBuffer,
     private readonly stagingTiles: number,
   ) {
     this.dpuRequest = { resource: parts.dpu.unit, occupancy: 0 };
   }
 
   /**
-   * Run `jobs` in order from `passStart` (scheduled by the caller at that cycle). The gap
-   * between the unit's previous work and passStart is charged to `barrierCause`.
+   * Run `jobs` in order from `passStart` (the current cycle). The gap between the unit's
+   * previous work and passStart is charged to `barrierCause`; `onResult` gets each tile's result.
    */
-  runPass(jobs: readonly TileJob[], passStart: Cycle, barrierCause: StallCause): void {
+  runPass(jobs: readonly TileSpec[], passStart: Cycle, barrierCause: StallCause, onResult: TileResultHandler): void {
     const readyAt = new Array<Cycle>(jobs.length).fill(-1);
     let nextFetch = 0;
     let nextIssue = 0;
@@ -125,7 +107,7 @@ export class ComputeUnit {
           job.intermediateReadWords > 0 ? this.intermediate.readLatencyCycles : 0,
         );
         const resultAt = streamEnd + readLatency + this.parts.dpu.latencyCycles;
-        this.sim.at(resultAt, () => job.onResult(resultAt));
+        this.sim.at(resultAt, () => onResult(i, resultAt));
       }
     };
 
@@ -164,27 +146,23 @@ export class ComputeUnit {
     if (start <= idleFrom) return;
     const barrierEnd = Math.min(Math.max(idleFrom, passStart), start);
     const fetchEnd = Math.min(Math.max(barrierEnd, ready), start);
-    this.stalls.add(barrierCause, barrierEnd - idleFrom);
-    this.stalls.add('weight_fetch', fetchEnd - barrierEnd);
-    this.stalls.add('sram_bandwidth', start - fetchEnd);
+    this.account.stalls.add(barrierCause, barrierEnd - idleFrom);
+    this.account.stalls.add('weight_fetch', fetchEnd - barrierEnd);
+    this.account.stalls.add('sram_bandwidth', start - fetchEnd);
     this.dpuFreeAt = start;
   }
 
   /** A tile whose operand streams outlast its issue cycles holds the unit: SRAM bandwidth. */
   private chargeStreamTail(streamEnd: Cycle): void {
     if (streamEnd > this.dpuFreeAt) {
-      this.stalls.add('sram_bandwidth', streamEnd - this.dpuFreeAt);
+      this.account.stalls.add('sram_bandwidth', streamEnd - this.dpuFreeAt);
       this.dpuFreeAt = streamEnd;
     }
   }
 
-  /** Charge the idle time from the unit's last work to `endCycle` (end of the run). */
-  finish(endCycle: Cycle, mapped: boolean): void {
-    if (endCycle > this.dpuFreeAt) this.stalls.add(mapped ? 'pipeline_drain' : 'unmapped', endCycle - this.dpuFreeAt);
+  /** Charge the idle time from the unit's last work to `endCycle` (end of the run) to `cause`. */
+  finish(endCycle: Cycle, cause: StallCause): void {
+    if (endCycle > this.dpuFreeAt) this.account.stalls.add(cause, endCycle - this.dpuFreeAt);
     this.dpuFreeAt = endCycle;
-  }
-
-  get busyCycles(): number {
-    return this.parts.dpu.unit.busyCycles;
   }
 }

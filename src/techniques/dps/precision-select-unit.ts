@@ -13,14 +13,14 @@
  * The decision logic is src/dps/policy.ts (the same code as the functional model's hook); the
  * policy's parameters are this component's parameters, i.e. the contents of its registers.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
-import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
-import type { DpsPolicySpec } from '../dps/policy-spec.js';
-import type { DpsStatistic } from '../dps/policy.js';
+import { Component, defineComponentKind, type ComponentIdentity, type ParamsOf } from '../../engine/component.js';
+import { Resource } from '../../engine/resource.js';
+import type { ComponentContext } from '../../components/context.js';
+import type { DpsPolicySpec } from '../../dps/policy-spec.js';
 
-export const precisionSelectUnitKind: ComponentKind = {
+export const precisionSelectUnitKind = defineComponentKind({
   kind: 'precision_select_unit',
+  implements: 'precision_select_unit',
   description: 'dynamic precision selection: per-step cell-state change statistic, threshold registers, precision register',
   params: {
     precisions: { type: 'string', unit: 'bits', default: '8,16', description: "hardware: ascending precisions the unit chooses from, comma-separated (e.g. '4,8,16'); the last is the static precision; one threshold register per precision but the last" },
@@ -54,7 +54,9 @@ export const precisionSelectUnitKind: ComponentKind = {
     count: { description: 'one counter update (popcount add or max register write)' },
     decide: { description: 'one decision: counter vs threshold registers, hysteresis counter, precision register write' },
   },
-};
+});
+
+export type PrecisionSelectParams = ParamsOf<typeof precisionSelectUnitKind.params>;
 
 function numberList(text: string, what: string): number[] {
   const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -64,26 +66,24 @@ function numberList(text: string, what: string): number[] {
 }
 
 /** The policy a PSU's parameters describe (in real units; resolve per layer with resolvePolicy). */
-export function policySpecFromParams(params: ParamValues): DpsPolicySpec {
-  const precisions = numberList(params.precisions as string, 'precision_select_unit.precisions');
-  const initial = params.initial_bits as number;
+export function policySpecFromParams(params: PrecisionSelectParams): DpsPolicySpec {
+  const precisions = numberList(params.precisions, 'precision_select_unit.precisions');
+  const initial = params.initial_bits;
   return {
     precisions,
-    statistic: params.statistic as DpsStatistic,
-    delta: params.delta as number,
-    thresholds: params.thresholds === '' ? [] : numberList(params.thresholds as string, 'precision_select_unit.thresholds'),
-    hysteresisSteps: params.hysteresis_steps as number,
+    statistic: params.statistic,
+    delta: params.delta,
+    thresholds: params.thresholds === '' ? [] : numberList(params.thresholds, 'precision_select_unit.thresholds'),
+    hysteresisSteps: params.hysteresis_steps,
     initialBits: initial === 0 ? undefined : initial,
   };
 }
 
-export class PrecisionSelectUnit extends Component {
+export class PrecisionSelectUnit extends Component<typeof precisionSelectUnitKind.params> {
   readonly unit: Resource;
   readonly lanes: number;
   readonly decisionLatencyCycles: number;
   readonly spec: DpsPolicySpec;
-  private readonly elementBits: number;
-  private readonly counterBits: number;
   private elements = 0;
   private decisions = 0;
   private criticalPath = 0;
@@ -94,14 +94,12 @@ export class PrecisionSelectUnit extends Component {
   private checks = 0;
   private fromTrace = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, precisionSelectUnitKind);
-    this.spec = policySpecFromParams(params);
-    this.lanes = params.lanes as number;
-    this.decisionLatencyCycles = params.decision_latency_cycles as number;
-    this.elementBits = params.element_bits as number;
-    this.counterBits = params.counter_bits as number;
-    this.unit = new Resource(`${name}.lanes`, ctx.sim);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof precisionSelectUnitKind.params>) {
+    super(precisionSelectUnitKind, identity);
+    this.spec = policySpecFromParams(this.params);
+    this.lanes = this.params.lanes;
+    this.decisionLatencyCycles = this.params.decision_latency_cycles;
+    this.unit = new Resource(`${this.name}.lanes`, ctx.sim);
   }
 
   get lowestBits(): number {
@@ -146,9 +144,9 @@ export class PrecisionSelectUnit extends Component {
     this.checks += n;
   }
 
-  /** The registers were loaded from the trace (true) or the config (false). */
-  recordRegisterSource(fromTrace: boolean): void {
-    this.fromTrace = fromTrace ? 1 : 0;
+  /** Where the threshold registers were loaded from. */
+  recordRegisterSource(from: 'trace' | 'config'): void {
+    this.fromTrace = from === 'trace' ? 1 : 0;
   }
 
   stats(): Record<string, number> {
@@ -163,32 +161,6 @@ export class PrecisionSelectUnit extends Component {
       precision_bit_steps: this.bitSteps,
       recorded_precision_checks: this.checks,
       registers_from_trace: this.fromTrace,
-    };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const e = this.elementBits;
-    const c = this.counterBits;
-    const levels = this.spec.precisions.length;
-    const reg = t.registerAreaUm2PerBit();
-    // Per lane: subtractor, conditional negate (abs) and comparator, each an e-bit adder.
-    const laneUm2 = 3 * t.intAddAreaUm2(e);
-    // Reduction of the lanes' flags (or maxima) into the counter: lanes-1 adders of the counter width, plus the counter.
-    const reductionUm2 = (this.lanes - 1) * t.intAddAreaUm2(c) + t.intAddAreaUm2(c) + c * reg;
-    // Threshold registers and comparators (levels-1), the element-threshold register, the
-    // precision register (5 bits) and the hysteresis counter (8 bits) with its adder.
-    const controlUm2 = (levels - 1) * (t.intAddAreaUm2(c) + c * reg) + e * reg + 5 * reg + 8 * reg + t.intAddAreaUm2(8);
-    const decide = (levels - 1) * t.intAddEnergyPj(c) + t.intAddEnergyPj(8) + (5 + 8) * t.registerEnergyPjPerBit();
-    return {
-      energyPerActionPj: {
-        subtract: 2 * t.intAddEnergyPj(e),
-        compare: t.intAddEnergyPj(e),
-        count: (this.lanes > 1 ? (this.lanes - 1) * t.intAddEnergyPj(c) : 0) + t.intAddEnergyPj(c) + c * t.registerEnergyPjPerBit(),
-        decide,
-      },
-      leakageMw: 0,
-      areaMm2: (this.lanes * laneUm2 + reductionUm2 + controlUm2) / UM2_PER_MM2,
     };
   }
 }

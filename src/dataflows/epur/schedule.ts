@@ -1,0 +1,301 @@
+/**
+ * When the E-PUR-like dataflow runs what (mapping.ts says what runs where), as processes on the
+ * engine (src/engine/process.ts): each function below is a sequence of steps that waits for a
+ * cycle (`yield cycle`), for a join (`yield signal`) or for a sub-process (`yield*`).
+ *
+ * Schedules.
+ *  - step_by_step: each timestep computes [W_x W_h] . [x_t; h_(t-1)] for every row.
+ *  - mwl (E-PUR's Maximizing Weight Locality): first the input-side products W_x x_t of every
+ *    timestep of a window, one pass over W_x, with partial sums parked in the intermediate
+ *    memory; then timestep by timestep only W_h h_(t-1) plus the parked partial sum.
+ * A tile's result goes through its unit's multifunction unit (activation); once every gate's
+ * tile for the same hidden units is done, a cell update on one of the units' multifunction units
+ * produces those hidden units' h_t, which is written where the next pass reads it.
+ */
+import type { Cycle, Simulator } from '../../engine/simulator.js';
+import { acquireTogether } from '../../engine/resource.js';
+import { Countdown, spawn, type Process } from '../../engine/process.js';
+import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
+import type { RunContext } from '../run-context.js';
+import type { StepRecord } from '../dataflow-kind.js';
+import { activeSamples, type Workload } from '../workload.js';
+import type { ComputeUnit } from './compute-unit.js';
+import type { EpurExtension, RecurrentStep, StepWork } from './extension.js';
+import type { EpurMapper, LayerPlan, PassRepeat, SliceUse, TileSpec } from './mapping.js';
+
+/** Per hidden unit, what a cell update does on a multifunction unit (biases included: 4 per unit, pre-summed). */
+const CELL_UPDATE_OPS = {
+  lstm: { multiply: 3, add: 1 + 4, tanh: 1 },
+  gru: { multiply: 3, add: 3 + 4, tanh: 1 },
+} as const;
+
+export class EpurSchedule {
+  readonly steps: StepRecord[] = [];
+  private readonly sim: Simulator;
+
+  constructor(
+    private readonly run: RunContext,
+    private readonly mapper: EpurMapper,
+    private readonly units: readonly ComputeUnit[],
+    private readonly intermediate: OnChipBuffer,
+    private readonly dram: MainMemory,
+    private readonly extensions: readonly EpurExtension[],
+  ) {
+    this.sim = run.sim;
+  }
+
+  private get workload(): Workload {
+    return this.mapper.workload;
+  }
+
+  private get abits(): number {
+    return this.mapper.storage.activationBits;
+  }
+
+  /** The whole workload: lockstep groups one after another, each layer and direction in turn. */
+  *all(): Process {
+    yield 0;
+    const layers = this.workload.layers;
+    for (let group = 0; group < this.workload.groups.length; group++) {
+      const lengths = this.workload.groups[group];
+      const steps = Math.max(...lengths);
+      for (const layer of layers) {
+        for (let direction = 0; direction < layer.directions; direction++) {
+          const plan = this.mapper.planLayer(layer, direction, layer.index === layers.length - 1, steps);
+          for (const e of this.extensions) e.beginLayerDirection?.();
+          if (this.mapper.geometry.schedule === 'mwl') yield* this.layerMwl(group, lengths, plan);
+          else yield* this.layerStepByStep(group, lengths, plan);
+          this.mapper.finishLayer(plan);
+        }
+      }
+    }
+  }
+
+  private stepOf(group: number, lengths: readonly number[], plan: LayerPlan, step: number): RecurrentStep {
+    return { group, lengths, layer: plan.layer.index, direction: plan.direction, step, steps: Math.max(...lengths) };
+  }
+
+  /** Ask every extension what a step computes (they may wait first). */
+  private *stepWork(step: RecurrentStep): Process<StepWork> {
+    let work: StepWork = {};
+    for (const e of this.extensions) if (e.beginStep) work = { ...work, ...(yield* e.beginStep(step)) };
+    return work;
+  }
+
+  private record(group: number, plan: LayerPlan, timestep: number, startCycle: Cycle, repeat: PassRepeat): void {
+    const macs = repeat.samples * (plan.gates * plan.layer.hiddenSize * repeat.activeColumns + plan.layer.projSize * plan.layer.hiddenSize);
+    this.steps.push({ sequence: group, layer: plan.layer.index, direction: plan.direction, timestep, startCycle, endCycle: this.sim.now, macs });
+  }
+
+  /** step_by_step: x_t and h_(t-1) together, timestep by timestep. */
+  private *layerStepByStep(group: number, lengths: readonly number[], plan: LayerPlan): Process {
+    this.run.phases.begin({ group, layer: plan.layer.index, direction: plan.direction, phase: 'recurrent' });
+    const steps = Math.max(...lengths);
+    const I = plan.layer.inputSize;
+    for (let t = 0; t < steps; t++) {
+      const step = this.stepOf(group, lengths, plan, t);
+      const work = yield* this.stepWork(step);
+      const samples = activeSamples(lengths, t);
+      const startCycle = this.sim.now;
+      yield* this.loadInputs(plan, [samples]);
+      yield* this.broadcastInput(plan, samples);
+      const repeat = { samples, activeColumns: (work.inputColumns ?? I) + (work.recurrentColumns ?? plan.recurrent) };
+      yield* this.recurrentStep(plan, step, repeat, { part: 'xh', columns: I + plan.recurrent, readsParkedPartialSums: false, bits: work.bits });
+      this.record(group, plan, t, startCycle, repeat);
+    }
+  }
+
+  /** MWL: windows of timesteps; per window one input-side pass over W_x, then the recurrent steps over W_h. */
+  private *layerMwl(group: number, lengths: readonly number[], plan: LayerPlan): Process {
+    const steps = Math.max(...lengths);
+    const window = this.mapper.mwlWindow(plan);
+    const label = { group, layer: plan.layer.index, direction: plan.direction };
+    for (let first = 0; first < steps; first += window) {
+      const count = Math.min(window, steps - first);
+      const samples = Array.from({ length: count }, (_, i) => activeSamples(lengths, first + i));
+      this.run.phases.begin({ ...label, phase: 'input_side' });
+      yield* this.loadInputs(plan, samples);
+      yield* this.inputSidePass(plan, samples);
+      this.run.phases.begin({ ...label, phase: 'recurrent' });
+      for (let t = first; t < first + count; t++) {
+        const step = this.stepOf(group, lengths, plan, t);
+        const work = yield* this.stepWork(step);
+        const startCycle = this.sim.now;
+        const repeat = { samples: samples[t - first], activeColumns: work.recurrentColumns ?? plan.recurrent };
+        yield* this.recurrentStep(plan, step, repeat, { part: 'h', columns: plan.recurrent, readsParkedPartialSums: true, bits: work.bits });
+        this.record(group, plan, t, startCycle, repeat);
+      }
+    }
+  }
+
+  /** Bring the layer input of some timesteps (active samples of each given) into the intermediate memory. */
+  private *loadInputs(plan: LayerPlan, samplesPerStep: readonly number[]): Process {
+    if (!plan.inputFromDram) return;
+    const bits = samplesPerStep.reduce((a, b) => a + b, 0) * plan.layer.inputSize * this.abits;
+    yield this.dram.transfer(Math.ceil(bits / 8), 'read');
+    yield* this.writeIntermediate(bits);
+  }
+
+  /** Write `bits` into the intermediate memory; returns when they are readable. */
+  private *writeIntermediate(bits: number): Process {
+    const w = this.intermediate.wordsFor(bits);
+    const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
+    this.intermediate.recordWrites(w);
+    yield g.end + this.intermediate.writeLatencyCycles;
+  }
+
+  /**
+   * step_by_step: copy x_t from the intermediate memory into every mapped unit's input buffer,
+   * unless the [x; h] vector is too large for the buffer (then each pass loads it in chunks).
+   */
+  private *broadcastInput(plan: LayerPlan, samples: number): Process {
+    const K = plan.layer.inputSize + plan.recurrent;
+    if (!this.mapper.fitsInputBuffer(K)) return;
+    const w = this.intermediate.wordsFor(samples * plan.layer.inputSize * this.abits);
+    const read = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
+    this.intermediate.recordReads(w);
+    yield read.end + this.intermediate.readLatencyCycles;
+    yield* this.writeVector(samples * plan.layer.inputSize, K);
+  }
+
+  /**
+   * Write `elements` new vector elements where their consumer, a pass of dot products of length
+   * `consumerLength`, reads them: into every mapped unit's input buffer when that vector fits
+   * there, otherwise into the intermediate memory, from which the pass loads it chunk by chunk.
+   */
+  private *writeVector(elements: number, consumerLength: number): Process {
+    if (!this.mapper.fitsInputBuffer(consumerLength)) {
+      yield* this.writeIntermediate(elements * this.abits);
+      return;
+    }
+    let end = this.sim.now;
+    for (let u = 0; u < this.mapper.mapped; u++) {
+      const ib = this.units[u].parts.inputBuffer;
+      const w = ib.wordsFor(elements * this.abits);
+      const g = acquireTogether(ib.streamRequests(w), this.sim.now);
+      ib.recordWrites(w);
+      end = Math.max(end, g.end + ib.writeLatencyCycles);
+    }
+    yield end;
+  }
+
+  /** Park `sums` partial sums in the intermediate memory (the completion is an event of its own). */
+  private parkPartialSums(sums: number): Process {
+    return this.writeIntermediate(sums * this.mapper.geometry.partialSumBits);
+  }
+
+  /** Run one pass over each slice on its unit from now; `onTile` receives every tile's last-chunk result. */
+  private startPasses(slices: readonly SliceUse[], repeats: readonly PassRepeat[], options: { bits: number | undefined; readsParkedPartialSums: boolean; reloadsInputEachJob: boolean }, barrier: 'input_load' | 'recurrent_dependency', onTile: (slice: number, job: TileSpec) => void): void {
+    const streamed = this.mapper.planResidency(slices);
+    const passStart = this.sim.now;
+    slices.forEach((slice, i) => {
+      const jobs = this.mapper.passTiles(slice, streamed.has(slice.id), repeats, options);
+      this.units[slice.unit].runPass(jobs, passStart, barrier, (j) => {
+        const job = jobs[j];
+        if (job.lastChunk) onTile(i, job);
+        else spawn(this.sim, this.parkPartialSums(job.rows * job.samples));
+      });
+    });
+  }
+
+  /** MWL phase A: W_x . x_t for the window's timesteps, each weight tile fetched once for all of them. */
+  private *inputSidePass(plan: LayerPlan, samples: readonly number[]): Process {
+    const I = plan.layer.inputSize;
+    const slices = this.mapper.gateSlices(plan, 'x', I);
+    const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
+    const parked = new Countdown(tiles * samples.length);
+    const repeats = samples.map((n) => ({ samples: n, activeColumns: I }));
+    // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
+    this.startPasses(slices, repeats, { bits: undefined, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
+      spawn(this.sim, this.parkPartialSums(job.rows * job.samples), () => parked.arrive());
+    });
+    yield parked;
+  }
+
+  /**
+   * One timestep's recurrent work: dot products over `columns` columns (x and h, or h alone
+   * plus the parked partial sums under MWL), activations, cell updates, the projection if any,
+   * and the layer output.
+   */
+  private *recurrentStep(plan: LayerPlan, step: RecurrentStep, repeat: PassRepeat, pass: { part: string; columns: number; readsParkedPartialSums: boolean; bits: number | undefined }): Process {
+    const slices = this.mapper.gateSlices(plan, pass.part, pass.columns);
+    const tileRows = this.mapper.geometry.tileRows;
+    const tilesPerSlice = plan.sliceRows.map((r) => Math.ceil(r / tileRows));
+    const gatesDone = plan.sliceRows.map((_, s) => new Array<number>(tilesPerSlice[s]).fill(0));
+    const cellUpdates = new Countdown(tilesPerSlice.reduce((a, b) => a + b, 0));
+    this.startPasses(slices, [repeat], { bits: pass.bits, readsParkedPartialSums: pass.readsParkedPartialSums, reloadsInputEachJob: false }, 'recurrent_dependency', (i, job) => {
+      const gate = Math.floor(i / plan.slices);
+      const slice = i % plan.slices;
+      spawn(this.sim, this.tileCompletion(plan, gate, slice, job, gatesDone), (updated) => {
+        if (updated) cellUpdates.arrive();
+      });
+    });
+    yield cellUpdates;
+    for (const e of this.extensions) e.endCellUpdates?.(step);
+    yield* this.afterCellUpdates(plan, repeat.samples, pass.bits);
+  }
+
+  /**
+   * A tile's dot products are done: its activation, and when every gate's tile of the same
+   * hidden units is through, their cell update and the new h_t written for the next pass.
+   * Returns whether this tile was the last gate's (and so did the cell update).
+   */
+  private *tileCompletion(plan: LayerPlan, gate: number, slice: number, job: TileSpec, gatesDone: number[][]): Process<boolean> {
+    const elements = job.rows * job.samples;
+    const unit = this.units[this.mapper.unitOf(plan, gate, slice)];
+    const isLstm = this.workload.cell === 'lstm';
+    // LSTM: i, f, o through a sigmoid, g through a tanh; GRU: r, z sigmoid, n's tanh is in the cell update.
+    const activation = isLstm ? (gate === 2 ? 'tanh' : 'sigmoid') : gate === 2 ? undefined : 'sigmoid';
+    if (activation !== undefined) {
+      const mfu = unit.parts.mfu;
+      const grant = mfu.unit.acquire(mfu.issueCycles(elements));
+      mfu.recordElements(elements, { [activation]: 1 });
+      yield grant.end + mfu.latencyCycles;
+    }
+    if (++gatesDone[slice][job.tile] < plan.gates) return false;
+    // Every gate of these hidden units is done: the cell update, on one unit's MFU.
+    const mfu = this.units[this.mapper.unitOf(plan, job.tile % plan.gates, slice)].parts.mfu;
+    const g = mfu.unit.acquire(mfu.issueCycles(elements));
+    mfu.recordElements(elements, CELL_UPDATE_OPS[this.workload.cell]);
+    yield g.end + mfu.latencyCycles;
+    for (const e of this.extensions) e.observeCellUpdate?.(elements);
+    // h_t feeds the next step's dot products; m_t (LSTMP) feeds the projection.
+    const consumerLength = plan.layer.projSize > 0 ? plan.layer.hiddenSize : this.mapper.nextStepLength(plan);
+    yield* this.writeVector(elements, consumerLength);
+    return true;
+  }
+
+  /** After the cell updates: the projection (LSTMP) if any, then the layer output. */
+  private *afterCellUpdates(plan: LayerPlan, samples: number, bits: number | undefined): Process {
+    if (plan.layer.projSize > 0) {
+      const slices = this.mapper.projectionSlices(plan);
+      const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
+      const projected = new Countdown(tiles);
+      const repeat = { samples, activeColumns: plan.layer.hiddenSize };
+      this.startPasses(slices, [repeat], { bits, readsParkedPartialSums: false, reloadsInputEachJob: false }, 'recurrent_dependency', (_slice, job) => {
+        spawn(this.sim, this.writeVector(job.rows * job.samples, this.mapper.nextStepLength(plan)), () => projected.arrive());
+      });
+      yield projected;
+    }
+    const bits_ = samples * plan.recurrent * this.abits;
+    if (plan.outputToDram) {
+      // Written back in the background; nothing waits for it, but the run lasts until it is in DRAM.
+      spawn(this.sim, this.until(this.dram.transfer(Math.ceil(bits_ / 8), 'write')));
+      return;
+    }
+    const w = this.intermediate.wordsFor(bits_);
+    const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
+    this.intermediate.recordWrites(w);
+    yield g.end;
+  }
+
+  /** A process that only lasts until `cycle` (an event there, so the run does not end before it). */
+  private *until(cycle: Cycle): Process {
+    yield cycle;
+  }
+
+  /** Charge every unit's idle tail up to the end of the run. */
+  finish(endCycle: Cycle): void {
+    this.units.forEach((u, i) => u.finish(endCycle, i < this.mapper.mapped ? 'pipeline_drain' : 'unmapped'));
+  }
+}

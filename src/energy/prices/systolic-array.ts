@@ -1,0 +1,17 @@
+/** Systolic array prices: per PE a multiplier, an accumulator adder and registers (weights double-buffered or not, input, partial sum). */
+import type { SystolicArray } from '../../components/systolic-array.js';
+import { Price, sum, toMm2, type Primitives } from '../price.js';
+import type { ComponentPrice } from './component-price.js';
+
+export function priceSystolicArray(c: SystolicArray, t: Primitives): ComponentPrice {
+  const p = c.params.precision_bits;
+  const acc = c.params.accumulator_bits;
+  const pes = c.rows * c.cols;
+  const regBits = p * (c.doubleBuffered ? 2 : 1) + p + acc;
+  const peUm2 = sum([t.multiplyUm2(p), t.addUm2(acc), t.registerUm2(regBits)]);
+  return {
+    actions: { mac: sum([t.multiplyPj(p), t.addPj(acc), t.registerPj(acc)]), weight_load: t.registerPj(p) },
+    leakageMw: Price.zero('logic leakage not modelled'),
+    areaMm2: toMm2(peUm2.times(pes, 'PEs')),
+  };
+}
