@@ -50,6 +50,8 @@ export interface EpurExtension {
   observeCellUpdate?(elements: number): void;
   /** Every cell update of the step is done (now). */
   endCellUpdates?(step: RecurrentStep): void;
+  /** Precision of MWL's input-side pass (W_x x_t for a window of timesteps), fixed before their steps' precisions are known. */
+  readonly inputSideBits?: number;
   /** The lowest precision the DPUs run at (peak products per cycle are measured there). */
   readonly lowestBits?: number;
   /** MACs the technique skipped, counted from the trace (0 if none). */

@@ -42,7 +42,7 @@ export const epurDataflowKind = defineDataflowKind({
 /** The trace's widths: every weight and activation stored and read at its full precision. */
 function staticStorage(workload: Workload): StorageWidths {
   return {
-    weightBits: workload.weightBits,
+    weightBits: () => workload.weightBits,
     activationBits: workload.activationBits,
     readWeightBits: () => workload.weightBits,
     readActivationBits: () => workload.activationBits,
@@ -109,12 +109,14 @@ export function runEpur(run: RunContext, params: EpurParams, workload: Workload,
 function checkCapacities(mapper: EpurMapper, units: readonly ComputeUnit[], intermediateBits: number): void {
   const { geometry, workload, storage } = mapper;
   const maxK = Math.max(...workload.layers.map((l) => l.inputSize + l.recurrentSize));
+  // The widest part stored (all are as wide as [W_x W_h] unless a technique stores parts apart).
+  const wbits = Math.max(...(['xh', 'x', 'h', 'proj'] as const).map((p) => storage.weightBits(p)));
   for (const u of units) {
     const capacity = u.parts.weightBuffer.capacityBits;
-    const staging = geometry.stagingTiles * geometry.tileRows * maxK * storage.weightBits;
+    const staging = geometry.stagingTiles * geometry.tileRows * maxK * wbits;
     if (staging > capacity) {
       throw new ConfigValueError(
-        `the weight buffer (${capacity / 8192} KiB per compute unit) cannot hold ${geometry.stagingTiles} staging tiles of ${geometry.tileRows} rows x ${maxK} weights at ${storage.weightBits} bits (${staging / 8192} KiB); lower dataflow.tile_rows or dataflow.staging_tiles, or enlarge the weight buffer`,
+        `the weight buffer (${capacity / 8192} KiB per compute unit) cannot hold ${geometry.stagingTiles} staging tiles of ${geometry.tileRows} rows x ${maxK} weights at ${wbits} bits (${staging / 8192} KiB); lower dataflow.tile_rows or dataflow.staging_tiles, or enlarge the weight buffer`,
         ['components', 'weight_buffer', 'size_kib'],
       );
     }

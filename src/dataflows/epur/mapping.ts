@@ -35,14 +35,20 @@ export interface BufferGeometry {
   readonly wordBits: number;
 }
 
+/**
+ * The matrix a pass reads: [W_x W_h] together (step by step), W_x alone (MWL's input-side
+ * pass), W_h alone (MWL's recurrent steps), or the projection W_hr (LSTMP).
+ */
+export type MatrixPart = 'xh' | 'x' | 'h' | 'proj';
+
 /** How weights and activations are stored and read (bit-sliced under dynamic precision). */
 export interface StorageWidths {
-  /** Bits each weight occupies in the weight buffer and DRAM. */
-  readonly weightBits: number;
+  /** Bits each weight of a matrix part occupies in the weight buffer and DRAM. */
+  weightBits(part: MatrixPart): number;
   /** Bits each activation occupies in the input buffer and the intermediate memory. */
   readonly activationBits: number;
-  /** Bits read per stored weight (activation) for a step at `bits` (undefined: the step's full width). */
-  readWeightBits(bits: number | undefined): number;
+  /** Bits read per stored weight (activation) for a pass at `bits` (undefined: the full width). */
+  readWeightBits(part: MatrixPart, bits: number | undefined): number;
   readActivationBits(bits: number | undefined): number;
 }
 
@@ -67,6 +73,7 @@ export interface LayerPlan {
 export interface SliceUse {
   readonly unit: number;
   readonly id: string;
+  readonly part: MatrixPart;
   readonly rows: number;
   /** Columns stored (the full dot-product length of the matrix part). */
   readonly columns: number;
@@ -177,11 +184,11 @@ export class EpurMapper {
   }
 
   /** The gate slices of a pass over a matrix part ('xh', 'x' or 'h') whose rows have `columns` columns. */
-  gateSlices(plan: LayerPlan, part: string, columns: number): SliceUse[] {
+  gateSlices(plan: LayerPlan, part: 'xh' | 'x' | 'h', columns: number): SliceUse[] {
     const out: SliceUse[] = [];
     for (let g = 0; g < plan.gates; g++) {
       for (let s = 0; s < plan.slices; s++) {
-        out.push({ unit: this.unitOf(plan, g, s), id: `L${plan.layer.index}.d${plan.direction}.${part}.g${g}.s${s}`, rows: plan.sliceRows[s], columns });
+        out.push({ unit: this.unitOf(plan, g, s), id: `L${plan.layer.index}.d${plan.direction}.${part}.g${g}.s${s}`, part, rows: plan.sliceRows[s], columns });
       }
     }
     return out;
@@ -191,7 +198,7 @@ export class EpurMapper {
   projectionSlices(plan: LayerPlan): SliceUse[] {
     const out: SliceUse[] = [];
     for (let u = 0; u < this.mapped; u++) {
-      if (plan.projRows[u] > 0) out.push({ unit: u, id: `L${plan.layer.index}.d${plan.direction}.proj.u${u}`, rows: plan.projRows[u], columns: plan.layer.hiddenSize });
+      if (plan.projRows[u] > 0) out.push({ unit: u, id: `L${plan.layer.index}.d${plan.direction}.proj.u${u}`, part: 'proj', rows: plan.projRows[u], columns: plan.layer.hiddenSize });
     }
     return out;
   }
@@ -200,8 +207,9 @@ export class EpurMapper {
   planResidency(slices: readonly SliceUse[]): Set<string> {
     const streamed = new Set<string>();
     for (const s of slices) {
-      const staging = this.geometry.stagingTiles * this.geometry.tileRows * s.columns * this.storage.weightBits;
-      for (const id of this.residency[s.unit].planPhase([{ id: s.id, bits: s.rows * s.columns * this.storage.weightBits }], staging)) streamed.add(id);
+      const wbits = this.storage.weightBits(s.part);
+      const staging = this.geometry.stagingTiles * this.geometry.tileRows * s.columns * wbits;
+      for (const id of this.residency[s.unit].planPhase([{ id: s.id, bits: s.rows * s.columns * wbits }], staging)) streamed.add(id);
     }
     return streamed;
   }
@@ -235,7 +243,8 @@ export class EpurMapper {
     const tiles = Math.ceil(slice.rows / g.tileRows);
     const firstFetch = !streamed && this.residency[slice.unit].needsFirstFetch(slice.id);
     const fetch = streamed || firstFetch;
-    const readW = st.readWeightBits(options.bits);
+    const readW = st.readWeightBits(slice.part, options.bits);
+    const storedW = st.weightBits(slice.part);
     const readA = st.readActivationBits(options.bits);
     for (let c = 0; c < chunks; c++) {
       const stored = Math.min(chunk, length - c * chunk);
@@ -243,7 +252,7 @@ export class EpurMapper {
       for (let r = 0; r < tiles; r++) {
         const tileRows = Math.min(g.tileRows, slice.rows - r * g.tileRows);
         // A tile fetched to stay resident fetches every stored bit; a streamed tile only what the step reads (bit-sliced).
-        const fetchedBits = tileRows * stored * (streamed ? readW : st.weightBits);
+        const fetchedBits = tileRows * stored * (streamed ? readW : storedW);
         for (let rep = 0; rep < repeats.length; rep++) {
           const { samples, activeColumns } = repeats[rep];
           // The columns of this chunk that the repeat computes (a technique may skip some).

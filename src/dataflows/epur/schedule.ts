@@ -205,8 +205,10 @@ export class EpurSchedule {
     const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
     const parked = new Countdown(tiles * samples.length);
     const repeats = samples.map((n) => ({ samples: n, activeColumns: I }));
+    // The input side runs at one precision for the whole window (a technique may fix it below the full width).
+    const bits = this.extensions.find((e) => e.inputSideBits !== undefined)?.inputSideBits;
     // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
-    this.startPasses(slices, repeats, { bits: undefined, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
+    this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
       spawn(this.sim, this.parkPartialSums(job.rows * job.samples), () => parked.arrive());
     });
     yield parked;
@@ -217,7 +219,7 @@ export class EpurSchedule {
    * plus the parked partial sums under MWL), activations, cell updates, the projection if any,
    * and the layer output.
    */
-  private *recurrentStep(plan: LayerPlan, step: RecurrentStep, repeat: PassRepeat, pass: { part: string; columns: number; readsParkedPartialSums: boolean; bits: number | undefined }): Process {
+  private *recurrentStep(plan: LayerPlan, step: RecurrentStep, repeat: PassRepeat, pass: { part: 'xh' | 'h'; columns: number; readsParkedPartialSums: boolean; bits: number | undefined }): Process {
     const slices = this.mapper.gateSlices(plan, pass.part, pass.columns);
     const tileRows = this.mapper.geometry.tileRows;
     const tilesPerSlice = plan.sliceRows.map((r) => Math.ceil(r / tileRows));

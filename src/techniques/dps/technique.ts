@@ -25,7 +25,19 @@ import { policySpecFromParams, type PrecisionSelectParams, type PrecisionSelectU
 const schedules = new WeakMap<Workload, PrecisionSchedule & { readonly registersFrom: 'trace' | 'config' }>();
 
 const params = {
-  schedule: { ...epurDataflowKind.params.schedule, default: 'step_by_step', description: "must be 'step_by_step' (MWL precomputes input-side products before their precision is decided)" },
+  schedule: {
+    ...epurDataflowKind.params.schedule,
+    default: 'step_by_step',
+    description: "'step_by_step' (both sides of each step at its decided precision) or 'mwl' (Maximizing Weight Locality: the input side of a window at input_side_bits, fixed before the steps' precisions are decided; only the recurrent side dynamic)",
+  },
+  input_side_bits: {
+    type: 'integer',
+    unit: 'bits',
+    minimum: 0,
+    maximum: 32,
+    default: 0,
+    description: "precision of the input-side products W_x x_t: 0 = each step's decided precision (step_by_step only); a fixed width (e.g. 8 or 16) is what lets the mwl schedule keep its weight locality; the functional model must use the same (rnnsim dps evaluate does)",
+  },
   weight_layout: { type: 'string', unit: '-', enum: ['bit_sliced', 'packed'], default: 'bit_sliced', description: "'bit_sliced' (a lower precision reads fewer bits from SRAM and DRAM) or 'packed' (always the full word)" },
   residual_guard_bits: { type: 'integer', unit: 'bits', minimum: 0, maximum: 4, default: 1, description: 'extra bits per residual slice (the residual of a rounded code spans one more value than its width)' },
 } as const;
@@ -50,13 +62,14 @@ export const dpsTechnique: EpurTechnique<typeof params> = {
     if (!schedule) throw new Error('epur_dps: the workload has no precision schedule (prepareWorkload was not run)');
     const psu = run.create('precision_select_unit', 'precision_select_unit');
     const layout: SliceLayout = { layout: p.weight_layout, precisions: schedule.precisions, guardBits: p.residual_guard_bits };
-    return new DpsExtension(run.sim, psu, schedule, layout, workload);
+    return new DpsExtension(run.sim, psu, schedule, layout, workload, p.input_side_bits === 0 ? undefined : p.input_side_bits);
   },
 };
 
 class DpsExtension implements EpurExtension {
   readonly storage: StorageWidths;
   readonly lowestBits: number;
+  readonly inputSideBits: number | undefined;
   /** Cycle the decision for the next step is in the precision register (-1: none pending). */
   private decisionReadyAt: Cycle = -1;
   /** Whether the current step's cell updates feed a decision (every step but a layer-direction's last). */
@@ -70,15 +83,20 @@ class DpsExtension implements EpurExtension {
     private readonly schedule: PrecisionSchedule & { readonly registersFrom: 'trace' | 'config' },
     private readonly layout: SliceLayout,
     workload: Workload,
+    inputSideBits: number | undefined,
   ) {
     const stored = storedBits(layout);
+    // A width that is one of the slices reads those slices; any other reads the whole stored word.
+    const sliced = (bits: number | undefined): number => (bits !== undefined && layout.precisions.includes(bits) ? readBits(layout, bits) : stored);
+    this.inputSideBits = inputSideBits;
     this.storage = {
-      weightBits: stored,
+      // W_x at a fixed input-side width is kept at that width; every other part in slices.
+      weightBits: (part) => (part === 'x' && inputSideBits !== undefined ? inputSideBits : stored),
       activationBits: stored,
-      readWeightBits: (bits) => (bits === undefined ? stored : readBits(layout, bits)),
-      readActivationBits: (bits) => (bits === undefined ? stored : readBits(layout, bits)),
+      readWeightBits: (part, bits) => (part === 'x' && inputSideBits !== undefined ? inputSideBits : sliced(bits)),
+      readActivationBits: sliced,
     };
-    this.lowestBits = layout.precisions[0];
+    this.lowestBits = Math.min(layout.precisions[0], inputSideBits ?? Infinity);
     let first = 0;
     for (const g of workload.groups) {
       this.firstSequence.push(first);
@@ -90,12 +108,18 @@ class DpsExtension implements EpurExtension {
   private readonly expectedSteps: number;
 
   check(units: Parameters<NonNullable<EpurExtension['check']>>[0], workload: Workload, schedule: 'step_by_step' | 'mwl'): void {
-    if (schedule !== 'step_by_step') {
+    const top = this.layout.precisions[this.layout.precisions.length - 1];
+    if (schedule === 'mwl' && this.inputSideBits === undefined) {
       throw new InputError(
-        "dynamic precision selection needs dataflow.schedule: step_by_step: Maximizing Weight Locality computes W_x x_t for a window of timesteps before the precision of those steps is decided (docs/dps.md)",
+        "dataflow.schedule: mwl with dynamic precision needs a fixed dataflow.input_side_bits: Maximizing Weight Locality computes W_x x_t for a window of timesteps before the precision of those steps is decided (docs/dps.md)",
       );
     }
-    const top = this.layout.precisions[this.layout.precisions.length - 1];
+    if (schedule === 'step_by_step' && this.inputSideBits !== undefined) {
+      throw new InputError('dataflow.input_side_bits applies to the mwl schedule only: step_by_step computes [W_x W_h] . [x_t; h_(t-1)] as one dot product at the step\'s precision; set it to 0 or use schedule: mwl');
+    }
+    if (this.inputSideBits !== undefined && this.inputSideBits > top) {
+      throw new InputError(`dataflow.input_side_bits (${this.inputSideBits}) is above the precision-select unit's highest precision (${top} bits)`);
+    }
     if (top !== workload.weightBits || top !== workload.activationBits) {
       throw new InputError(`the precision-select unit's highest precision (${top} bits) must equal the trace's weight and activation precision (${workload.weightBits}/${workload.activationBits} bits)`);
     }
