@@ -46,6 +46,7 @@ export const dotProductUnitKind = defineComponentKind({
     issue_slots: { unit: 'count', description: 'multiplier slots issued (busy cycles x multipliers)' },
     macs_below_full_precision: { unit: 'count', description: 'products computed below precision_bits' },
     precision_bit_macs: { unit: 'bit x count', description: 'sum over products of their precision (mean precision = this / macs)' },
+    precision_switches: { unit: 'count', description: 'times consecutive dot products changed precision (the mode register was rewritten)' },
   },
   actions: {
     multiply: { description: 'one P-bit x P-bit product (fixed mode)' },
@@ -54,6 +55,7 @@ export const dotProductUnitKind = defineComponentKind({
     serial_step: { description: 'one P-bit AND-and-add of one activation bit (bit-serial mode)' },
     tree_add: { description: 'one addition in the adder tree (2P bits)' },
     accumulate: { description: 'one accumulator update (accumulator_bits add and register write)' },
+    precision_switch: { description: 'one write of the precision mode register (no cycles: issue of the next tile reads the new mode)' },
   },
 });
 
@@ -70,6 +72,9 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
   private macs = 0;
   private macsBelow = 0;
   private bitMacs = 0;
+  private switches = 0;
+  /** Precision of the last dot products (0 before any). */
+  private lastBits = 0;
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dotProductUnitKind.params>) {
     super(dotProductUnitKind, identity);
@@ -132,6 +137,11 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
     // The adder tree reduces each issue group of products to one; groups of g products need g-1 adds.
     const group = this.mode === 'bit_serial' ? this.multipliers * this.precisionBits : this.productsPerCycle(bits);
     const chunks = Math.ceil(length / group);
+    if (this.lastBits !== 0 && bits !== this.lastBits) {
+      this.switches++;
+      this.count('precision_switch', 1);
+    }
+    this.lastBits = bits;
     this.macs += products;
     this.bitMacs += products * bits;
     if (bits < this.precisionBits) this.macsBelow += products;
@@ -156,6 +166,7 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
       issue_slots: this.unit.busyCycles * this.multipliers,
       macs_below_full_precision: this.macsBelow,
       precision_bit_macs: this.bitMacs,
+      precision_switches: this.switches,
     };
   }
 }

@@ -13,7 +13,7 @@ describe('DotProductUnit', () => {
     expect(dpu.issueCycles(1, 40)).toBe(3);
     dpu.recordDotProducts(1, 40);
     // tree adds per chunk of a products = a - 1: 15 + 15 + 7 = 37 = 40 - 3
-    expect(dpu.actionCounts()).toEqual({ multiply: 40, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 37, accumulate: 3 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 40, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 37, accumulate: 3, precision_switch: 0 });
     expect(dpu.macsPerformed).toBe(40);
   });
 
@@ -27,7 +27,7 @@ describe('DotProductUnit', () => {
     dpu.recordDotProducts(5, 40); // 200 mul, 185 tree, 15 acc
     dpu.recordDotProducts(7, 32); // 224 mul, 7 x 30 = 210 tree, 14 acc
     dpu.recordDotProducts(4, 1); // 4 mul, 0 tree, 4 acc
-    expect(dpu.actionCounts()).toEqual({ multiply: 428, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 395, accumulate: 33 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 428, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 395, accumulate: 33, precision_switch: 0 });
     expect(dpu.macsPerformed).toBe(428);
   });
 
@@ -36,8 +36,18 @@ describe('DotProductUnit', () => {
     const dpu = new DotProductUnit(ctx, identityOf(dotProductUnitKind, 'dpu', dpuParams));
     dpu.unit.acquire(dpu.issueCycles(2, 40)); // 6 cycles
     dpu.unit.acquire(dpu.issueCycles(1, 17)); // 2 cycles, queued behind
-    expect(dpu.stats()).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16, macs_below_full_precision: 0, precision_bit_macs: 0 });
+    expect(dpu.stats()).toEqual({ busy_cycles: 8, macs: 0, issue_slots: 8 * 16, macs_below_full_precision: 0, precision_bit_macs: 0, precision_switches: 0 });
     expect(dpu.latencyCycles).toBe(5);
+  });
+});
+
+describe('DotProductUnit precision switches', () => {
+  it('counts one mode-register write each time consecutive dot products change precision', () => {
+    const dpu = new DotProductUnit(testContext(), identityOf(dotProductUnitKind, 'dpu', { ...dpuParams, multi_precision: 'composable', min_precision_bits: 8 }));
+    // 16, 16, 8, 8, 16, 8: switches at the 3rd, 5th and 6th call.
+    for (const bits of [16, 16, 8, 8, 16, 8]) dpu.recordDotProducts(1, 16, bits);
+    expect(dpu.stats().precision_switches).toBe(3);
+    expect(dpu.actionCounts().precision_switch).toBe(3);
   });
 });
 

@@ -1,12 +1,16 @@
 /**
  * Dot-product unit prices. Multipliers and adders from the technology table at their widths;
  * the adder tree is priced at 2P bits and the accumulator at its width plus its register.
- * Composable (Bit Fusion-style) lanes are priced as (P/p_min)^2 p_min-bit bricks plus the
- * shift-add adders composing them; bit-serial lanes as one 2P-bit adder per lane (the AND gates
- * are not in the tables). Logic leakage is not modelled.
+ * Area of a precision-scalable unit: the fixed unit's area times the ratio published synthesis
+ * gives (src/energy/precision-scalable.ts: Bit Fusion's synthesized composable PEs, Stripes'
+ * reported bit-serial overhead). Energy per action: composable products as (q/p_min)^2 p_min-bit
+ * brick multiplies plus the shift-adds composing them; bit-serial steps as one 2P-bit add (the
+ * AND gates are not in the tables). A precision switch is a write of the mode register (assumed
+ * 4 bits). Logic leakage is not modelled.
  */
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import { Price, sum, toMm2, type Primitives } from '../price.js';
+import { bitSerialAreaRatio, composableAreaRatio } from '../precision-scalable.js';
 import type { ComponentPrice } from './component-price.js';
 
 export function priceDotProductUnit(c: DotProductUnit, t: Primitives): ComponentPrice {
@@ -15,19 +19,14 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
   const acc = c.params.accumulator_bits;
   // Operand registers (2 x N x P) and the accumulator register.
   const common = t.addUm2(acc).plus(t.registerUm2(2 * n * p + acc));
-  let areaUm2: Price;
-  if (c.mode === 'fixed') {
-    areaUm2 = sum([t.multiplyUm2(p).times(n, 'multipliers'), t.addUm2(2 * p).times(n - 1, 'tree adders'), common]);
-  } else if (c.mode === 'composable') {
-    const b = (p / c.minPrecisionBits) ** 2;
-    const lane = t.multiplyUm2(c.minPrecisionBits).times(b, 'bricks').plus(t.addUm2(2 * p).times(b - 1, 'compose adders'));
-    // The tree takes up to N*P/p_min products per cycle.
-    const treeInputs = n * (p / c.minPrecisionBits);
-    areaUm2 = sum([lane.times(n, 'lanes'), t.addUm2(2 * p).times(treeInputs - 1, 'tree adders'), common]);
-  } else {
-    // N*P serial lanes: a 2P-bit adder each, then the tree.
-    const lanes = n * p;
-    areaUm2 = sum([t.addUm2(2 * p).times(lanes, 'serial lanes'), t.addUm2(2 * p).times(lanes - 1, 'tree adders'), common]);
+  const fixedUm2 = sum([t.multiplyUm2(p).times(n, 'multipliers'), t.addUm2(2 * p).times(n - 1, 'tree adders'), common]);
+  let areaUm2 = fixedUm2;
+  if (c.mode === 'composable') {
+    const r = composableAreaRatio(p, c.minPrecisionBits);
+    areaUm2 = fixedUm2.times(r.ratio, `(${r.how})`);
+  } else if (c.mode === 'bit_serial') {
+    const r = bitSerialAreaRatio();
+    areaUm2 = fixedUm2.times(r.ratio, `(${r.how})`);
   }
   const bricks = (p / c.minPrecisionBits) ** 2;
   return {
@@ -38,6 +37,7 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
       serial_step: t.addPj(2 * p),
       tree_add: t.addPj(2 * p),
       accumulate: t.addPj(acc).plus(t.registerPj(acc)),
+      precision_switch: t.registerPj(4),
     },
     leakageMw: Price.zero('logic leakage not modelled'),
     areaMm2: toMm2(areaUm2),

@@ -24,6 +24,13 @@ export const precisionSelectUnitKind = defineComponentKind({
   description: 'dynamic precision selection: per-step cell-state change statistic, threshold registers, precision register',
   params: {
     precisions: { type: 'string', unit: 'bits', default: '8,16', description: "hardware: ascending precisions the unit chooses from, comma-separated (e.g. '4,8,16'); the last is the static precision; one threshold register per precision but the last" },
+    decisions: {
+      type: 'string',
+      unit: '-',
+      enum: ['policy', 'recorded'],
+      default: 'policy',
+      description: "'policy': the unit decides every step from the trace's cell states with its registers' policy (the hardware as built); 'recorded': the unit's decisions are the trace's precision records (a schedule chosen elsewhere, e.g. a random, periodic or oracle control written by `rnnsim dps evaluate`), so the hardware runs exactly the schedule whose accuracy was measured",
+    },
     threshold_source: { type: 'string', unit: '-', enum: ['trace', 'config'], default: 'trace', description: "where the register contents (statistic, delta, thresholds, hysteresis_steps, initial_bits) come from: 'trace' = the trace header's precision_policy (each network's calibrated policy, as a deployment would load it), falling back to this config's values when the trace has none; 'config' = always this config's values (override)" },
     statistic: { type: 'string', unit: '-', enum: ['count_above', 'max_abs'], default: 'count_above', description: "register (fallback/override, see threshold_source): 'count_above' (elements with |c_t - c_(t-1)| > delta) or 'max_abs' (largest |c_t - c_(t-1)|)" },
     delta: { type: 'number', unit: 'cell-state units', minimum: 0, default: 0.0625, description: 'register (fallback/override, see threshold_source): count_above element change threshold' },

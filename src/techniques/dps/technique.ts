@@ -11,7 +11,7 @@
 import { InputError } from '../../errors.js';
 import type { Process } from '../../engine/process.js';
 import type { Cycle } from '../../engine/simulator.js';
-import { replayPrecisions, type PrecisionSchedule } from '../../dps/replay.js';
+import { recordedPrecisions, replayPrecisions, type PrecisionSchedule } from '../../dps/replay.js';
 import { registerContents } from '../../dps/policy-spec.js';
 import { readBits, storedBits, type SliceLayout } from '../../dps/storage.js';
 import { epurDataflowKind } from '../../dataflows/epur/kind.js';
@@ -52,7 +52,10 @@ export const dpsTechnique: EpurTechnique<typeof params> = {
   async prepareWorkload(workload: Workload, input: PrepareInput): Promise<Workload> {
     const unitParams = input.roles.precision_select_unit.params as unknown as PrecisionSelectParams;
     const { spec, from } = registerContents(policySpecFromParams(unitParams), input.trace.header.precision_policy, unitParams.threshold_source, 'precision_select_unit');
-    const schedule = await replayPrecisions(input.trace, spec, 'precision_select_unit', unitParams.check_recorded_precision);
+    const schedule =
+      unitParams.decisions === 'recorded'
+        ? await recordedPrecisions(input.trace, spec.precisions, 'precision_select_unit')
+        : await replayPrecisions(input.trace, spec, 'precision_select_unit', unitParams.check_recorded_precision);
     const prepared = { ...workload };
     schedules.set(prepared, Object.assign(schedule, { registersFrom: from }));
     return prepared;
