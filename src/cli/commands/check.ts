@@ -15,7 +15,7 @@ export const checkCommand: Command = {
       const config = loadArchitecture(file);
       techFor(config);
       const roles = Object.entries(config.roles)
-        .map(([role, p]) => `${role}: ${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
+        .map(([role, r]) => `${role}: ${r.kind} ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
         .join('\n    ');
       process.stdout.write(`ok: ${file}: '${config.name}', dataflow ${config.dataflow.kind}, ${config.clockMhz} MHz, ${config.technology.node_nm} nm\n    ${roles}\n`);
     }
