@@ -60,3 +60,22 @@ describe('replaying a schedule in the functional model', () => {
     expect(choose({ ...ctx, direction: 0, timestep: 1 })).toBe(8);
   });
 });
+
+describe('the oracle control', () => {
+  it('picks, per sequence, the better candidate: never worse than the policy on its own data', async () => {
+    const { oracleOf } = await import('../../src/dps/evaluate/evaluation.js');
+    // 3 sequences, 2 examples each (a language model's predictions, bits: lower is better).
+    const exampleSequence = Int32Array.from([0, 0, 1, 1, 2, 2]);
+    const sched = (bits: number[][]): Schedule => schedule(Object.fromEntries(bits.map((b, q) => [`${q}.0.0`, b])));
+    const policy = { metric: 0, perExample: Float64Array.from([1, 1, 3, 3, 2, 2]), exampleSequence, stepsByBits: {}, schedule: sched([[16, 8], [8, 16], [8, 8]]), seconds: 0 };
+    const random = { metric: 0, perExample: Float64Array.from([2, 2, 1, 1, 2, 2]), exampleSequence, stepsByBits: {}, schedule: sched([[8, 16], [16, 8], [8, 8]]), seconds: 0 };
+    const o = oracleOf([policy, random], false);
+    // sequence 0: policy 2 vs random 4 -> policy; sequence 1: 6 vs 2 -> random; sequence 2: a tie keeps the policy.
+    expect([...o.perExample]).toEqual([1, 1, 1, 1, 2, 2]);
+    expect(streams(o.schedule)).toEqual({ '0.0.0': [16, 8], '1.0.0': [16, 8], '2.0.0': [8, 8] });
+    for (let q = 0; q < 3; q++) {
+      const sum = (a: Float64Array): number => a.filter((_, i) => exampleSequence[i] === q).reduce((x, y) => x + y, 0);
+      expect(sum(o.perExample)).toBeLessThanOrEqual(sum(policy.perExample));
+    }
+  });
+});

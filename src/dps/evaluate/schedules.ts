@@ -40,6 +40,18 @@ export class Schedule {
     return this.streams.entries();
   }
 
+  /** One stream's bits by timestep (undefined when the schedule has no such stream). */
+  stream(key: string): Uint8Array | undefined {
+    return this.streams.get(key);
+  }
+
+  /** A schedule made of the given streams (copied). */
+  static fromStreams(streams: Iterable<readonly [string, ArrayLike<number>]>): Schedule {
+    const out = new Schedule();
+    for (const [k, v] of streams) out.streams.set(k, Uint8Array.from(v));
+    return out;
+  }
+
   /** A copy with every stream's steps re-placed by `place` (same counts at each precision). */
   map(place: (key: string, bits: Uint8Array) => Uint8Array): Schedule {
     const out = new Schedule();
