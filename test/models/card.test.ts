@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { readModelCard } from '../../src/models/card.js';
+import { checkModelCard, readModelCard } from '../../src/models/card.js';
 import { listBundledModels, loadModel } from '../../src/models/load-model.js';
 import { REPO } from '../helpers/context.js';
 import { coreFields, FIXTURES, tempModelDir, tinyTensors, writeModel } from '../helpers/model-cards.js';
@@ -36,6 +36,14 @@ describe('the model card schema', () => {
       expect(ok ? [] : validate.errors, file).toEqual([]);
       expect(loadModel(file).name.length).toBeGreaterThan(0);
     }
+  });
+
+  it('the cards shown in docs/your-model.md are valid', () => {
+    const doc = readFileSync(join(REPO, 'docs', 'your-model.md'), 'utf8');
+    const json = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown);
+    const yaml = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]) as unknown);
+    expect(json.length + yaml.length).toBeGreaterThanOrEqual(2);
+    for (const card of [...json, ...yaml]) expect(() => checkModelCard(card, 'docs/your-model.md')).not.toThrow();
   });
 
   it('bundled cards keep their provenance and resolve their data set', () => {
