@@ -148,7 +148,7 @@ def _state_of(module):
 
 
 def export_model(out_dir, rnn=None, embedding=None, head=None, module=None, head_type=None, classes=None,
-                 vocabulary=None, readout="last_step", metric=None, name=None, description=None, data=None,
+                 vocabulary=None, embedding_vocabulary=None, readout="last_step", metric=None, name=None, description=None, data=None,
                  dataset=None, command=None, seed=None, metrics=None, training=None, hyperparameters=None,
                  notes=None, core_state=None, topology=None, embedding_weight=None, head_weight=None, head_bias=None):
     """Writes out_dir/model.safetensors and out_dir/model.json; returns the card's path.
@@ -158,7 +158,8 @@ def export_model(out_dir, rnn=None, embedding=None, head=None, module=None, head
     embedding_weight / head_weight / head_bias: the same from bare tensors, as the command line uses.)
     head_type: "classifier" (default with a head), "language_model" or "none" (default without one).
     classes: class names (default: their number); vocabulary: a language model's tokens (default: their
-    number); readout: "last_step" (output at the last valid step) or "final_state" (torch's h_n of the
+    number); embedding_vocabulary: the token of each embedding row (bundled text data sets such as
+    spam-words encode with it; a language model's vocabulary serves both); readout: "last_step" (output at the last valid step) or "final_state" (torch's h_n of the
     last layer; differs for a bidirectional model). metric: accuracy, bits_per_char, perplexity or
     agreement (default by head). data: {"train"|"validation"|"test": path relative to out_dir} or
     dataset: a bundled rnnsim data set. The rest is provenance, copied into the card.
@@ -204,6 +205,10 @@ def export_model(out_dir, rnn=None, embedding=None, head=None, module=None, head
         card["embedding"] = {"num_embeddings": int(num), "embedding_dim": int(dim)}
         if embedding is not None and embedding.padding_idx is not None:
             card["embedding"]["padding_idx"] = int(embedding.padding_idx)
+        if embedding_vocabulary is not None:
+            if len(embedding_vocabulary) != num:
+                raise ValueError(f"{len(embedding_vocabulary)} embedding vocabulary tokens for {num} embedding rows")
+            card["embedding"]["vocabulary"] = list(embedding_vocabulary)
         tensors["embedding.weight"] = embedding_weight
 
     if head_type is None:
@@ -294,6 +299,7 @@ def _main(argv):
     p.add_argument("--head-type", choices=["classifier", "language_model", "none"], help="default: classifier with a head, none without")
     p.add_argument("--classes", help="comma-separated class names (default: their number)")
     p.add_argument("--vocabulary-file", help="a language model's tokens, one per line (default: their number)")
+    p.add_argument("--embedding-vocabulary-file", help="the token of each embedding row, one per line (for bundled text data sets)")
     p.add_argument("--readout", choices=["last_step", "final_state"], default="last_step")
     p.add_argument("--metric", choices=["accuracy", "bits_per_char", "perplexity", "agreement"])
     p.add_argument("--embedding-prefix", default="embedding.", help="state_dict prefix of the nn.Embedding (default embedding.)")
@@ -329,13 +335,16 @@ def _main(argv):
         topology["batch_first"] = bool(args.batch_first)
         kwargs.update(core_state=core, topology=topology, embedding_weight=emb, head_weight=hw, head_bias=hb)
     data = {k: v for k, v in (("train", args.train_data), ("validation", args.validation_data), ("test", args.test_data)) if v}
-    vocabulary = None
-    if args.vocabulary_file:
-        with open(args.vocabulary_file, encoding="utf-8") as f:
-            vocabulary = [line.rstrip("\n") for line in f]
+    def lines(path):
+        if not path:
+            return None
+        with open(path, encoding="utf-8") as f:
+            return [line.rstrip("\n") for line in f]
+    vocabulary = lines(args.vocabulary_file)
+    embedding_vocabulary = lines(args.embedding_vocabulary_file)
     path = export_model(
         args.out, head_type=args.head_type, classes=args.classes.split(",") if args.classes else None,
-        vocabulary=vocabulary, readout=args.readout, metric=args.metric, name=args.name,
+        vocabulary=vocabulary, embedding_vocabulary=embedding_vocabulary, readout=args.readout, metric=args.metric, name=args.name,
         description=args.description, data=data or None, dataset=args.dataset,
         command="tools/export_model.py " + " ".join(argv), **kwargs)
     print(f"wrote {path} and {os.path.join(args.out, 'model.safetensors')}; check with: rnnsim model check {path}")

@@ -4,9 +4,10 @@
  * through `rnnsim run --config configs/epur-dps.yaml` with the recorded-precision check on, so
  * the precision-select unit must reach the precision the functional model used at every step.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeNpy } from '../../src/datasets/npy.js';
 import { readTrace } from '../../src/traces/reader.js';
 import type { Calibration } from '../../src/dps/calibrate.js';
 import { REPO, runCli, tempDir } from '../helpers/context.js';
@@ -134,6 +135,34 @@ describe('the CLI on a language model and on a model without a head', () => {
       const r = JSON.parse(readFileSync(join(dir, 'accuracy.json'), 'utf8')) as { command: string; models: { rows: { scheme: string; metric: number }[] }[] };
       expect(r.command).toContain(`--data ${inputs}`);
       expect(r.models[0].rows[0].metric).toBe(1);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('bad input through the CLI: exit code 1 and a message naming the file', () => {
+  it('a card with an unknown key, data of the wrong width, --data with several models', async () => {
+    const { dir, cleanup } = tempDir('rnnsim-user-bad-');
+    try {
+      const card = JSON.parse(readFileSync(join(FIXTURES, 'lstmp-classifier', 'model.json'), 'utf8')) as Record<string, unknown>;
+      const badCard = join(dir, 'model.json');
+      writeFileSync(badCard, JSON.stringify({ ...card, weights: join(FIXTURES, 'lstmp-classifier', 'model.safetensors'), hidden: 12 }, null, 2));
+      let r = await runCli(['model', 'check', badCard]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`rnnsim: error: ${badCard}: model card does not match schemas/model-card.schema.json:`);
+      expect(r.stderr).toMatch(/\(at hidden\): unknown key 'hidden'/);
+
+      const wide = join(dir, 'wide');
+      mkdirSync(wide);
+      writeNpy(join(wide, 'inputs.npy'), new Float32Array(2 * 3 * 7), [2, 3, 7]);
+      r = await runCli(['accuracy', '--model', join(FIXTURES, 'lstmp-classifier', 'model.json'), '--data', wide, '--validation-data', wide, '--out', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`rnnsim: error: ${wide}: inputs have 7 features per step, the model's input_size is 5`);
+
+      r = await runCli(['dps', 'calibrate', '--model', 'a.json', '--model', 'b.json', '--data', wide]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--data, --validation-data and --dataset apply to one model/);
     } finally {
       cleanup();
     }
