@@ -26,7 +26,7 @@ export const accuracyCommand: Command = {
   path: ['accuracy'],
   summary: 'Accuracy and memory footprint of models (bundled or a model card): float32 vs fixed point 16/8/6/4 bits, ternary, pow2-ternary, exponential, binary',
   options: [
-    { name: 'model', type: 'string', multiple: true, description: 'a bundled model name or a model card path (.json/.yaml), repeatable (default: every bundled model)' },
+    { name: 'model', type: 'string', multiple: true, description: 'a bundled model name or a model card path (.json/.yaml) (default: every bundled model)' },
     MODELS_DIR_OPTION,
     ...DATA_OPTIONS,
     { name: 'out', type: 'string', description: 'results directory (accuracy.md, accuracy.json)', default: 'results' },

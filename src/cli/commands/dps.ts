@@ -59,7 +59,7 @@ export const dpsCalibrateCommand: Command = {
   path: ['dps', 'calibrate'],
   summary: 'choose the precision policy on the validation split under an accuracy budget; report static and dynamic precision on the test split',
   options: [
-    { name: 'model', type: 'string', multiple: true, description: 'a bundled model name or a model card path, repeatable; default every bundled model' },
+    { name: 'model', type: 'string', multiple: true, description: 'a bundled model name or a model card path; default every bundled model' },
     MODELS_DIR_OPTION,
     ...DATA_OPTIONS,
     { name: 'precisions', type: 'string', default: '8,16', description: 'ascending precision set, comma-separated', unit: 'bits' },
