@@ -15,6 +15,8 @@ export {
   RECORD_KIND_CODES,
   packMask,
   countMaskBits,
+  type ActivationRecord,
+  type ActivationVector,
   type CellStateRecord,
   type Direction,
   type PayloadRecord,

@@ -16,6 +16,7 @@ import {
   encodeRecord,
   countMaskBits,
   recordProblem,
+  type ActivationRecord,
   type CellStateRecord,
   type Direction,
   type PayloadRecord,
@@ -39,6 +40,12 @@ export interface CellStateInput {
 
 export type PrecisionInput = Omit<PrecisionRecord, 'kind'>;
 
+/** An activation vector (layer input or hidden output) as a writer is given it. */
+export interface ActivationInput extends Omit<ActivationRecord, 'kind' | 'values'> {
+  /** int32 integers; value = integer * 2^-fractional_bits. */
+  readonly values: Int32Array | readonly number[];
+}
+
 /** nonzero_count is counted from the mask. */
 export type SparsityMaskInput = Omit<SparsityMaskRecord, 'kind' | 'nonzero_count'>;
 
@@ -48,12 +55,12 @@ export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPa
   writeOwnedFile(headerPath, headerToJson(checked), TRACE_HEADER_FILE);
 }
 
-function toInt32Values(values: Int32Array | readonly number[]): Int32Array {
+function toInt32Values(values: Int32Array | readonly number[], kind = 'cell_state'): Int32Array {
   if (values instanceof Int32Array) return values;
   const out = new Int32Array(values.length);
   values.forEach((v, j) => {
     if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-      throw new RangeError(`cell_state values[${j}] is ${v}; expected an integer in the int32 range`);
+      throw new RangeError(`${kind} values[${j}] is ${v}; expected an integer in the int32 range`);
     }
     out[j] = v;
   });
@@ -100,6 +107,11 @@ export class TraceWriter {
 
   async appendCellState(r: CellStateInput): Promise<void> {
     const record: CellStateRecord = { kind: 'cell_state', ...r, values: toInt32Values(r.values) };
+    return this.append(record);
+  }
+
+  async appendActivation(r: ActivationInput): Promise<void> {
+    const record: ActivationRecord = { kind: 'activation', ...r, values: toInt32Values(r.values, 'activation') };
     return this.append(record);
   }
 
