@@ -97,7 +97,17 @@ export interface TracePrecisionPolicy {
   readonly chosen_by?: string;
 }
 
-/** Record counts by kind name (cell_state, precision, sparsity_mask, unknown_<code>). */
+/**
+ * The delta rule a functional trace was recorded with in the loop (optional): the thresholds a
+ * delta unit loads when it replays the trace (src/techniques/delta).
+ */
+export interface TraceDeltaRule {
+  /** Input elements propagate when |x_t - x_hat| >= theta_input (activation units). */
+  readonly theta_input: number;
+  readonly theta_hidden: number;
+}
+
+/** Record counts by kind name (cell_state, precision, sparsity_mask, activation, unknown_<code>). */
 export type RecordCounts = Readonly<Record<string, number>>;
 
 export interface PayloadReference {
@@ -122,6 +132,7 @@ export interface TraceHeader {
   readonly quantization?: TraceQuantization;
   readonly accuracy?: TraceAccuracy;
   readonly precision_policy?: TracePrecisionPolicy;
+  readonly delta_rule?: TraceDeltaRule;
   readonly payload?: PayloadReference;
 }
 

@@ -19,3 +19,4 @@ import { validateCommand } from './validate.js'; commands.push(validateCommand);
 import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand); // accuracy: float vs fixed point / ternary / ... with memory footprint
 import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
 import { dpsCommands } from './dps.js'; commands.push(...dpsCommands); // dps calibrate | trace | compare
+import { deltaTraceCommand } from '../../techniques/delta/command.js'; commands.push(deltaTraceCommand); // delta trace --model <bundled> --theta-input X --theta-hidden Y -o FILE
