@@ -119,11 +119,17 @@ export interface PayloadReference {
   readonly record_counts: RecordCounts;
 }
 
+/**
+ * The header of an LSTM/GRU trace (workload_kind absent or 'rnn'): the recurrent core's shape and
+ * the sequences to run.
+ */
 export interface TraceHeader {
   readonly $schema?: string;
   readonly format_version: typeof TRACE_FORMAT_VERSION;
   readonly name: string;
   readonly description?: string;
+  /** Absent in every trace written before GEMM traces existed: an LSTM/GRU trace. */
+  readonly workload_kind?: 'rnn';
   readonly model: TraceModel;
   readonly workload: TraceWorkload;
   readonly precision: TracePrecision;
@@ -136,7 +142,41 @@ export interface TraceHeader {
   readonly payload?: PayloadReference;
 }
 
+/** One plain GEMM C = A . B with A of M x K (activations, streamed) and B of K x N (weights). */
+export interface TraceGemm {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+/** The header of a plain GEMM trace (workload_kind 'gemm'): no model, no sequences, no payload. */
+export interface GemmTraceHeader {
+  readonly $schema?: string;
+  readonly format_version: typeof TRACE_FORMAT_VERSION;
+  readonly name: string;
+  readonly description?: string;
+  readonly workload_kind: 'gemm';
+  readonly gemm: TraceGemm;
+  /** weight_bits: elements of B; activation_bits: elements of A. */
+  readonly precision: TracePrecision;
+  readonly sparsity: TraceSparsity;
+  readonly provenance: TraceProvenance;
+}
+
+/** Any trace header: an LSTM/GRU trace or a plain GEMM. */
+export type AnyTraceHeader = TraceHeader | GemmTraceHeader;
+
+export function isGemmTrace(h: AnyTraceHeader): h is GemmTraceHeader {
+  return h.workload_kind === 'gemm';
+}
+
+/** The header as an LSTM/GRU trace's (throws on a plain GEMM): for code that has only LSTM/GRU traces. */
+export function rnnHeader(h: AnyTraceHeader): TraceHeader {
+  if (isGemmTrace(h)) throw new Error(`trace '${h.name}' is a plain GEMM, not an LSTM/GRU trace`);
+  return h;
+}
+
 /** Serialise a header the way every rnnsim tool writes it: 2-space JSON, trailing newline. */
-export function headerToJson(header: TraceHeader): string {
+export function headerToJson(header: AnyTraceHeader): string {
   return `${JSON.stringify(header, null, 2)}\n`;
 }

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { checkOwnedFileTarget, TRACE_HEADER_FILE, TRACE_PAYLOAD_FILE, writeOwnedFile } from '../output/owned-file.js';
-import { headerToJson, type TraceHeader } from './header.js';
+import { headerToJson, type GemmTraceHeader, type TraceHeader } from './header.js';
 import {
   encodeFileHeader,
   encodeRecord,
@@ -23,7 +23,7 @@ import {
   type PrecisionRecord,
   type SparsityMaskRecord,
 } from './payload-format.js';
-import { validateTraceHeader } from './validate-header.js';
+import { validateAnyTraceHeader, validateTraceHeader } from './validate-header.js';
 
 /** A header as a writer is given it: everything but the payload reference, which finish() fills. */
 export type TraceHeaderWithoutPayload = Omit<TraceHeader, 'payload'>;
@@ -49,9 +49,9 @@ export interface ActivationInput extends Omit<ActivationRecord, 'kind' | 'values
 /** nonzero_count is counted from the mask. */
 export type SparsityMaskInput = Omit<SparsityMaskRecord, 'kind' | 'nonzero_count'>;
 
-/** Write shape-only (no payload) trace header atomically. */
-export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload): void {
-  const checked = validateTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
+/** Write shape-only (no payload) trace header atomically: an LSTM/GRU shape or a plain GEMM. */
+export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload | GemmTraceHeader): void {
+  const checked = validateAnyTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
   writeOwnedFile(headerPath, headerToJson(checked), TRACE_HEADER_FILE);
 }
 
