@@ -168,6 +168,39 @@ describe('lockstep groups compute the union of their sequences\' columns', () =>
   });
 });
 
+describe('a bidirectional GRU: each direction in its own processing order', () => {
+  it('skipped MACs by hand, the backward direction starting from the last timestep', async () => {
+    // x_0 = x_1 = 1. Forward: step 0 (t 0) 16 input columns; step 1 (t 1) no input change, h_0 = 0.5
+    // everywhere: 16 recurrent columns. Backward: step 0 (t 1) 16 input columns; step 1 (t 0) x_0 =
+    // x_hat: none; its h (at t 1) is 0 = h_hat: none. GRU: 3 gates x 16 rows = 48 rows per direction.
+    const file = join(dir, 'bigru.json');
+    const w = await TraceWriter.create(file, {
+      format_version: TRACE_FORMAT_VERSION,
+      name: 'bigru',
+      model: { cell: 'gru', num_layers: 1, input_size: N, hidden_size: N, projection_size: 0, bidirectional: true },
+      workload: { batch_size: 1, sequence_lengths_timesteps: [2] },
+      precision: { weight_bits: 16, activation_bits: 16 },
+      sparsity: { weight_density: 1 },
+      provenance: { generator: 'test', source: 'hand-written', assumptions: [] },
+    });
+    for (let t = 0; t < 2; t++) await w.appendActivation({ sequence_index: 0, timestep: t, layer_index: 0, direction: 0, vector: 'input', fractional_bits: 8, values: ones(N, 256) });
+    for (let t = 0; t < 2; t++) await w.appendActivation({ sequence_index: 0, timestep: t, layer_index: 0, direction: 0, vector: 'hidden', fractional_bits: 8, values: ones(N, 128) });
+    for (let t = 0; t < 2; t++) await w.appendActivation({ sequence_index: 0, timestep: t, layer_index: 0, direction: 1, vector: 'hidden', fractional_bits: 8, values: ones(N, 0) });
+    await w.finish();
+    const schedule = await replayDeltas(await readTrace(file), { input: 0.25, hidden: 0.25 }, 'test');
+    expect([0, 1].map((s) => [schedule.inputColumns(0, 0, 0, s), schedule.recurrentColumns(0, 0, 0, s)])).toEqual([[16, 0], [0, 16]]);
+    expect([0, 1].map((s) => [schedule.inputColumns(0, 0, 1, s), schedule.recurrentColumns(0, 0, 1, s)])).toEqual([[16, 0], [0, 0]]);
+    const r = await simulate(deltaConfig('d-bigru.yaml', 'step_by_step'), file);
+    // Performed: 48 rows x (16 + 16 + 16 + 0) = 2304; dense 2 directions x 2 steps x 48 x 32 = 6144.
+    expect(r.summary.macs).toBe(2304);
+    expect(r.summary.macs_skipped).toBe(6144 - 2304);
+    expect(r.summary.components.delta_unit.steps).toBe(4);
+    // GRU: 4 accumulators per hidden unit (n's input and recurrent parts apart): M_(t-1) reads
+    // 4 x 16 x 32 b = 8 words per step. Per direction: x_hat 2 x 1 + M 2 x 8 + h_hat 1 (after step 0) = 19.
+    expect(r.summary.components.delta_memory.reads).toBe(2 * 19);
+  });
+});
+
 describe('traces', () => {
   it('activation records round-trip and are checked against the header', async () => {
     const trace = await writeActivationTrace('rt.json', [3], 1, x3, h3);
