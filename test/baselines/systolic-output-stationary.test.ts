@@ -18,7 +18,7 @@ import { writeShapeTrace } from '../../src/traces/writer.js';
 import { validateAnyTraceHeader, validateTraceHeader } from '../../src/traces/validate-header.js';
 import { simulate } from '../../src/simulate.js';
 import { InputError } from '../../src/errors.js';
-import { REPO, tempDir } from '../helpers/context.js';
+import { REPO, runCli, tempDir } from '../helpers/context.js';
 import { DRAM_NO_PRESET } from '../helpers/small-configs.js';
 
 let dir = '';
@@ -157,5 +157,20 @@ describe('plain GEMM traces end to end on the systolic dataflow', () => {
     expect(() => validateAnyTraceHeader(withModel, 'g.json')).toThrow(/at \/model: a gemm trace \(workload_kind gemm\) has no model/);
     const noShape = { ...h, gemm: undefined };
     expect(() => validateAnyTraceHeader(JSON.parse(JSON.stringify(noShape)), 'g.json')).toThrow(/must have required property 'gemm'/);
+  });
+});
+
+describe('rnnsim trace gemm', () => {
+  it('writes a gemm trace that trace check reads, and refuses bad sizes by flag', async () => {
+    const out = join(dir, 'cli-g.json');
+    const w = await runCli(['trace', 'gemm', '--m', '3', '--n', '5', '--k', '7', '-o', out]);
+    expect(w.code).toBe(0);
+    expect(w.stdout).toContain('105 MACs');
+    const c = await runCli(['trace', 'check', out]);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toContain('plain GEMM (3 x 7) . (7 x 5); 105 MACs');
+    const bad = await runCli(['trace', 'gemm', '--m', '0', '--n', '5', '--k', '7', '-o', join(dir, 'bad-g.json')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--m must be a whole number >= 1, found '0'");
   });
 });
