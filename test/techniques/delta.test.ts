@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { simulate } from '../../src/simulate.js';
 import { TRACE_FORMAT_VERSION, rnnHeader } from '../../src/traces/header.js';
 import { TraceWriter } from '../../src/traces/writer.js';
@@ -138,6 +139,17 @@ describe('delta unit on E-PUR, step by step, 1-layer LSTM I = H = 16', () => {
     expect(r.summary.macs_skipped).toBe(3840);
     // Input side: 16 x ceil(16/4) + 0 + 16 x ceil(4/4) = 80; recurrent 0 + 16 x 4 + 0 = 64.
     expect(r.summary.components['cu0.dot_product_unit'].busy_cycles).toBe(144);
+  });
+});
+
+describe('configuration checks', () => {
+  it('a delta memory too small for a layer is refused at its place in the config', async () => {
+    const trace = await writeActivationTrace('small-mem.json', [3], 1, x3, h3);
+    const config = deltaConfig('d-small.yaml', 'step_by_step');
+    // x_hat + h_hat: 32 x 16 b = 512 b; M: 4 x 16 x 32 b = 2048 b: 2560 b > 2048 b (0.25 KiB).
+    const small = join(dir, 'd-small-mem.yaml');
+    writeFileSync(small, readFileSync(config, 'utf8').replace(/size_kib: 4\n/, 'size_kib: 0.25\n'));
+    await expect(simulate(small, trace)).rejects.toThrow(/components\.delta_memory\.size_kib.*delta_memory \(0\.25 KiB\) cannot hold layer 0's .* 1 KiB needed/s);
   });
 });
 

@@ -15,7 +15,7 @@
  * pre-activations M: per step it reads every x_hat / h_hat compared and writes the propagated
  * ones, and reads M_(t-1) and writes M_t of every row.
  */
-import { InputError } from '../../errors.js';
+import { ConfigValueError } from '../../errors.js';
 import { acquireTogether } from '../../engine/resource.js';
 import type { Process } from '../../engine/process.js';
 import type { Cycle } from '../../engine/simulator.js';
@@ -92,8 +92,9 @@ class DeltaExtension implements EpurExtension {
     for (const l of workload.layers) {
       const bits = workload.batchSize * ((l.inputSize + l.recurrentSize) * e + this.accumulators * l.hiddenSize * acc);
       if (bits > this.memory.capacityBits) {
-        throw new InputError(
+        throw new ConfigValueError(
           `delta_memory (${this.memory.capacityBits / 8192} KiB) cannot hold layer ${l.index}'s last propagated inputs and hidden states (${l.inputSize} + ${l.recurrentSize} elements at ${e} bits) and accumulated pre-activations (${this.accumulators} x ${l.hiddenSize} at ${acc} bits) for batch ${workload.batchSize}: ${Math.ceil(bits / 8192)} KiB needed`,
+          ['components', 'delta_memory', 'size_kib'],
         );
       }
     }
