@@ -17,7 +17,7 @@ import { DeltaLstm } from '../../src/techniques/delta/functional.js';
 import { QuantizedRnn } from '../../src/functional/quantized-network.js';
 import { uniformQuantization } from '../../src/functional/quantization-config.js';
 import { loadBundledModel, loadEvalData, inferenceParts, sequenceInput } from '../../src/accuracy/bundled.js';
-import { tempDir, writeEpurConfig } from '../helpers/context.js';
+import { REPO, tempDir, writeEpurConfig } from '../helpers/context.js';
 import { computeBoundPatch } from '../helpers/small-configs.js';
 
 const N = 16;
@@ -277,5 +277,55 @@ describe('the delta rule in the loop', () => {
     const a = new DeltaLstm(parts.rnn, config, { input: 0.25, hidden: 0.25 }).forward(input, seq.steps).layerOutputs[0].codes;
     const b = new QuantizedRnn(parts.rnn, config).forward(input, seq.steps).outputCodes;
     expect([...a]).not.toEqual([...b]);
+  });
+});
+
+describe('the bundled delta trace (traces/delta/mnist-columns-delta.json, theta 1/32 in the loop)', () => {
+  it('skipped MACs equal an independent recount of the propagated columns from the records', async () => {
+    const file = join(REPO, 'traces', 'delta', 'mnist-columns-delta.json');
+    const trace = await readTrace(file);
+    // Recount with integer codes: a column propagates when |code - last| >= theta * 2^frac and code != last.
+    const theta = 1 / 32;
+    const H = 128;
+    const I = 28;
+    let skipped = 0;
+    const byKey = new Map<string, Int32Array>();
+    // Every record of this trace is in the layer's activation format (frac bits from the header's quantization).
+    const frac = trace.header.quantization?.layers[0].activation.frac_bits ?? NaN;
+    for (const r of await collectPayloadRecords(trace)) {
+      if (r.kind !== 'activation') continue;
+      expect(r.fractional_bits).toBe(frac);
+      byKey.set(`${r.sequence_index}.${r.vector}.${r.timestep}`, r.values);
+    }
+    const step = theta * 2 ** frac;
+    trace.header.workload.sequence_lengths_timesteps.forEach((len, k) => {
+      const xLast = new Int32Array(I);
+      const hLast = new Int32Array(H);
+      for (let t = 0; t < len; t++) {
+        const x = byKey.get(`${k}.input.${t}`) as Int32Array;
+        let cols = 0;
+        for (let j = 0; j < I; j++) {
+          if (x[j] !== xLast[j] && Math.abs(x[j] - xLast[j]) >= step) {
+            xLast[j] = x[j];
+            cols++;
+          }
+        }
+        if (t > 0) {
+          const h = byKey.get(`${k}.hidden.${t - 1}`) as Int32Array;
+          for (let j = 0; j < H; j++) {
+            if (h[j] !== hLast[j] && Math.abs(h[j] - hLast[j]) >= step) {
+              hLast[j] = h[j];
+              cols++;
+            }
+          }
+        }
+        skipped += 4 * H * (I + H - cols);
+      }
+    });
+    const r = await simulate(join(REPO, 'configs', 'epur-delta.yaml'), file);
+    expect(r.summary.components.delta_unit.thresholds_from_trace).toBe(1);
+    expect(r.summary.components.delta_unit.theta_hidden).toBe(theta);
+    expect(r.summary.macs_skipped).toBe(skipped);
+    expect(r.summary.macs + r.summary.macs_skipped).toBe(traceMacs(rnnHeader(r.header)));
   });
 });
