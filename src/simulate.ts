@@ -88,10 +88,9 @@ export async function loadInputs(configPath: string, tracePath: string): Promise
     }
     return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
   }
-  const rnnTrace = trace;
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
-    ? await prepare.call(config.dataflow, workloadFromTrace(rnnTrace.header), { trace: rnnTrace, dataflowParams: config.dataflowParams, roles: config.roles })
+    ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
     : undefined;
   return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }

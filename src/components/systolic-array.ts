@@ -10,6 +10,12 @@
  * M + R + C - 2 cycles (M inputs, R-1 cycles to cross the rows, C-1 to cross the columns).
  * With weight double-buffering the next fold's weights shift in during the current fold's
  * streaming, so only the first load is exposed unless a fold streams for fewer than R cycles.
+ *
+ * Output-stationary: each PE accumulates one element of the result. A GEMM is cut into folds of
+ * an R x C block of the result: ceil(M/R) x ceil(N/C). Per fold, rows of A enter from the left
+ * and columns of B from the top, one k-index per cycle, skewed: the last product is made after
+ * K + R + C - 2 cycles, when the block's results drain and the next fold starts (no overlap
+ * between folds, as SCALE-Sim). No weights are loaded into the PEs; B streams through them.
  */
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
@@ -20,7 +26,7 @@ export const systolicArrayKind = defineComponentKind({
   implements: 'systolic_array',
   description: 'R x C systolic array, weight- or output-stationary, fold-by-fold timing',
   params: {
-    rows: { type: 'integer', unit: 'count', minimum: 1, maximum: 4096, description: 'PE rows (R): the reduction dimension of a fold' },
+    rows: { type: 'integer', unit: 'count', minimum: 1, maximum: 4096, description: 'PE rows (R): the reduction dimension of a weight-stationary fold, the rows of A of an output-stationary one' },
     cols: { type: 'integer', unit: 'count', minimum: 1, maximum: 4096, description: 'PE columns (C): the output dimension of a fold' },
     precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 8, description: 'operand width' },
     accumulator_bits: { type: 'integer', unit: 'bits', minimum: 8, maximum: 64, default: 32, description: 'partial-sum width' },
