@@ -11,10 +11,12 @@ import { readFileSync } from 'node:fs';
 import { loadArchitecture, type ArchitectureConfig } from './config/load-architecture.js';
 import { loadTechTable, type TechTable } from './energy/tech-table.js';
 import { Primitives } from './energy/price.js';
-import { readTrace } from './traces/reader.js';
-import type { TraceHeader } from './traces/header.js';
+import { isRnnTrace, readAnyTrace } from './traces/reader.js';
+import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
 import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
-import { workloadFromTrace, type Workload } from './dataflows/workload.js';
+import { gemmMacs } from './traces/gemm.js';
+import { gemmWorkloadFromTrace, workloadFromTrace, type Workload } from './dataflows/workload.js';
+import { dataflowKinds } from './dataflows/registry.js';
 import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
 import { RunContext } from './dataflows/run-context.js';
 import type { PhaseRecord } from './dataflows/phase-log.js';
@@ -58,14 +60,14 @@ export interface RunReport {
   /** The run's components and their prices (phase reports price their action counts). */
   readonly components: readonly Component[];
   readonly prices: ReadonlyMap<Component, ComponentPrice>;
-  readonly header: TraceHeader;
+  readonly header: AnyTraceHeader;
   readonly resolvedTech: unknown;
 }
 
 export interface LoadedInputs {
   readonly config: ArchitectureConfig;
   readonly tech: TechTable;
-  readonly header: TraceHeader;
+  readonly header: AnyTraceHeader;
   readonly traceFile: string;
   readonly traceSha256: string;
   /** The workload with whatever the dataflow read from the payload (absent: derived from the header). */
@@ -74,8 +76,18 @@ export interface LoadedInputs {
 
 export async function loadInputs(configPath: string, tracePath: string): Promise<LoadedInputs> {
   const config = loadArchitecture(configPath);
-  const trace = await readTrace(tracePath);
+  const trace = await readAnyTrace(tracePath);
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
+  if (!isRnnTrace(trace)) {
+    if (!config.dataflow.simulateGemm) {
+      const able = dataflowKinds().filter((k) => k.simulateGemm).map((k) => k.kind);
+      throw new InputError(
+        `a plain GEMM trace (workload_kind gemm); dataflow '${config.dataflow.kind}' (${configPath}) runs LSTM/GRU traces only. Dataflows that run plain GEMMs: ${able.join(', ')} (e.g. configs/tpu-v1.yaml)`,
+        tracePath,
+      );
+    }
+    return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
+  }
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
     ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
@@ -95,11 +107,15 @@ export function runContextFor(config: ArchitectureConfig): RunContext {
 
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
-  const workload = inputs.workload ?? workloadFromTrace(header);
   const run = runContextFor(config);
   let outcome: DataflowOutcome;
   try {
-    outcome = config.dataflow.simulate(run, config.dataflowParams, workload);
+    if (isGemmTrace(header)) {
+      if (!config.dataflow.simulateGemm) throw new InputError(`dataflow '${config.dataflow.kind}' runs LSTM/GRU traces only, not a plain GEMM`, inputs.traceFile);
+      outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header));
+    } else {
+      outcome = config.dataflow.simulate(run, config.dataflowParams, inputs.workload ?? workloadFromTrace(header));
+    }
   } catch (err) {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
     throw err;
@@ -159,8 +175,9 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
     for (const cause of STALL_CAUSES) byCause[cause] += u.stalls.get(cause);
   }
   const units = run.computeUnits.length;
-  const sequences = header.workload.sequence_lengths_timesteps.length;
-  const basis = r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
+  // A plain GEMM is one piece of work (energy per sequence = per GEMM).
+  const sequences = isGemmTrace(header) ? 1 : header.workload.sequence_lengths_timesteps.length;
+  const basis = isGemmTrace(header) ? gemmMacs(header.gemm) : r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
   return {
     config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind },
     trace: { name: header.name, file: inputs.traceFile, sha256: inputs.traceSha256 },
@@ -189,11 +206,12 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   };
 }
 
-function checkInvariants(s: RunSummary, header: TraceHeader, r: DataflowOutcome): void {
+function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
   const check = new InvariantChecker();
   check.equal('MACs performed vs MACs the trace requires (after skipping)', s.macs, s.macs_required);
   check.nonNegative('MACs skipped', s.macs_skipped);
-  const ops = traceElementwiseOps(header);
+  // A plain GEMM has no element-wise work.
+  const ops = isGemmTrace(header) ? { sigmoid: 0, tanh: 0, multiply: 0, add: 0, bias_add: 0 } : traceElementwiseOps(header);
   check.equal('sigmoids performed vs required', s.element_ops.sigmoid, ops.sigmoid);
   check.equal('tanhs performed vs required', s.element_ops.tanh, ops.tanh);
   check.equal('element-wise multiplies performed vs required', s.element_ops.multiply, ops.multiply);

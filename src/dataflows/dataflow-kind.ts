@@ -9,7 +9,7 @@
  * result, its checks and its reports are assembled once, in src/simulate.ts.
  */
 import type { ParamDecls, ParamsOf } from '../engine/component.js';
-import type { Workload } from './workload.js';
+import type { GemmWorkload, Workload } from './workload.js';
 import type { LoadedTrace } from '../traces/reader.js';
 import type { RunContext } from './run-context.js';
 
@@ -65,6 +65,8 @@ export interface DataflowKind<P extends ParamDecls = ParamDecls> {
    */
   prepareWorkload?(workload: Workload, input: PrepareInput<P>): Promise<Workload>;
   simulate(run: RunContext, params: ParamsOf<P>, workload: Workload): DataflowOutcome;
+  /** Optional: run one plain GEMM (a trace with workload_kind gemm); dataflows without it refuse such traces. */
+  simulateGemm?(run: RunContext, params: ParamsOf<P>, gemm: GemmWorkload): DataflowOutcome;
 }
 
 export interface PrepareInput<P extends ParamDecls = ParamDecls> {

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { RunReport } from '../simulate.js';
 import { toCsv, type CsvValue } from './csv.js';
 import { activeSamples, workloadFromTrace } from '../dataflows/workload.js';
+import { isGemmTrace } from '../traces/header.js';
+import type { StepRecord } from '../dataflows/dataflow-kind.js';
 import { phasesCsv } from './phases.js';
 import { PJ_PER_MW_US } from './energy-area.js';
 
@@ -30,9 +32,11 @@ export function portablePaths<T>(value: T): T {
 }
 
 export function timestepsCsv(report: RunReport, clockMhz: number): string {
-  const workload = workloadFromTrace(report.header);
+  const header = report.header;
+  // A plain GEMM's one step streams its m rows.
+  const samplesOf = isGemmTrace(header) ? (): number => header.gemm.m : ((groups) => (s: StepRecord): number => activeSamples(groups[s.sequence], s.timestep))(workloadFromTrace(header).groups);
   const rows: CsvValue[][] = report.steps.map((s) => {
-    const samples = activeSamples(workload.groups[s.sequence], s.timestep);
+    const samples = samplesOf(s);
     const cycles = s.endCycle - s.startCycle;
     return [s.sequence, s.layer, s.direction, s.timestep, samples, s.startCycle, s.endCycle, cycles, cycles / clockMhz, s.macs];
   });

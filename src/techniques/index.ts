@@ -4,3 +4,4 @@
  * is its folder plus one line here.
  */
 import './dps/register.js';
+import './delta/register.js';

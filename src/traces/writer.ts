@@ -10,19 +10,20 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { checkOwnedFileTarget, TRACE_HEADER_FILE, TRACE_PAYLOAD_FILE, writeOwnedFile } from '../output/owned-file.js';
-import { headerToJson, type TraceHeader } from './header.js';
+import { headerToJson, type GemmTraceHeader, type TraceHeader } from './header.js';
 import {
   encodeFileHeader,
   encodeRecord,
   countMaskBits,
   recordProblem,
+  type ActivationRecord,
   type CellStateRecord,
   type Direction,
   type PayloadRecord,
   type PrecisionRecord,
   type SparsityMaskRecord,
 } from './payload-format.js';
-import { validateTraceHeader } from './validate-header.js';
+import { validateAnyTraceHeader, validateTraceHeader } from './validate-header.js';
 
 /** A header as a writer is given it: everything but the payload reference, which finish() fills. */
 export type TraceHeaderWithoutPayload = Omit<TraceHeader, 'payload'>;
@@ -39,21 +40,27 @@ export interface CellStateInput {
 
 export type PrecisionInput = Omit<PrecisionRecord, 'kind'>;
 
+/** An activation vector (layer input or hidden output) as a writer is given it. */
+export interface ActivationInput extends Omit<ActivationRecord, 'kind' | 'values'> {
+  /** int32 integers; value = integer * 2^-fractional_bits. */
+  readonly values: Int32Array | readonly number[];
+}
+
 /** nonzero_count is counted from the mask. */
 export type SparsityMaskInput = Omit<SparsityMaskRecord, 'kind' | 'nonzero_count'>;
 
-/** Write shape-only (no payload) trace header atomically. */
-export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload): void {
-  const checked = validateTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
+/** Write shape-only (no payload) trace header atomically: an LSTM/GRU shape or a plain GEMM. */
+export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload | GemmTraceHeader): void {
+  const checked = validateAnyTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
   writeOwnedFile(headerPath, headerToJson(checked), TRACE_HEADER_FILE);
 }
 
-function toInt32Values(values: Int32Array | readonly number[]): Int32Array {
+function toInt32Values(values: Int32Array | readonly number[], kind = 'cell_state'): Int32Array {
   if (values instanceof Int32Array) return values;
   const out = new Int32Array(values.length);
   values.forEach((v, j) => {
     if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-      throw new RangeError(`cell_state values[${j}] is ${v}; expected an integer in the int32 range`);
+      throw new RangeError(`${kind} values[${j}] is ${v}; expected an integer in the int32 range`);
     }
     out[j] = v;
   });
@@ -100,6 +107,11 @@ export class TraceWriter {
 
   async appendCellState(r: CellStateInput): Promise<void> {
     const record: CellStateRecord = { kind: 'cell_state', ...r, values: toInt32Values(r.values) };
+    return this.append(record);
+  }
+
+  async appendActivation(r: ActivationInput): Promise<void> {
+    const record: ActivationRecord = { kind: 'activation', ...r, values: toInt32Values(r.values, 'activation') };
     return this.append(record);
   }
 

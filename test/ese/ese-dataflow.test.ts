@@ -3,6 +3,7 @@ import { traceNonzeroWeightMacs } from '../../src/traces/work.js';
  * The event-driven ESE run against the recurrence, and end to end through rnnsim's checked path.
  */
 import { describe, expect, it } from 'vitest';
+import { rnnHeader } from '../../src/traces/header.js';
 import { loadInputs, simulate, simulateLoaded } from '../../src/simulate.js';
 import { workloadFromTrace } from '../../src/dataflows/workload.js';
 import { simulateEse, type EseRun } from '../../src/dataflows/ese/ese-dataflow.js';
@@ -20,7 +21,7 @@ async function eseRun(config: string, overrides: Partial<ParamValues> = {}, pe: 
   const peParams = { ...c.roles.pe.params, ...pe } as ParamValues;
   const run = new RunContext(c.dataflow.roles, { ...c.roles, pe: { kind: c.roles.pe.kind, params: peParams } }, c.clockMhz);
   const params = { ...c.dataflowParams, ...overrides } as unknown as EseDataflowParams;
-  return { ...simulateEse(run, params, workloadFromTrace(inputs.header)), pe: peParams };
+  return { ...simulateEse(run, params, workloadFromTrace(rnnHeader(inputs.header))), pe: peParams };
 }
 
 describe('event-driven ESE products equal the recurrence', () => {
@@ -76,7 +77,7 @@ describe('Google LSTMP end to end (invariants checked by simulate)', () => {
     // (traceNonzeroWeightMacs) are what the sparse PEs must perform, with no change to the config.
     const dense = await loadInputs('configs/ese-onchip.yaml', 'traces/ese/google-lstmp-d0112.json');
     const r = simulateLoaded(dense);
-    expect(r.summary.macs).toBe(traceNonzeroWeightMacs(dense.header));
+    expect(r.summary.macs).toBe(traceNonzeroWeightMacs(rnnHeader(dense.header)));
     const sparse = simulateLoaded(await loadInputs('configs/ese-onchip.yaml', TRACE));
     expect(r.summary.macs).toBeGreaterThan(sparse.summary.macs);
   });

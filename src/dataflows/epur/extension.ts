@@ -46,6 +46,12 @@ export interface EpurExtension {
   beginLayerDirection?(): void;
   /** Before a recurrent step: may wait (yield), then says what the step computes. */
   beginStep?(step: RecurrentStep): Process<StepWork>;
+  /**
+   * Before MWL's input-side pass over a window of timesteps (W_x x_t for each): may wait, then
+   * says what each of the window's steps computes on the input side (one StepWork per step, in
+   * order; only inputColumns applies: the pass's precision is inputSideBits).
+   */
+  beginInputSide?(steps: readonly RecurrentStep[]): Process<readonly StepWork[]>;
   /** `elements` new cell-state elements have left a multifunction unit (now). */
   observeCellUpdate?(elements: number): void;
   /** Every cell update of the step is done (now). */

@@ -13,7 +13,9 @@
  *
  * Stored size and work are kept apart: a slice stores `rows x columns` weights at the storage
  * width whatever a step computes; a step's tiles compute `activeColumns` of them (all, unless a
- * technique skips some) at the step's precision.
+ * technique skips some) at the step's precision. A streamed tile is fetched with only the
+ * columns its repeats compute (weights are laid out column by column within a tile, so a
+ * skipped column is neither fetched nor read).
  */
 import type { LayerWork, Workload } from '../workload.js';
 import { WeightResidency } from './weight-residency.js';
@@ -246,17 +248,23 @@ export class EpurMapper {
     const readW = st.readWeightBits(slice.part, options.bits);
     const storedW = st.weightBits(slice.part);
     const readA = st.readActivationBits(options.bits);
+    // The columns of chunk c that a repeat computes (a technique may skip some: the computed columns come first).
+    const chunkColumns = (activeColumns: number, c: number, stored: number): number =>
+      activeColumns === length ? stored : Math.min(stored, Math.max(0, activeColumns - c * chunk));
     for (let c = 0; c < chunks; c++) {
       const stored = Math.min(chunk, length - c * chunk);
       const lastChunk = c === chunks - 1;
+      // A streamed tile brings only the columns some repeat computes; a resident one all it stores.
+      const fetchedColumns = streamed ? Math.max(...repeats.map((rep) => chunkColumns(rep.activeColumns, c, stored))) : stored;
       for (let r = 0; r < tiles; r++) {
         const tileRows = Math.min(g.tileRows, slice.rows - r * g.tileRows);
         // A tile fetched to stay resident fetches every stored bit; a streamed tile only what the step reads (bit-sliced).
-        const fetchedBits = tileRows * stored * (streamed ? readW : storedW);
+        const fetchedBits = tileRows * fetchedColumns * (streamed ? readW : storedW);
+        // Nothing to bring (every column skipped): no fetch and no staging slot.
+        const fetches = fetch && fetchedBits > 0;
         for (let rep = 0; rep < repeats.length; rep++) {
           const { samples, activeColumns } = repeats[rep];
-          // The columns of this chunk that the repeat computes (a technique may skip some).
-          const len = activeColumns === length ? stored : Math.min(stored, Math.max(0, activeColumns - c * chunk));
+          const len = chunkColumns(activeColumns, c, stored);
           const chunkBitsPerSample = stored * st.activationBits;
           // With one chunk the inputs were broadcast into the input buffer before the pass;
           // otherwise each chunk is loaded from the intermediate memory before its first tile.
@@ -267,8 +275,8 @@ export class EpurMapper {
             length: len,
             bits: options.bits,
             weightWords: words(tileRows * len * readW, g.weightBuffer.wordBits),
-            fetchBytes: fetch && rep === 0 ? Math.ceil(fetchedBits / 8) : 0,
-            releasesStaging: fetch && rep === repeats.length - 1,
+            fetchBytes: fetches && rep === 0 ? Math.ceil(fetchedBits / 8) : 0,
+            releasesStaging: fetches && rep === repeats.length - 1,
             inputWords: tileRows * samples * words(len * readA, g.inputBuffer.wordBits),
             inputLoadWords: words(loadBits, g.inputBuffer.wordBits),
             intermediateReadWords: words(psumBits, g.intermediate.wordBits) + words(loadBits, g.intermediate.wordBits),

@@ -115,7 +115,8 @@ export class EpurSchedule {
       const samples = Array.from({ length: count }, (_, i) => activeSamples(lengths, first + i));
       this.run.phases.begin({ ...label, phase: 'input_side' });
       yield* this.loadInputs(plan, samples);
-      yield* this.inputSidePass(plan, samples);
+      const windowSteps = samples.map((_, i) => this.stepOf(group, lengths, plan, first + i));
+      yield* this.inputSidePass(plan, samples, yield* this.inputSideWork(windowSteps));
       this.run.phases.begin({ ...label, phase: 'recurrent' });
       for (let t = first; t < first + count; t++) {
         const step = this.stepOf(group, lengths, plan, t);
@@ -126,6 +127,18 @@ export class EpurSchedule {
         this.record(group, plan, t, startCycle, repeat);
       }
     }
+  }
+
+  /** Ask every extension what each step of an input-side window computes (they may wait first). */
+  private *inputSideWork(steps: readonly RecurrentStep[]): Process<StepWork[]> {
+    let work: StepWork[] = steps.map(() => ({}));
+    for (const e of this.extensions) {
+      if (!e.beginInputSide) continue;
+      const more = yield* e.beginInputSide(steps);
+      if (more.length !== steps.length) throw new Error(`internal: an extension described ${more.length} input-side steps of a window of ${steps.length}`);
+      work = work.map((w, i) => ({ ...w, ...more[i] }));
+    }
+    return work;
   }
 
   /** Bring the layer input of some timesteps (active samples of each given) into the intermediate memory. */
@@ -199,12 +212,12 @@ export class EpurSchedule {
   }
 
   /** MWL phase A: W_x . x_t for the window's timesteps, each weight tile fetched once for all of them. */
-  private *inputSidePass(plan: LayerPlan, samples: readonly number[]): Process {
+  private *inputSidePass(plan: LayerPlan, samples: readonly number[], work: readonly StepWork[]): Process {
     const I = plan.layer.inputSize;
     const slices = this.mapper.gateSlices(plan, 'x', I);
     const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
     const parked = new Countdown(tiles * samples.length);
-    const repeats = samples.map((n) => ({ samples: n, activeColumns: I }));
+    const repeats = samples.map((n, i) => ({ samples: n, activeColumns: work[i].inputColumns ?? I }));
     // The input side runs at one precision for the whole window (a technique may fix it below the full width).
     const bits = this.extensions.find((e) => e.inputSideBits !== undefined)?.inputSideBits;
     // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
