@@ -10,27 +10,41 @@ import { InputError } from '../errors.js';
 import { readYamlFile } from './yaml-loader.js';
 import { configsDir } from './package-paths.js';
 
+interface PeEntry {
+  readonly max_bits: number;
+  readonly min_bits: number;
+  readonly area_um2: number;
+  readonly source: string;
+}
+
 interface ScalableTable {
-  readonly bit_fusion: {
-    readonly source: string;
-    readonly fixed_pe_area_um2: Readonly<Record<string, number>>;
-    readonly composable_pe_area_um2: Readonly<Record<string, number>>;
-  };
+  readonly bit_fusion: { readonly pes: readonly PeEntry[] };
   readonly stripes: { readonly source: string; readonly area_ratio: number };
 }
 
-let cached: ScalableTable | undefined;
+interface Areas {
+  readonly fixed: Readonly<Record<string, number>>;
+  readonly composable: Readonly<Record<string, number>>;
+  readonly stripes: ScalableTable['stripes'];
+}
 
-function table(): ScalableTable {
+let cached: Areas | undefined;
+
+function table(): Areas {
   if (cached) return cached;
   const file = path.join(configsDir(), 'tech', 'precision-scalable-pe.yaml');
   const data = readYamlFile(file).data as ScalableTable;
-  const ok = (r: unknown): boolean => r !== null && typeof r === 'object' && Object.values(r as Record<string, unknown>).every((v) => typeof v === 'number' && v > 0);
-  if (!data?.bit_fusion || !ok(data.bit_fusion.fixed_pe_area_um2) || !ok(data.bit_fusion.composable_pe_area_um2) || !(data.stripes?.area_ratio > 0)) {
-    throw new InputError('expected bit_fusion.fixed_pe_area_um2, bit_fusion.composable_pe_area_um2 (positive numbers) and stripes.area_ratio', file);
+  const pes = data?.bit_fusion?.pes;
+  const valid = Array.isArray(pes) && pes.every((e) => [e.max_bits, e.min_bits, e.area_um2].every((v) => typeof v === 'number' && v > 0));
+  if (!valid || !(data.stripes?.area_ratio > 0)) throw new InputError('expected bit_fusion.pes (entries of max_bits, min_bits, area_um2 > 0) and stripes.area_ratio > 0', file);
+  const fixed: Record<string, number> = {};
+  const composable: Record<string, number> = {};
+  for (const e of pes) {
+    if (e.max_bits === e.min_bits) fixed[String(e.max_bits)] = e.area_um2;
+    else composable[`${e.max_bits}/${e.min_bits}`] = e.area_um2;
   }
-  cached = data;
-  return data;
+  cached = { fixed, composable, stripes: data.stripes };
+  return cached;
 }
 
 export interface AreaRatio {
@@ -41,17 +55,17 @@ export interface AreaRatio {
 
 /** Area of a composable PE of `maxBits` built from `minBits` bricks, relative to a fixed maxBits PE. */
 export function composableAreaRatio(maxBits: number, minBits: number): AreaRatio {
-  const t = table().bit_fusion;
+  const t = table();
   const fixed = (b: number): number => {
-    const a = t.fixed_pe_area_um2[String(b)];
-    if (a === undefined) throw new InputError(`no synthesized fixed ${b}-bit PE in configs/tech/precision-scalable-pe.yaml (have ${Object.keys(t.fixed_pe_area_um2).join(', ')} bits)`);
+    const a = t.fixed[String(b)];
+    if (a === undefined) throw new InputError(`no synthesized fixed ${b}-bit PE in configs/tech/precision-scalable-pe.yaml (have ${Object.keys(t.fixed).join(', ')} bits)`);
     return a;
   };
   if (maxBits === minBits) return { ratio: 1, how: 'fixed precision' };
-  const published = t.composable_pe_area_um2[`${maxBits}/${minBits}`];
+  const published = t.composable[`${maxBits}/${minBits}`];
   if (published !== undefined) return { ratio: published / fixed(maxBits), how: `Bit Fusion synthesis ${maxBits}/${minBits}: ${published} / ${fixed(maxBits)} um^2` };
   const bricks = (maxBits / minBits) ** 2;
-  const same = Object.entries(t.composable_pe_area_um2).find(([pair]) => {
+  const same = Object.entries(t.composable).find(([pair]) => {
     const [hi, lo] = pair.split('/').map(Number);
     return (hi / lo) ** 2 === bricks;
   });
