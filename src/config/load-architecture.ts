@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolveParams, type ParamValues } from '../engine/component.js';
-import { componentKinds, dataflowKind, registeredKind } from '../kinds.js';
+import { componentKinds, dataflowKind, dataflowKinds, registeredKind } from '../kinds.js';
 import type { DataflowKind, RoleConfig } from '../dataflows/dataflow-kind.js';
 import { loadDramPreset, type DramPreset } from '../energy/dram-presets.js';
 import { readYamlFile, validateAgainstSchemaObject, type LoadedYaml } from '../energy/yaml-loader.js';
@@ -89,11 +89,20 @@ function mergeDramPresets(raw: unknown, loaded: LoadedYaml): DramPreset | undefi
   return used;
 }
 
+let cachedSchema: { readonly signature: string; readonly schema: object } | undefined;
+
+/** The generated schema, made again only when the registered kinds change (its validator is compiled once per schema object). */
+function currentSchema(): object {
+  const signature = `${componentKinds().map((k) => k.kind).join(',')}|${dataflowKinds().map((d) => d.kind).join(',')}`;
+  if (cachedSchema?.signature !== signature) cachedSchema = { signature, schema: architectureSchema() };
+  return cachedSchema.schema;
+}
+
 export function loadArchitecture(file: string, options: LoadArchitectureOptions = {}): ArchitectureConfig {
   const overrides = options.overrides ?? [];
   const loaded = applyOverrides(readYamlFile(file), overrides);
   const dramPreset = mergeDramPresets(loaded.data, loaded);
-  const raw = validateAgainstSchemaObject<RawConfig>(loaded, architectureSchema(), 'the architecture schema (schemas/architecture.schema.json)');
+  const raw = validateAgainstSchemaObject<RawConfig>(loaded, currentSchema(), 'the architecture schema (schemas/architecture.schema.json)');
 
   const dataflow = dataflowKind(raw.dataflow.kind);
   if (!dataflow) throw new InputError(`${loaded.where(['dataflow', 'kind'])}: unknown dataflow '${raw.dataflow.kind}'`, file);
