@@ -73,6 +73,7 @@ export function buildTable(options: {
     if (hasTraceMetric) {
       row.trace_metric = record.trace_metric?.metric ?? null;
       row.trace_metric_value = record.trace_metric?.value ?? null;
+      row.trace_metric_higher_is_better = record.trace_metric?.higher_is_better ?? null;
     }
     row.warnings = record.diagnostics.length;
     row.warning_codes = [...new Set(record.diagnostics.map((d) => d.code))].join(';');
@@ -83,7 +84,7 @@ export function buildTable(options: {
 }
 
 export function tableColumns(t: PointsTable): string[] {
-  const traceMetric = t.rows.some((r) => 'trace_metric' in r) ? ['trace_metric', 'trace_metric_value'] : [];
+  const traceMetric = t.rows.some((r) => 'trace_metric' in r) ? ['trace_metric', 'trace_metric_value', 'trace_metric_higher_is_better'] : [];
   return ['point', 'key', 'config', 'trace', ...t.parameters.map((p) => p.column), 'status', ...t.metrics.map((m) => m.column), ...traceMetric, 'warnings', 'warning_codes', 'error'];
 }
 

@@ -20,3 +20,4 @@ import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand);
 import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
 import { dpsCommands } from './dps.js'; commands.push(...dpsCommands); // dps calibrate | trace | compare
 import { sweepCommands } from './sweep.js'; commands.push(...sweepCommands); // sweep SPEC | sweep merge | sweep slurm
+import { reportCommand } from './report.js'; commands.push(reportCommand); // report DIR: report.html for a sweep or compare folder
