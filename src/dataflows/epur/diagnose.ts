@@ -3,9 +3,10 @@
  *
  *  1. Operand bandwidth. Every product a dot-product unit issues reads one weight from the weight
  *     buffer and one activation from the input buffer (each dot product re-reads the input
- *     vector). A stream of words holds one port of each bank, one word per bank per cycle, so a
- *     buffer delivers at most banks x word_bits bits per cycle to one unit. Multipliers beyond
- *     that stand idle (the run charges the wait to sram_bandwidth).
+ *     vector). A stream of words holds one port of each bank, one word per bank per cycle, and
+ *     the next tile's stream takes another port, so a buffer delivers at most banks x
+ *     ports_per_bank x word_bits bits per cycle to one unit. Multipliers beyond that stand idle
+ *     (the run charges the wait to sram_bandwidth).
  *  2. Residency (needs a trace). A weight slice that does not fit in its unit's weight buffer next
  *     to the staging tiles is streamed from DRAM at every use instead of fetched once
  *     (weight-residency.ts); the same mapping code the run uses decides it here.
@@ -25,14 +26,15 @@ import type { OnChipBuffer } from '../../components/interfaces.js';
 import type { Workload } from '../workload.js';
 import { EpurMapper, type LayerPlan, type MatrixPart, type SliceUse, type StorageWidths } from './mapping.js';
 
-/** Words streamed to measure a buffer's bits per cycle through its own streamCycles(). */
-const PROBE_WORDS = 1 << 20;
-
 const fmt = (x: number): string => String(Number(x.toPrecision(4)));
 
-/** Bits per cycle one stream of words gets from `buffer` (banks x word width). */
-function streamBitsPerCycle(buffer: OnChipBuffer): number {
-  return (buffer.wordBits * PROBE_WORDS) / buffer.streamCycles(PROBE_WORDS);
+/**
+ * Bits per cycle `buffer` can deliver to its unit: every port of every bank, one word per cycle
+ * (a stream holds one port per bank; the next tile's stream takes another port while the
+ * previous one finishes, so with two ports two tiles' operands flow at once).
+ */
+function bufferBitsPerCycle(buffer: OnChipBuffer): number {
+  return buffer.wordBits * buffer.portCapacity(1);
 }
 
 /** The roles diagnosed, with the interfaces E-PUR's declaration gives them (kind.ts). */
@@ -61,16 +63,16 @@ export function diagnoseEpur(input: DiagnoseInput): Diagnostic[] {
     ['input_buffer', inputBuffer, activationBits, 'activations'],
   ] as const) {
     const need = products * bits;
-    const supply = streamBitsPerCycle(buffer);
+    const supply = bufferBitsPerCycle(buffer);
     if (supply + 1e-9 < need) {
       const fed = Math.floor(supply / bits);
       out.push({
         code: `${role}_bandwidth`,
-        keys: [`components.${role}.word_bits`, `components.${role}.banks`, 'components.dot_product_unit.multipliers'],
+        keys: [`components.${role}.word_bits`, `components.${role}.banks`, `components.${role}.ports_per_bank`, 'components.dot_product_unit.multipliers'],
         message:
-          `components.${role} delivers ${fmt(supply)} bits of ${what} per cycle (${fmt(supply / buffer.wordBits)} bank(s) x ${buffer.wordBits}-bit words: components.${role}.banks, components.${role}.word_bits), ` +
+          `components.${role} delivers ${fmt(supply)} bits of ${what} per cycle (${fmt(supply / buffer.wordBits)} bank port(s) x ${buffer.wordBits}-bit words: components.${role}.banks x ports_per_bank, word_bits), ` +
           `but ${N} at ${bits} bits need ${fmt(need)} bits per cycle: only ${fed} of the ${fmt(products)} products per cycle can be fed, so the dot-product units run at most ${fmt((100 * supply) / need)}% of the time ` +
-          `(widen components.${role}.word_bits to ${need / Math.max(1, supply / buffer.wordBits)} or add banks)`,
+          `(widen components.${role}.word_bits to ${need / Math.max(1, supply / buffer.wordBits)} or add banks or ports)`,
       });
     }
   }
