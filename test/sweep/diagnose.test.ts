@@ -27,7 +27,7 @@ describe('E-PUR diagnose', () => {
     expect(await diagnose(['components.dot_product_unit.multipliers=32'])).toEqual([]);
     const d = await diagnose(['components.dot_product_unit.multipliers=64']);
     expect(d.map((x) => x.code)).toEqual(['input_buffer_bandwidth']);
-    expect(d[0].message).toMatch(/components\.input_buffer delivers 512 bits of activations per cycle .* multipliers = 64 at 16 bits need 1024 bits per cycle: only 32 of the 64 .* at most 50% .*input_buffer\.word_bits to 512/);
+    expect(d[0].message).toMatch(/components\.input_buffer delivers 512 bits of activations per cycle .*dot_product_unit\.multipliers = 64 at 16 bits need 1024 bits per cycle: only 32 of the 64 products .* at most 50% .*input_buffer\.word_bits to 512 /);
     expect(d[0].keys).toContain('components.input_buffer.word_bits');
     expect(await diagnose(['components.dot_product_unit.multipliers=32', 'components.input_buffer.ports_per_bank=1'])).toHaveLength(1);
     expect(await diagnose(['components.dot_product_unit.multipliers=64', 'components.input_buffer.banks=2'])).toEqual([]);
