@@ -164,6 +164,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const { points: all, excluded } = enumeratePoints(spec);
   const shard = options.shard;
   const points = shard ? all.filter((p) => p.index % shard.count === shard.index - 1) : all;
+  // Worker threads load their modules while this thread validates the points (the pool starts now).
+  const threads = Math.max(0, Math.min(options.workers, points.length));
+  const executor = points.length === 0 ? undefined : await makeExecutor(threads);
+  try {
+    return await runPlanned(options, spec, manifest, all, points, excluded, executor, threads);
+  } finally {
+    await executor?.close();
+  }
+}
+
+async function runPlanned(options: SweepOptions, spec: SweepSpec, manifest: SweepManifest, all: readonly SweepPoint[], points: readonly SweepPoint[], excluded: number, executor: Executor | undefined, workers: number): Promise<SweepOutcome> {
+  const shard = options.shard;
   const planned = await planPoints(spec, points);
   // Units come from the first point of the whole sweep, so every shard names them alike.
   const columns = parameterColumns(spec.parameters, paramLookup(all.length > 0 ? loadArchitecture(all[0].config.path, { overrides: all[0].overrides }) : undefined));
@@ -196,7 +208,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     writeSweepFile(options.out, 'points.json', tableJson(table));
   };
   const start = Date.now();
-  const workers = Math.max(0, Math.min(options.workers, pending.length));
   options.log(`sweep ${spec.name}${shard ? ` (shard ${formatShard(shard)})` : ''}: ${planned.length} points${excluded > 0 ? ` (${excluded} excluded by constraints)` : ''}, ${skipped} already done, ${pending.length} to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}\n`);
   const bar = options.progress && pending.length > 0
     ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} points | {rate} points/s | ETA {eta_formatted} | elapsed {duration_formatted}', hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic)
@@ -204,7 +215,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   bar?.start(pending.length, 0, { rate: '0.00' });
   let done = 0;
   let lastTables = Date.now();
-  const executor = pending.length === 0 ? undefined : await makeExecutor(workers);
   try {
     await Promise.all(
       pending.map(async (p) => {
@@ -231,7 +241,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     );
   } finally {
     bar?.stop();
-    await executor?.close();
     // Whatever finished is in the tables, even when a point failed with an internal error.
     if (records.size > 0 || pending.length === 0) writeTables();
   }
