@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { loadArchitecture, type ArchitectureConfig } from './config/load-architecture.js';
+import { loadArchitecture, type ArchitectureConfig, type LoadArchitectureOptions } from './config/load-architecture.js';
 import { loadTechTable, type TechTable } from './energy/tech-table.js';
 import { Primitives } from './energy/price.js';
 import { isRnnTrace, readAnyTrace } from './traces/reader.js';
@@ -28,7 +28,7 @@ import type { Component } from './engine/component.js';
 import type { ComponentPrice } from './energy/prices/component-price.js';
 
 export interface RunSummary {
-  readonly config: { readonly name: string; readonly file: string; readonly sha256: string; readonly dataflow: string };
+  readonly config: { readonly name: string; readonly file: string; readonly sha256: string; readonly dataflow: string; readonly overrides?: readonly string[] };
   readonly trace: { readonly name: string; readonly file: string; readonly sha256: string };
   readonly clock_mhz: number;
   readonly cycles: number;
@@ -74,8 +74,8 @@ export interface LoadedInputs {
   readonly workload?: Workload;
 }
 
-export async function loadInputs(configPath: string, tracePath: string): Promise<LoadedInputs> {
-  const config = loadArchitecture(configPath);
+export async function loadInputs(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<LoadedInputs> {
+  const config = loadArchitecture(configPath, options);
   const trace = await readAnyTrace(tracePath);
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
   if (!isRnnTrace(trace)) {
@@ -129,8 +129,9 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: tech.resolved() };
 }
 
-export async function simulate(configPath: string, tracePath: string): Promise<RunReport> {
-  return simulateLoaded(await loadInputs(configPath, tracePath));
+/** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */
+export async function simulate(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<RunReport> {
+  return simulateLoaded(await loadInputs(configPath, tracePath, options));
 }
 
 /** Element-wise operations performed: the element-wise components' actions, plus any done without one. */
@@ -179,7 +180,7 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   const sequences = isGemmTrace(header) ? 1 : header.workload.sequence_lengths_timesteps.length;
   const basis = isGemmTrace(header) ? gemmMacs(header.gemm) : r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
   return {
-    config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind },
+    config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind, ...(config.overrides.length > 0 ? { overrides: config.overrides } : {}) },
     trace: { name: header.name, file: inputs.traceFile, sha256: inputs.traceSha256 },
     clock_mhz: config.clockMhz,
     cycles: r.cycles,

@@ -19,14 +19,37 @@ function componentSchema(): Record<string, unknown> {
     required: ['kind'],
     properties: { kind: { type: 'string' } },
     discriminator: { propertyName: 'kind' },
-    oneOf: componentKinds().map((k) => paramsSchema(k.kind, k.description, k.params)),
+    oneOf: componentKinds().map((k) => presetAware(paramsSchema(k.kind, k.description, k.params))),
+  };
+}
+
+/**
+ * A kind with a `preset` parameter (dram) takes the fields a preset supplies from the preset:
+ * rnnsim merges the preset in before validating, but an editor validates the file as written,
+ * so the schema must accept either a preset or every field (else it shows false "missing
+ * property" errors on every config that names a preset).
+ */
+function presetAware(variant: Record<string, unknown>): Record<string, unknown> {
+  const properties = variant.properties as Record<string, unknown>;
+  const required = variant.required as string[];
+  if (!('preset' in properties)) return variant;
+  const fromPreset = required.filter((k) => k !== 'kind');
+  if (fromPreset.length === 0) return variant;
+  return {
+    ...variant,
+    required: ['kind'],
+    anyOf: [
+      { description: 'a preset (configs/dram/<preset>.yaml) fills the fields not given', required: ['preset'], properties: { preset: { not: { const: 'none' } } } },
+      // (the branch names its properties again, as ajv's strict mode asks of a `required` list)
+      { description: 'without a preset, every field is given', required: fromPreset, properties: Object.fromEntries(fromPreset.map((k) => [k, true])) },
+    ],
   };
 }
 
 export function architectureSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://rnnsim.dev/schemas/architecture.schema.json',
+    $id: 'urn:rnnsim:schema:architecture:1',
     title: 'rnnsim architecture config',
     description: 'An accelerator: clock, technology, dataflow and the components filling its roles. Generated from the component and dataflow declarations; do not edit by hand (run `rnnsim schema`).',
     type: 'object',

@@ -12,6 +12,7 @@ import type { ParamDecls, ParamsOf } from '../engine/component.js';
 import type { GemmWorkload, Workload } from './workload.js';
 import type { LoadedTrace } from '../traces/reader.js';
 import type { RunContext } from './run-context.js';
+import type { DiagnoseHook } from './diagnostics.js';
 
 export interface RoleDecl {
   /** The interface the role's component must implement (e.g. 'sram_buffer'). */
@@ -67,6 +68,8 @@ export interface DataflowKind<P extends ParamDecls = ParamDecls> {
   simulate(run: RunContext, params: ParamsOf<P>, workload: Workload): DataflowOutcome;
   /** Optional: run one plain GEMM (a trace with workload_kind gemm); dataflows without it refuse such traces. */
   simulateGemm?(run: RunContext, params: ParamsOf<P>, gemm: GemmWorkload): DataflowOutcome;
+  /** Optional: warnings about a configuration that starves a unit (src/dataflows/diagnostics.ts). */
+  readonly diagnose?: DiagnoseHook;
 }
 
 export interface PrepareInput<P extends ParamDecls = ParamDecls> {

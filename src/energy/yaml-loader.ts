@@ -64,6 +64,7 @@ function describePosition(doc: Document, lineCounter: LineCounter, keyPath: KeyP
 }
 
 const validators = new Map<string, ValidateFunction>();
+const objectValidators = new WeakMap<object, ValidateFunction>();
 
 function schemaValidator(schemaFileName: string): ValidateFunction {
   const cached = validators.get(schemaFileName);
@@ -85,7 +86,13 @@ export function validateAgainstSchema<T>(loaded: LoadedYaml, schemaFileName: str
  * registered kinds). `discriminator` selects oneOf branches by a tag such as `kind`.
  */
 export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: object, schemaLabel: string): T {
-  const validate = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true }).compile(schema);
+  // Compiling takes far longer than validating: a caller that passes the same schema object
+  // (a sweep validating thousands of points) compiles it once.
+  let validate = objectValidators.get(schema);
+  if (!validate) {
+    validate = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true }).compile(schema);
+    objectValidators.set(schema, validate);
+  }
   return checkWithValidator<T>(loaded, validate, schemaLabel);
 }
 

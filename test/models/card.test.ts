@@ -23,7 +23,7 @@ function shippedCards(): string[] {
 
 describe('the model card schema', () => {
   it('has a real $id and is valid draft-07 for ajv in strict mode', () => {
-    expect(schema['$id']).toBe('https://rnnsim.dev/schemas/model-card.schema.json');
+    expect(schema['$id']).toBe('urn:rnnsim:schema:model-card:1');
     expect(() => new Ajv({ strict: true, discriminator: true }).compile(schema)).not.toThrow();
   });
 

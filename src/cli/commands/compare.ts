@@ -13,6 +13,7 @@ import { compareCsv, compareJson, compareMarkdown, compareRuns } from '../../rep
 import { resultOutput } from '../result-output.js';
 import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
 
 function listOption(options: OptionValues, name: string): string[] {
   const v = options[name];
@@ -32,15 +33,17 @@ export const compareCommand: Command = {
     { name: 'trace', type: 'string', multiple: true, required: true, description: 'trace header (JSON); repeat for each' },
     { name: 'baseline', type: 'string', description: "the config (its name: or its file) the others are compared with" },
     { name: 'out', type: 'string', default: 'results/compare', description: 'results directory (written atomically)' },
+    SET_OPTION,
     FORCE_OPTION,
   ],
   async run(options) {
     const configs = listOption(options, 'config');
     const traces = listOption(options, 'trace');
     if (configs.length === 0 || traces.length === 0) throw new InputError('give at least one --config and one --trace');
+    const overrides = overridesOf(options);
     const out = resultOutput(options, 'compare')!;
     let baseline = stringOption(options, 'baseline');
-    if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline).name;
+    if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline, { overrides }).name;
     const total = configs.length * traces.length;
     const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'compare [{bar}] {value}/{total} {run}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(total, 0, { run: '' });
@@ -49,7 +52,7 @@ export const compareCommand: Command = {
       for (const c of configs) {
         for (const t of traces) {
           bar?.update(summaries.length, { run: `${c} + ${t}` });
-          summaries.push((await simulate(c, t)).summary);
+          summaries.push((await simulate(c, t, { overrides })).summary);
         }
       }
       bar?.update(total, { run: 'done' });

@@ -6,6 +6,7 @@ import { runFiles } from '../../reports/run-files.js';
 import { resultOutput } from '../result-output.js';
 import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
 
 export function summaryText(s: RunSummary): string {
   const rows: Array<[string, string | number]> = [
@@ -36,11 +37,13 @@ export const runCommand: Command = {
     { name: 'trace', type: 'string', required: true, description: 'trace header (JSON)' },
     { name: 'out', type: 'string', description: 'results directory (written atomically); omit to only print' },
     { name: 'json', type: 'boolean', description: 'print summary.json instead of the table' },
+    SET_OPTION,
     FORCE_OPTION,
   ],
   async run(options) {
+    const overrides = overridesOf(options);
     const out = resultOutput(options, 'run');
-    const report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!);
+    const report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!, { overrides });
     const files = runFiles(report);
     out?.write(files);
     process.stdout.write(options.json ? files.get('summary.json')! : summaryText(report.summary));

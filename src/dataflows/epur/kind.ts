@@ -13,6 +13,7 @@ import { ComputeUnit } from './compute-unit.js';
 import type { EpurExtension, EpurTechnique } from './extension.js';
 import { EpurMapper, type StorageWidths } from './mapping.js';
 import { EpurSchedule } from './schedule.js';
+import { diagnoseEpur } from './diagnose.js';
 
 const epurParams = {
     schedule: { type: 'string', unit: '-', enum: ['step_by_step', 'mwl'], default: 'mwl', description: "'mwl' (Maximizing Weight Locality: input-side products of all timesteps first) or 'step_by_step'" },
@@ -37,6 +38,7 @@ export const epurDataflowKind = defineDataflowKind({
     dram: { interface: 'dram', instances: 'one', description: 'main memory holding weights, inputs and outputs' },
   },
   simulate: (run, params, workload) => runEpur(run, params, workload, []),
+  diagnose: diagnoseEpur,
 });
 
 /** The trace's widths: every weight and activation stored and read at its full precision. */
@@ -144,6 +146,7 @@ export function withTechnique<P extends ParamDecls>(technique: EpurTechnique<P>)
     params,
     roles: { ...epurDataflowKind.roles, ...technique.roles },
     prepareWorkload: technique.prepareWorkload?.bind(technique),
+    diagnose: diagnoseEpur,
     simulate: (run, all, workload) => {
       const values = all as unknown as EpurParams & ParamsOf<P>;
       const extension = technique.attach(run, values, workload);
