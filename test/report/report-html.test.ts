@@ -2,7 +2,7 @@
  * `rnnsim report`: report.html loaded in headless Chromium (Debian's chromium, driven by
  * playwright-core): no console error, no request leaves the page, and every chart draws the marks
  * the data calls for: a point per run, the Pareto front's points (found here by brute force), a
- * bar segment per non-zero share of cycles. CI installs chromium (.ci/run); elsewhere the test
+ * bar segment per non-zero share of cycles. CI installs chromium (.ci/run, which then requires the test); elsewhere the test
  * is skipped when /usr/bin/chromium is missing.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { EPUR_YAML, runCli, tempDir, writeTrace } from '../helpers/context.js';
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)`);
+if (!available && process.env.RNNSIM_REQUIRE_CHROMIUM === '1') throw new Error(`${CHROMIUM} is missing although .ci/run installed it`);
 
 let dir = '';
 let cleanup = (): void => undefined;
