@@ -5,11 +5,18 @@
  * the integer datapath quantizes into layer 0's activation format anyway) and the head (a linear
  * layer on h) run in float32.
  *
+ * Quantized runs go through the batched evaluator (design-evaluation.ts: sequences in lockstep,
+ * optionally worker threads) unless they need sequences one at a time, in order: a shared
+ * `choosePrecision` (a chooser that keeps state across sequences) or `afterSequence`. Both give
+ * the same codes and metrics. Many designs at once: evaluateDesigns.
+ *
  * Metrics: classification accuracy (higher is better) or bits per character of next-character
  * prediction (lower is better).
  */
 import { forwardFloat } from '../functional/network.js';
 import { QuantizedRnn, type PrecisionChooser, type StepObserver } from '../functional/quantized-network.js';
+import { evaluateDesigns } from './design-evaluation.js';
+import { argmax, crossEntropy, headRow } from './head.js';
 import type { QuantizationConfig } from '../functional/quantization-config.js';
 import { directionCount, outputSize } from '../functional/rnn-model.js';
 import type { TensorMap } from '../functional/tensor.js';
@@ -19,8 +26,17 @@ import { inferenceParts, loadBundledModel, loadEvalData, sequenceInput, type Eva
 export interface EvaluationOptions {
   /** Fixed-point formats; absent = float32 inference. */
   readonly quantization?: QuantizationConfig;
-  /** Per-timestep precision (integer datapath only). */
+  /**
+   * Per-timestep precision (integer datapath only), one chooser for every sequence in turn:
+   * sequences then run one at a time, in order. Prefer `chooserFor`.
+   */
   readonly choosePrecision?: PrecisionChooser;
+  /** Per-timestep precision, a fresh chooser per sequence (index in data.sequences): sequences run in lockstep. */
+  readonly chooserFor?: (sequence: number) => PrecisionChooser;
+  /** Fixed precision of the input-side products W_ih x_t (integer datapath only; docs/functional-model.md). */
+  readonly inputSideBits?: number;
+  /** Worker threads for the batched path (see evaluateDesigns; default 0 = this thread). */
+  readonly workers?: number | 'auto';
   /** Observer of every quantized step (integer datapath only). */
   readonly onStep?: StepObserver;
   /** Awaited after each sequence (e.g. to flush a trace writer). */
@@ -42,32 +58,30 @@ export interface EvaluationResult {
   readonly seconds: number;
 }
 
-/** log-sum-exp cross-entropy of one row, in nats. */
-function crossEntropy(logits: Float64Array, target: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return Math.log(sum) + max - logits[target];
-}
-
-function headRow(parts: InferenceParts, h: Float32Array, offset: number, hLen: number, out: Float64Array): void {
-  const w = parts.headWeight;
-  for (let c = 0; c < parts.classes; c++) {
-    let s = parts.headBias[c];
-    const base = c * hLen;
-    for (let j = 0; j < hLen; j++) s += w[base + j] * h[offset + j];
-    out[c] = s;
-  }
-}
-
-/** Evaluates parameters `parts` on `data`. Sequences run one at a time, in order. */
+/** Evaluates parameters `parts` on `data` (see the file comment for how sequences are run). */
 export async function evaluateParts(parts: InferenceParts, data: EvalData, options: EvaluationOptions = {}): Promise<EvaluationResult> {
   const t0 = performance.now();
+  if (!options.quantization && (options.onStep || options.choosePrecision || options.chooserFor || options.inputSideBits !== undefined)) {
+    throw new Error('onStep / choosePrecision / chooserFor / inputSideBits need a quantization config');
+  }
+  if (options.choosePrecision && options.chooserFor) throw new Error('give choosePrecision or chooserFor, not both');
+  if (options.quantization && !options.choosePrecision && !options.afterSequence) {
+    const r = await evaluateDesigns(
+      parts,
+      data,
+      [{ name: 'quantized', quantization: options.quantization, precision: options.chooserFor ? { kind: 'function', chooserFor: options.chooserFor } : undefined, inputSideBits: options.inputSideBits }],
+      {
+        workers: options.workers ?? 0,
+        onStep: options.onStep,
+        progress: options.progress ? (done) => options.progress?.(done, data.sequences.length) : undefined,
+      },
+    );
+    const d = r.designs[0];
+    return { metric: d.metric, metricName: d.metricName, higherIsBetter: d.higherIsBetter, count: d.count, sequences: d.sequences, timesteps: d.timesteps, description: data.description, seconds: (performance.now() - t0) / 1000 };
+  }
   const t = parts.rnn.topology;
   const hLen = directionCount(t) * outputSize(t);
   const quantized = options.quantization ? new QuantizedRnn(parts.rnn, options.quantization) : null;
-  if (!quantized && (options.onStep || options.choosePrecision)) throw new Error('onStep / choosePrecision need a quantization config');
   const logits = new Float64Array(parts.classes);
   let correct = 0;
   let nats = 0;
@@ -77,14 +91,12 @@ export async function evaluateParts(parts: InferenceParts, data: EvalData, optio
     const seq = data.sequences[k];
     const input = sequenceInput(seq, parts);
     const output = quantized
-      ? quantized.forward(input, seq.steps, { sequence: k, onStep: options.onStep, choosePrecision: options.choosePrecision }).output
+      ? quantized.forward(input, seq.steps, { sequence: k, onStep: options.onStep, choosePrecision: options.choosePrecision ?? options.chooserFor?.(k), inputSideBits: options.inputSideBits }).output
       : forwardFloat(parts.rnn, input, seq.steps).output;
     timesteps += seq.steps;
     if (data.task === 'classification') {
       headRow(parts, output, (seq.steps - 1) * hLen, hLen, logits);
-      let best = 0;
-      for (let c = 1; c < parts.classes; c++) if (logits[c] > logits[best]) best = c;
-      if (best === seq.label) correct++;
+      if (argmax(logits) === seq.label) correct++;
       count++;
     } else {
       const targets = seq.targets as Int32Array;

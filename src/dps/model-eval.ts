@@ -10,7 +10,8 @@ import type { QuantizationConfig } from '../functional/quantization-config.js';
 import type { FixedFormat } from '../functional/fixed-point.js';
 import type { PrecisionChooser, StepObserver } from '../functional/quantized-network.js';
 import type { SplitName } from '../datasets/split-rule.js';
-import { dpsChooser } from './chooser.js';
+import { evaluateDesigns, type PrecisionPlan } from '../accuracy/design-evaluation.js';
+import { dpsChooser, dpsPrecisionPlan } from './chooser.js';
 import { resolvePolicy, type DpsPolicySpec } from './policy-spec.js';
 
 export interface PolicyRun {
@@ -83,11 +84,19 @@ export async function runPolicy(
 ): Promise<PolicyRun> {
   const data = setup.data[split];
   if (!data) throw new Error(`no ${split} data loaded`);
+  const quantization = extra.quantization ?? setup.quantization;
+  if (!extra.onStep && !extra.afterSequence) {
+    // Sequences in lockstep, in worker threads when the compiled evaluator is available.
+    const precision: PrecisionPlan = typeof policy === 'number' ? { kind: 'static', bits: policy } : dpsPrecisionPlan(policy);
+    const d = (await evaluateDesigns(setup.parts, data, [{ name: 'policy', quantization, precision }], { workers: 'auto' })).designs[0];
+    return { metric: d.metric, higherIsBetter: d.higherIsBetter, metricName: d.metricName, stepsByBits: d.stepsByBits, steps: d.steps, description: data.description };
+  }
   const stepsByBits: Record<number, number> = {};
   let steps = 0;
+  const hidden = setup.model.card.topology.hidden_size;
   const r: EvaluationResult = await evaluateParts(setup.parts, data, {
-    quantization: extra.quantization ?? setup.quantization,
-    choosePrecision: chooserFor(policy, setup.model.card.topology.hidden_size),
+    quantization,
+    chooserFor: () => chooserFor(policy, hidden),
     onStep: (s) => {
       stepsByBits[s.precisionBits] = (stepsByBits[s.precisionBits] ?? 0) + 1;
       steps++;
