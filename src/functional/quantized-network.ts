@@ -22,7 +22,8 @@
  * into the next layer's activation format. Layouts are those of forwardFloat.
  */
 import type { IntegerActivation } from './activation-tables.js';
-import { gemmRows, Requantizer, saturate48 } from './batch-kernels.js';
+import { Requantizer, saturate48 } from './batch-kernels.js';
+import { gemmBackend, type GemmBackend, type GemmKernel, type Region } from './gemm-backend.js';
 import { dequantizeArray, maxCode, minCode, quantizeArray, requantizeArray, type FixedFormat } from './fixed-point.js';
 import {
   checkInputSideBits,
@@ -34,7 +35,7 @@ import {
 } from './quantization-config.js';
 import type { FloatCodeParams } from './quantized-params.js';
 import { buildLayerRuntimes, type LayerRuntime } from './quantized-runtime.js';
-import { directionCount, layerInputSize, outputSize, type RnnModel } from './rnn-model.js';
+import { directionCount, gatesPerCell, layerInputSize, outputSize, type RnnModel } from './rnn-model.js';
 
 /** One step's record for traces. Arrays are copies owned by the receiver. */
 export interface QuantizedStepRecord {
@@ -141,17 +142,17 @@ export interface BatchForwardOptions {
  * of z and the alignment divided out again (exact).
  */
 interface PrecisionOperands {
-  /** [gate rows (LSTM 4H, GRU r and z 2H), in + H_out] and the aligned biases of those rows. */
-  readonly cat: Float64Array;
+  /** [gate rows (LSTM 4H, GRU r and z 2H), in + H_out] (in the backend) and the aligned biases of those rows. */
+  readonly cat: Region;
   readonly catBias: Float64Array;
   readonly catCols: number;
-  /** GRU n rows: W_in [H, in], W_hn [H, H], their biases (weight format). */
-  readonly wIn: Float64Array;
-  readonly wHn: Float64Array;
+  /** GRU n rows: W_in [H, in], W_hn [H, H] (in the backend), their biases (weight format). */
+  readonly wIn: Region;
+  readonly wHn: Region;
   readonly bIn: Float64Array;
   readonly bHn: Float64Array;
-  /** Recurrent-side projection W_hr codes, or null. */
-  readonly wHr: Float64Array | null;
+  /** Recurrent-side projection W_hr codes (in the backend), or null. */
+  readonly wHr: Region | null;
   /** A -> x_t / h_{t-1} step formats. */
   readonly rqX: Requantizer;
   readonly rqH: Requantizer;
@@ -184,18 +185,25 @@ function requantizerTo(fromFrac: number, to: FixedFormat): Requantizer {
   return new Requantizer(fromFrac, to.fracBits, minCode(to), maxCode(to));
 }
 
-/** Scratch of a layer-direction for a batch of n sequences. */
+/** Scratch of a layer for batches of up to `capacity` sequences (GEMM operands in the backend). */
 interface BatchScratch {
+  readonly capacity: number;
   /** GEMM operand rows z = [xs * sx ; hs * sh]. */
-  readonly z: Float64Array;
-  readonly acc: Float64Array;
+  readonly z: Region;
+  readonly acc: Region;
   /** GRU n rows: input-side and recurrent-side sums. */
-  readonly accX: Float64Array;
-  readonly accH: Float64Array;
-  readonly m: Float64Array;
-  readonly proj: Float64Array;
+  readonly accX: Region;
+  readonly accH: Region;
+  /** LSTMP: m requantized for the projection, and the projection sums. */
+  readonly m: Region;
+  readonly proj: Region;
   readonly pre: Int32Array;
   readonly members: Int32Array;
+}
+
+export interface QuantizedRnnOptions {
+  /** Matrix-product kernel: 'wasm' (WebAssembly SIMD, the default where available) or 'js'. Same results. */
+  readonly kernel?: GemmKernel;
 }
 
 /** A model bound to a quantization config; caches integer weights per precision across calls. */
@@ -203,20 +211,60 @@ export class QuantizedRnn {
   private readonly runtime: LayerRuntime[];
   /** Per layer, per direction: operands by precision. */
   private readonly operands: Map<number, PrecisionOperands>[][];
+  private backend: GemmBackend;
+  private readonly kernel: GemmKernel | undefined;
+  /** Per layer: scratch for the largest batch so far. */
+  private scratch: (BatchScratch | undefined)[] = [];
 
   constructor(
     readonly model: RnnModel,
     readonly config: QuantizationConfig,
+    options: QuantizedRnnOptions = {},
   ) {
     validateQuantization(config, model.topology);
     this.runtime = buildLayerRuntimes(model, config);
     this.operands = this.runtime.map((r) => r.params.map(() => new Map()));
+    this.kernel = options.kernel;
+    this.backend = gemmBackend(options.kernel);
+  }
+
+  /** The matrix-product kernel in use. */
+  get gemmKernel(): GemmKernel {
+    return this.backend.kernel;
   }
 
   /** Drops cached integer weights: call after changing the float parameters in place. */
   invalidateWeights(): void {
     for (const r of this.runtime) for (const c of r.params) c.clear();
     for (const l of this.operands) for (const m of l) m.clear();
+    // A fresh backend releases the old matrices' memory.
+    this.backend = gemmBackend(this.kernel);
+    this.scratch = [];
+  }
+
+  /** Scratch of layer l for n sequences (kept, and grown by doubling, across calls). */
+  private scratchFor(l: number, n: number): BatchScratch {
+    const have = this.scratch[l];
+    if (have !== undefined && have.capacity >= n) return have;
+    const t = this.model.topology;
+    const hidden = t.hidden_size;
+    const hOut = outputSize(t);
+    const gates = gatesPerCell(t);
+    const cap = Math.max(n, 2 * (have?.capacity ?? 0));
+    const b = this.backend;
+    const s: BatchScratch = {
+      capacity: cap,
+      z: b.alloc(cap * (layerInputSize(t, l) + hOut)),
+      acc: b.alloc(cap * gates * hidden),
+      accX: b.alloc(gates === 3 ? cap * hidden : 0),
+      accH: b.alloc(gates === 3 ? cap * hidden : 0),
+      m: b.alloc(t.proj_size > 0 ? cap * hidden : 0),
+      proj: b.alloc(cap * hOut),
+      pre: new Int32Array(gates * hidden),
+      members: new Int32Array(cap),
+    };
+    this.scratch[l] = s;
+    return s;
   }
 
   forward(input: Float32Array, seqLen: number, options: QuantizedForwardOptions = {}): QuantizedForwardResult {
@@ -259,7 +307,7 @@ export class QuantizedRnn {
         layerInput = layerInput.map((x) => requantizeArray(x, from, lq.activation));
       }
       const layerOutput = sequences.map((s) => new Int32Array(s.seqLen * dirs * hOut));
-      const scratch = makeScratch(n, inSize, hidden, hOut, t.cell === 'lstm' ? 4 : 3);
+      const scratch = this.scratchFor(l, n);
       const cellOps = cellOperands(lq);
       for (let d = 0; d < dirs; d++) {
         this.runLayerDirection({ l, d, lq, inSize, hidden, hOut, dirs, sequences, order, lens, maxLen, layerInput, layerOutput, hN, cN, precisions, scratch, cellOps, options });
@@ -305,15 +353,17 @@ export class QuantizedRnn {
     const uh = 2 ** recF.activation.fracBits;
     const catBias = new Float64Array(catRows);
     for (let r = 0; r < catRows; r++) catBias[r] = inp.bIh[r] * ux * sx + rec.bHh[r] * uh * sh;
+    const gru = t.cell === 'gru';
+    const b = this.backend;
     ops = {
-      cat: sideBySide(inp.wIh, inSize, rec.wHh, hOut, catRows),
+      cat: b.copyOf(sideBySide(inp.wIh, inSize, rec.wHh, hOut, catRows)),
       catBias,
       catCols: inSize + hOut,
-      wIn: inp.wIh.subarray(2 * hidden * inSize),
-      wHn: rec.wHh.subarray(2 * hidden * hOut),
+      wIn: b.copyOf(gru ? inp.wIh.subarray(2 * hidden * inSize) : new Float64Array(0)),
+      wHn: b.copyOf(gru ? rec.wHh.subarray(2 * hidden * hOut) : new Float64Array(0)),
       bIn: inp.bIh.subarray(2 * hidden),
       bHn: rec.bHh.subarray(2 * hidden),
-      wHr: rec.wHr,
+      wHr: rec.wHr === null ? null : b.copyOf(rec.wHr),
       rqX: requantizerTo(na, inpF.activation),
       rqH: requantizerTo(na, recF.activation),
       biasUnitX: ux,
@@ -424,11 +474,10 @@ export class QuantizedRnn {
     });
   }
 
-  /** Gathers the group's z = [xs * sx ; hs * sh] rows (see PrecisionOperands) into scratch.z. */
-  private gather(a: LayerDirectionRun, ops: PrecisionOperands, s: number, count: number, h: Int32Array): void {
+  /** Gathers the group's z = [xs * sx ; hs * sh] rows (see PrecisionOperands) into z. */
+  private gather(a: LayerDirectionRun, ops: PrecisionOperands, s: number, count: number, h: Int32Array, z: Float64Array): void {
     const { d, inSize, hOut, lens, layerInput, scratch } = a;
     const members = scratch.members;
-    const z = scratch.z;
     const cols = ops.catCols;
     const sx = ops.sumScaleX;
     const sh = ops.sumScaleH;
@@ -447,20 +496,24 @@ export class QuantizedRnn {
     const { l, hidden, hOut, scratch } = a;
     const u = this.runtime[l].lstmUnits;
     const rows = 4 * hidden;
-    this.gather(a, ops, s, count, h);
-    const acc = scratch.acc;
-    gemmRows(ops.cat, rows, ops.catCols, scratch.z, count, acc, { bias: ops.catBias, biasScale: 1, sumScale: 1, accumulate: false, xStride: ops.catCols, xOffset: 0 });
+    const be = this.backend;
+    this.gather(a, ops, s, count, h, be.view(scratch.z));
+    // One accumulator per row: both sides aligned to F = max(fx, fh) in z (exact), the biases likewise.
+    be.gemm(ops.cat, rows, ops.catCols, scratch.z, 0, ops.catCols, count, scratch.acc);
+    const acc = be.view(scratch.acc);
     const { fcScale, igScale, rqCell, rqM } = a.cellOps;
     const pre = scratch.pre;
+    const bias = ops.catBias;
     const sig = u.sigmoid;
     const tanhG = u.tanhGate;
     const tanhC = u.tanhCell;
     const members = scratch.members;
     const projected = ops.wHr !== null;
+    const mv = be.view(scratch.m);
     for (let i = 0; i < count; i++) {
       const b = members[i];
       const base = i * rows;
-      for (let j = 0; j < rows; j++) pre[j] = ops.rqGate.apply(saturate48(acc[base + j]));
+      for (let j = 0; j < rows; j++) pre[j] = ops.rqGate.apply(saturate48(acc[base + j] + bias[j]));
       applyUnit(sig, pre, 0, 2 * hidden);
       applyUnit(tanhG, pre, 2 * hidden, hidden);
       applyUnit(sig, pre, 3 * hidden, hidden);
@@ -471,33 +524,38 @@ export class QuantizedRnn {
         const ck = rqCell.apply(sum);
         c[cOff + k] = ck;
         const m = rqM.apply(pre[3 * hidden + k] * tanhC.apply(ck));
-        if (projected) scratch.m[mOff + k] = ops.rqH.apply(m);
+        if (projected) mv[mOff + k] = ops.rqH.apply(m);
         else h[b * hOut + k] = m;
       }
     }
-    if (!projected) return;
-    const wHr = ops.wHr as Float64Array;
-    gemmRows(wHr, hOut, hidden, scratch.m, count, scratch.proj, { bias: null, biasScale: 0, sumScale: 1, accumulate: false, xStride: hidden, xOffset: 0 });
+    if (ops.wHr === null) return;
+    be.gemm(ops.wHr, hOut, hidden, scratch.m, 0, hidden, count, scratch.proj);
+    const proj = be.view(scratch.proj);
     for (let i = 0; i < count; i++) {
       const b = members[i];
-      for (let k = 0; k < hOut; k++) h[b * hOut + k] = ops.rqProj.apply(saturate48(scratch.proj[i * hOut + k]));
+      for (let k = 0; k < hOut; k++) h[b * hOut + k] = ops.rqProj.apply(saturate48(proj[i * hOut + k]));
     }
   }
 
   private gruGroup(a: LayerDirectionRun, ops: PrecisionOperands, s: number, count: number, h: Int32Array): void {
     const { l, inSize, hidden, scratch } = a;
     const u = this.runtime[l].gruUnits;
-    this.gather(a, ops, s, count, h);
-    const rz = scratch.acc;
-    const xn = scratch.accX;
-    const hn = scratch.accH;
+    const be = this.backend;
+    this.gather(a, ops, s, count, h, be.view(scratch.z));
     const cols = ops.catCols;
-    // r, z: both sides in one aligned accumulator. n: each side alone, unaligned again (exact division by the power of two).
-    gemmRows(ops.cat, 2 * hidden, cols, scratch.z, count, rz, { bias: ops.catBias, biasScale: 1, sumScale: 1, accumulate: false, xStride: cols, xOffset: 0 });
-    gemmRows(ops.wIn, hidden, inSize, scratch.z, count, xn, { bias: ops.bIn, biasScale: ops.biasUnitX, sumScale: 1 / ops.sumScaleX, accumulate: false, xStride: cols, xOffset: 0 });
-    gemmRows(ops.wHn, hidden, hidden, scratch.z, count, hn, { bias: ops.bHn, biasScale: ops.biasUnitH, sumScale: 1 / ops.sumScaleH, accumulate: false, xStride: cols, xOffset: inSize });
+    // r, z: both sides in one aligned accumulator. n: each side alone (W_in on the x columns of z,
+    // W_hn on the h columns), the alignment divided out again (exact: a power of two).
+    be.gemm(ops.cat, 2 * hidden, cols, scratch.z, 0, cols, count, scratch.acc);
+    be.gemm(ops.wIn, hidden, inSize, scratch.z, 0, cols, count, scratch.accX);
+    be.gemm(ops.wHn, hidden, hidden, scratch.z, inSize, cols, count, scratch.accH);
+    const rz = be.view(scratch.acc);
+    const xn = be.view(scratch.accX);
+    const hn = be.view(scratch.accH);
     const { rqRn, rqM: rqH, gHi, gLo } = a.cellOps;
     const na = u.activation.fracBits;
+    const bias = ops.catBias;
+    const invSx = 1 / ops.sumScaleX;
+    const invSh = 1 / ops.sumScaleH;
     const members = scratch.members;
     const scale = 2 ** na;
     for (let i = 0; i < count; i++) {
@@ -506,10 +564,10 @@ export class QuantizedRnn {
       const base1 = i * hidden;
       const hOff = b * hidden;
       for (let k = 0; k < hidden; k++) {
-        const r = u.sigmoid.apply(ops.rqGate.apply(saturate48(rz[base2 + k])));
-        const z = u.sigmoid.apply(ops.rqGate.apply(saturate48(rz[base2 + hidden + k])));
-        const hnk = ops.rqGateH.apply(saturate48(hn[base1 + k]));
-        let npre = ops.rqGateX.apply(saturate48(xn[base1 + k])) + rqRn.apply(r * hnk);
+        const r = u.sigmoid.apply(ops.rqGate.apply(saturate48(rz[base2 + k] + bias[k])));
+        const z = u.sigmoid.apply(ops.rqGate.apply(saturate48(rz[base2 + hidden + k] + bias[hidden + k])));
+        const hnk = ops.rqGateH.apply(saturate48(ops.bHn[k] * ops.biasUnitH + hn[base1 + k] * invSh));
+        let npre = ops.rqGateX.apply(saturate48(ops.bIn[k] * ops.biasUnitX + xn[base1 + k] * invSx)) + rqRn.apply(r * hnk);
         npre = npre > gHi ? gHi : npre < gLo ? gLo : npre;
         const nv = u.tanhGate.apply(npre);
         h[hOff + k] = rqH.apply(nv * scale + z * (h[hOff + k] - nv));
@@ -571,19 +629,6 @@ function cellOperands(lq: LayerQuantization): CellOperands {
     rqRn: requantizerTo(na + lq.gate.fracBits, lq.gate),
     gHi: maxCode(lq.gate),
     gLo: minCode(lq.gate),
-  };
-}
-
-function makeScratch(n: number, inSize: number, hidden: number, hOut: number, gates: number): BatchScratch {
-  return {
-    z: new Float64Array(n * (inSize + hOut)),
-    acc: new Float64Array(n * gates * hidden),
-    accX: new Float64Array(gates === 3 ? n * hidden : 0),
-    accH: new Float64Array(gates === 3 ? n * hidden : 0),
-    m: new Float64Array(n * hidden),
-    proj: new Float64Array(n * hOut),
-    pre: new Int32Array(gates * hidden),
-    members: new Int32Array(n),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { gemmRows, Requantizer } from '../../src/functional/batch-kernels.js';
+import { WasmGemm } from '../../src/functional/wasm-gemm.js';
 import { q, requantize, type FixedFormat } from '../../src/functional/fixed-point.js';
 import { uniformQuantization, type LayerQuantization } from '../../src/functional/quantization-config.js';
 import { QuantizedRnn, type BatchSequence, type PrecisionChooser, type QuantizedStepRecord } from '../../src/functional/quantized-network.js';
@@ -51,8 +52,8 @@ function recordKey(r: QuantizedStepRecord): string {
 
 describe('batched datapath = one-sequence reference = BigInt scalar model (torch reference cases)', () => {
   for (const name of REFERENCE_CASES) {
-    for (const inputSideBits of [undefined, 12, 8]) {
-      it(`${name}, ragged batch, per-sequence precisions, input side ${inputSideBits ?? 'at the step precision'}`, () => {
+    for (const [inputSideBits, kernel] of [[undefined, 'wasm'], [12, 'wasm'], [8, 'wasm'], [undefined, 'js'], [8, 'js']] as const) {
+      it(`${name}, ragged batch, per-sequence precisions, input side ${inputSideBits ?? 'at the step precision'}, ${kernel} kernel`, () => {
         const ref = loadReferenceCase(name);
         const model = loadRnnModel(ref.weights);
         const config = uniformQuantization(model.topology.num_layers, WIDE);
@@ -63,7 +64,9 @@ describe('batched datapath = one-sequence reference = BigInt scalar model (torch
         };
         const batch: BatchSequence[] = seqs.map((s, k) => ({ ...s, sequence: k, choosePrecision: chooser(k) }));
         const batchedSteps = new Map<string, QuantizedStepRecord>();
-        const batched = new QuantizedRnn(model, config).forwardBatch(batch, { inputSideBits, onStep: (r) => batchedSteps.set(recordKey(r), r) });
+        const qrnn = new QuantizedRnn(model, config, { kernel });
+        expect(qrnn.gemmKernel).toBe(kernel);
+        const batched = qrnn.forwardBatch(batch, { inputSideBits, onStep: (r) => batchedSteps.set(recordKey(r), r) });
         const reference = new ReferenceQuantizedRnn(model, config);
         seqs.forEach((s, k) => {
           const refSteps: QuantizedStepRecord[] = [];
@@ -201,6 +204,24 @@ describe('kernels', () => {
         let s = 0;
         for (let k = 0; k < cols; k++) s += w[r * cols + k] * x[i * stride + 3 + k];
         expect(out[i * rows + r]).toBe(5 + bias[r] * 4 + 2 * s);
+      }
+    }
+  });
+
+  it('WebAssembly kernel: exact, every block shape (odd rows and columns, short batches, row blocks, column slices)', () => {
+    const g = new WasmGemm();
+    for (const [rows, cols, n, stride, offset] of [[7, 5, 6, 9, 3], [4, 1, 3, 2, 1], [3, 28, 1, 28, 0], [70, 1000, 9, 1003, 2], [2, 2, 4, 2, 0]]) {
+      const w = g.copyOf(Float64Array.from({ length: rows * cols }, (_, i) => ((i * 7919) % 65536) - 32768));
+      const x = g.copyOf(Float64Array.from({ length: n * stride }, (_, i) => ((i * 104729) % 65536) - 32768));
+      const out = g.alloc(n * rows);
+      g.gemm(w, rows, cols, x, offset, stride, n, out);
+      const [wv, xv, ov] = [g.f64(w), g.f64(x), g.f64(out)];
+      for (let i = 0; i < n; i++) {
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let k = 0; k < cols; k++) s += wv[r * cols + k] * xv[i * stride + offset + k];
+          expect([rows, cols, n, i, r, ov[i * rows + r]]).toEqual([rows, cols, n, i, r, s]);
+        }
       }
     }
   });
