@@ -43,7 +43,8 @@ export interface Design {
 export interface EvaluateDesignsOptions {
   /**
    * Worker threads: a number (0 = this thread only) or 'auto' (default): one per available core
-   * when the compiled worker (dist/) exists and there is more than one chunk of work, else 0.
+   * when the compiled worker (dist/) exists, there is more than one chunk and the designs that
+   * can leave this thread need at least 2e9 multiply-accumulates; else 0.
    * Designs with a 'function' precision plan always run in this thread.
    */
   readonly workers?: number | 'auto';
@@ -154,6 +155,13 @@ function checkDesigns(designs: readonly Design[]): void {
 
 let evaluationCounter = 0;
 
+/**
+ * 'auto' starts worker threads only for at least this many multiply-accumulates (about a second
+ * of one thread): starting a pool (module loading, compilation and weights in every worker)
+ * costs a few tenths of a second.
+ */
+const AUTO_WORKERS_MIN_MACS = 2e9;
+
 /** Evaluates `parts` on `data` under every design (see the file comment). */
 export async function evaluateDesigns(parts: InferenceParts, data: EvalData, designs: readonly Design[], options: EvaluateDesignsOptions = {}): Promise<DesignEvaluation> {
   const t0 = performance.now();
@@ -172,7 +180,10 @@ export async function evaluateDesigns(parts: InferenceParts, data: EvalData, des
   const portable = options.onStep ? [] : chunkDesigns.filter((d) => d.precision.kind !== 'function');
   const file = workerFile();
   let workers = options.workers ?? 'auto';
-  if (workers === 'auto') workers = file !== null && chunks.length > 1 && portable.length > 0 ? Math.min(availableParallelism(), chunks.length) : 0;
+  if (workers === 'auto') {
+    const work = portable.length * data.sequences.reduce((a, s) => a + s.steps, 0) * macsPerTimestep(parts.rnn);
+    workers = file !== null && chunks.length > 1 && work >= AUTO_WORKERS_MIN_MACS ? Math.min(availableParallelism(), chunks.length) : 0;
+  }
   if (!Number.isInteger(workers) || workers < 0) throw new Error(`evaluateDesigns: workers must be a non-negative integer or 'auto', got ${String(options.workers)}`);
   if (workers > 0 && file === null) throw new Error('evaluateDesigns: worker threads need the compiled evaluator (run `npm run build`; from TypeScript sources use workers: 0)');
   if (portable.length === 0) workers = 0;
@@ -203,10 +214,12 @@ export async function evaluateDesigns(parts: InferenceParts, data: EvalData, des
     const pool = new Tinypool({ filename: file as string, minThreads: workers, maxThreads: workers });
     try {
       const shared = shareParts(parts);
-      const pending = chunks.map(([first, end]) => (pool.run(makeTask(first, end, portable, shared)) as Promise<ChunkResult>).then(finished));
+      const all = Promise.all(chunks.map(([first, end]) => (pool.run(makeTask(first, end, portable, shared)) as Promise<ChunkResult>).then(finished)));
+      // Observed by the await below; this keeps a failure from going unhandled if this thread's work throws first.
+      all.catch(() => undefined);
       // Designs that cannot leave this thread run here meanwhile.
       if (inThread.length > 0) for (const [first, end] of chunks) finished(await runner.run(makeTask(first, end, inThread, parts), { onStep: options.onStep }));
-      await Promise.all(pending);
+      await all;
     } finally {
       await pool.destroy();
     }

@@ -5,7 +5,7 @@
  * the integer datapath quantizes into layer 0's activation format anyway) and the head (a linear
  * layer on h) run in float32.
  *
- * Quantized runs go through the batched evaluator (design-evaluation.ts: sequences in lockstep,
+ * Runs go through the batched evaluator (design-evaluation.ts: quantized sequences in lockstep,
  * optionally worker threads) unless they need sequences one at a time, in order: a shared
  * `choosePrecision` (a chooser that keeps state across sequences) or `afterSequence`. Both give
  * the same codes and metrics. Many designs at once: evaluateDesigns.
@@ -65,11 +65,14 @@ export async function evaluateParts(parts: InferenceParts, data: EvalData, optio
     throw new Error('onStep / choosePrecision / chooserFor / inputSideBits need a quantization config');
   }
   if (options.choosePrecision && options.chooserFor) throw new Error('give choosePrecision or chooserFor, not both');
-  if (options.quantization && !options.choosePrecision && !options.afterSequence) {
+  if (!options.choosePrecision && !options.afterSequence) {
+    const design = options.quantization
+      ? { name: 'quantized', quantization: options.quantization, precision: options.chooserFor ? ({ kind: 'function', chooserFor: options.chooserFor } as const) : undefined, inputSideBits: options.inputSideBits }
+      : { name: 'float32' };
     const r = await evaluateDesigns(
       parts,
       data,
-      [{ name: 'quantized', quantization: options.quantization, precision: options.chooserFor ? { kind: 'function', chooserFor: options.chooserFor } : undefined, inputSideBits: options.inputSideBits }],
+      [design],
       {
         workers: options.workers ?? 0,
         onStep: options.onStep,

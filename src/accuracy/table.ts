@@ -141,7 +141,7 @@ export async function chooseFixedPointConfig(
     return { config, trials: [], validationMetric: NaN };
   }
   const higher = validation.task === 'classification';
-  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress })).metric, higher);
+  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress, workers: 'auto' })).metric, higher);
   const best = r.trials.find((t) => t.choice === r.best) as FormatTrial;
   return { config: r.config, trials: r.trials, validationMetric: best.metric };
 }
@@ -156,10 +156,11 @@ export async function accuracyForModel(name: string, o: AccuracyOptions): Promis
   const evalTest = (tensors: TensorMap, task: string, quantization?: QuantizationConfig): Promise<EvaluationResult> =>
     evaluateParts(inferenceParts(tensors, model.card.topology, model.safetensorsPath), test, {
       quantization,
+      workers: 'auto',
       progress: (d, t) => o.progress?.(`${name} ${task}`, d, t),
     });
 
-  const float = await evaluateParts(partsFloat, test, { progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
+  const float = await evaluateParts(partsFloat, test, { workers: 'auto', progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
   const higher = float.higherIsBetter;
   const push = (r: Omit<AccuracyRow, 'model' | 'loss' | 'relativeLoss'>): void => {
     const loss = lossOf(r.metric, float.metric, higher);

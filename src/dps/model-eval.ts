@@ -76,6 +76,22 @@ export function chooserFor(policy: DpsPolicySpec | number, hiddenSize: number): 
   return dpsChooser((_layer, frac) => resolvePolicy(policy, hiddenSize, frac));
 }
 
+/**
+ * Several policies (or static precisions) on one split in one pass of the batched evaluator
+ * (sequences in lockstep, worker threads when the compiled evaluator is available); in order.
+ */
+export async function runPolicies(setup: ModelSetup, split: SplitName, policies: readonly (DpsPolicySpec | number)[], extra: { quantization?: QuantizationConfig } = {}): Promise<PolicyRun[]> {
+  const data = setup.data[split];
+  if (!data) throw new Error(`no ${split} data loaded`);
+  const quantization = extra.quantization ?? setup.quantization;
+  const designs = policies.map((policy, i) => {
+    const precision: PrecisionPlan = typeof policy === 'number' ? { kind: 'static', bits: policy } : dpsPrecisionPlan(policy);
+    return { name: `policy ${i}`, quantization, precision };
+  });
+  const r = await evaluateDesigns(setup.parts, data, designs, { workers: 'auto' });
+  return r.designs.map((d) => ({ metric: d.metric, higherIsBetter: d.higherIsBetter, metricName: d.metricName, stepsByBits: d.stepsByBits, steps: d.steps, description: data.description }));
+}
+
 export async function runPolicy(
   setup: ModelSetup,
   split: SplitName,
@@ -85,12 +101,7 @@ export async function runPolicy(
   const data = setup.data[split];
   if (!data) throw new Error(`no ${split} data loaded`);
   const quantization = extra.quantization ?? setup.quantization;
-  if (!extra.onStep && !extra.afterSequence) {
-    // Sequences in lockstep, in worker threads when the compiled evaluator is available.
-    const precision: PrecisionPlan = typeof policy === 'number' ? { kind: 'static', bits: policy } : dpsPrecisionPlan(policy);
-    const d = (await evaluateDesigns(setup.parts, data, [{ name: 'policy', quantization, precision }], { workers: 'auto' })).designs[0];
-    return { metric: d.metric, higherIsBetter: d.higherIsBetter, metricName: d.metricName, stepsByBits: d.stepsByBits, steps: d.steps, description: data.description };
-  }
+  if (!extra.onStep && !extra.afterSequence) return (await runPolicies(setup, split, [policy], { quantization }))[0];
   const stepsByBits: Record<number, number> = {};
   let steps = 0;
   const hidden = setup.model.card.topology.hidden_size;

@@ -170,6 +170,32 @@ export class Requantizer {
     }
     return q > this.hi ? this.hi : q < this.lo ? this.lo : q;
   }
+
+  /**
+   * dst[dOff + i] = apply(saturate48(src[sOff + i] + (add === null ? 0 : add[i]))) for i < n: a
+   * block of accumulators (plus aligned biases) into codes, the loop constants in locals.
+   */
+  applyAccumulators(src: Float64Array, sOff: number, add: Float64Array | null, n: number, dst: Int32Array, dOff: number): void {
+    const inv = this.inv;
+    const lo = this.lo;
+    const hi = this.hi;
+    const shift = this.shift;
+    for (let i = 0; i < n; i++) {
+      let v = add === null ? src[sOff + i] : src[sOff + i] + add[i];
+      v = v > ACC_HI ? ACC_HI : v < ACC_LO ? ACC_LO : v;
+      let q: number;
+      if (shift <= 0) {
+        q = v * inv;
+      } else if (v < EXACT_HALF_LIMIT && v > -EXACT_HALF_LIMIT) {
+        const y = v * inv + 0.5;
+        q = Math.floor(y);
+        if (q === y && (q & 1) !== 0) q -= 1;
+      } else {
+        q = roundShift(v, shift);
+      }
+      dst[dOff + i] = q > hi ? hi : q < lo ? lo : q;
+    }
+  }
 }
 
 /** dst[dOff + i] = rq(src[sOff + i]) for i < n (Int32 codes in, doubles out: a GEMM operand). */

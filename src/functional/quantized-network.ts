@@ -513,7 +513,7 @@ export class QuantizedRnn {
     for (let i = 0; i < count; i++) {
       const b = members[i];
       const base = i * rows;
-      for (let j = 0; j < rows; j++) pre[j] = ops.rqGate.apply(saturate48(acc[base + j] + bias[j]));
+      ops.rqGate.applyAccumulators(acc, base, bias, rows, pre, 0);
       applyUnit(sig, pre, 0, 2 * hidden);
       applyUnit(tanhG, pre, 2 * hidden, hidden);
       applyUnit(sig, pre, 3 * hidden, hidden);
@@ -531,10 +531,7 @@ export class QuantizedRnn {
     if (ops.wHr === null) return;
     be.gemm(ops.wHr, hOut, hidden, scratch.m, 0, hidden, count, scratch.proj);
     const proj = be.view(scratch.proj);
-    for (let i = 0; i < count; i++) {
-      const b = members[i];
-      for (let k = 0; k < hOut; k++) h[b * hOut + k] = ops.rqProj.apply(saturate48(proj[i * hOut + k]));
-    }
+    for (let i = 0; i < count; i++) ops.rqProj.applyAccumulators(proj, i * hOut, null, hOut, h, members[i] * hOut);
   }
 
   private gruGroup(a: LayerDirectionRun, ops: PrecisionOperands, s: number, count: number, h: Int32Array): void {

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemmRows, Requantizer } from '../../src/functional/batch-kernels.js';
 import { WasmGemm } from '../../src/functional/wasm-gemm.js';
-import { q, requantize, type FixedFormat } from '../../src/functional/fixed-point.js';
+import { q, requantize, saturateAccumulator, type FixedFormat } from '../../src/functional/fixed-point.js';
 import { uniformQuantization, type LayerQuantization } from '../../src/functional/quantization-config.js';
 import { QuantizedRnn, type BatchSequence, type PrecisionChooser, type QuantizedStepRecord } from '../../src/functional/quantized-network.js';
 import { ReferenceQuantizedRnn } from '../../src/functional/reference-quantized-network.js';
@@ -240,6 +240,12 @@ describe('kernels', () => {
       const rq = new Requantizer(from, toFrac, -(2 ** (to.intBits + to.fracBits - 1)), 2 ** (to.intBits + to.fracBits - 1) - 1);
       // + 0: -0 and 0 are the same code.
       for (const v of values) expect([v, rq.apply(v) + 0]).toEqual([v, requantize(v, from, to) + 0]);
+      // The block form: 48-bit saturation of (value + addend) first.
+      const src = Float64Array.from(values);
+      const add = Float64Array.from(values, (_, i) => (i % 3) - 1);
+      const block = new Int32Array(values.length);
+      rq.applyAccumulators(src, 0, add, values.length, block, 0);
+      expect(Array.from(block)).toEqual(values.map((v, i) => requantize(saturateAccumulator(v + add[i]), from, to) | 0));
     }
   });
 });
