@@ -16,9 +16,17 @@
  *                   over every output value (lower is better). The output error (on the head's
  *                   logits when there is a head) is reported in both cases.
  * A classifier asked for accuracy on data without labels is scored by agreement.
+ *
+ * Accuracy and bits per character go through the batched evaluator (design-evaluation.ts:
+ * quantized sequences in lockstep, optionally worker threads) unless sequences must run one at a
+ * time, in order: a shared `choosePrecision` (a chooser that keeps state across sequences) or
+ * `afterSequence`; perplexity and agreement run sequence by sequence. Both paths give the same
+ * codes and metrics. Many designs at once: evaluateDesigns.
  */
 import { forwardFloat } from '../functional/network.js';
 import { QuantizedRnn, type PrecisionChooser, type StepObserver } from '../functional/quantized-network.js';
+import { evaluateDesigns } from './design-evaluation.js';
+import { crossEntropy } from './head.js';
 import type { QuantizationConfig } from '../functional/quantization-config.js';
 import type { MetricName } from '../models/card.js';
 import type { EvalData } from '../models/eval-data.js';
@@ -28,8 +36,17 @@ import { argmax, forEachReadout, makeReadoutScratch } from '../models/readout.js
 export interface EvaluationOptions {
   /** Fixed-point formats; absent = float32 inference. */
   readonly quantization?: QuantizationConfig;
-  /** Per-timestep precision (integer datapath only). */
+  /**
+   * Per-timestep precision (integer datapath only), one chooser for every sequence in turn:
+   * sequences then run one at a time, in order. Prefer `chooserFor`.
+   */
   readonly choosePrecision?: PrecisionChooser;
+  /** Per-timestep precision, a fresh chooser per sequence (index in data.sequences): sequences run in lockstep. */
+  readonly chooserFor?: (sequence: number) => PrecisionChooser;
+  /** Fixed precision of the input-side products W_ih x_t (integer datapath only; docs/functional-model.md). */
+  readonly inputSideBits?: number;
+  /** Worker threads for the batched path (see evaluateDesigns; default 0 = this thread). */
+  readonly workers?: number | 'auto';
   /** Observer of every quantized step (integer datapath only). */
   readonly onStep?: StepObserver;
   /** Awaited after each sequence (e.g. to flush a trace writer). */
@@ -66,15 +83,6 @@ export interface EvaluationResult {
   readonly agreement?: AgreementResult;
 }
 
-/** log-sum-exp cross-entropy of one row, in nats. */
-function crossEntropy(logits: Float64Array, target: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return Math.log(sum) + max - logits[target];
-}
-
 /** The metric actually computed for `data` when `requested` is asked. */
 export function effectiveMetric(data: EvalData, requested: MetricName | undefined): MetricName {
   if (data.task === 'sequence-output') return 'agreement';
@@ -97,14 +105,29 @@ export function metricLabel(metric: MetricName, data: Pick<EvalData, 'task'>): {
   }
 }
 
-/** Evaluates parameters `parts` on `data`. Sequences run one at a time, in order. */
+/** Evaluates parameters `parts` on `data` (see the file comment for how sequences are run). */
 export async function evaluateParts(parts: InferenceParts, data: EvalData, options: EvaluationOptions = {}): Promise<EvaluationResult> {
   const t0 = performance.now();
   const metric = effectiveMetric(data, options.metric);
   const label = metricLabel(metric, data);
-  const quantized = options.quantization ? new QuantizedRnn(parts.rnn, options.quantization) : null;
-  if (!quantized && (options.onStep || options.choosePrecision)) throw new Error('onStep / choosePrecision need a quantization config');
+  if (!options.quantization && (options.onStep || options.choosePrecision || options.chooserFor || options.inputSideBits !== undefined)) {
+    throw new Error('onStep / choosePrecision / chooserFor / inputSideBits need a quantization config');
+  }
+  if (options.choosePrecision && options.chooserFor) throw new Error('give choosePrecision or chooserFor, not both');
   if (data.sequences.length === 0) throw new Error(`no sequences to evaluate (${data.description})`);
+  if ((metric === 'accuracy' || metric === 'bits_per_char') && !options.choosePrecision && !options.afterSequence) {
+    const design = options.quantization
+      ? { name: 'quantized', quantization: options.quantization, precision: options.chooserFor ? ({ kind: 'function', chooserFor: options.chooserFor } as const) : undefined, inputSideBits: options.inputSideBits }
+      : { name: 'float32' };
+    const r = await evaluateDesigns(parts, data, [design], {
+      workers: options.workers ?? 0,
+      onStep: options.onStep,
+      progress: options.progress ? (done) => options.progress?.(done, data.sequences.length) : undefined,
+    });
+    const d = r.designs[0];
+    return { metric: d.metric, metricId: metric, metricName: label.name, higherIsBetter: label.higherIsBetter, count: d.count, sequences: d.sequences, timesteps: d.timesteps, description: data.description, seconds: (performance.now() - t0) / 1000 };
+  }
+  const quantized = options.quantization ? new QuantizedRnn(parts.rnn, options.quantization) : null;
   const agreement = metric === 'agreement';
   const scratch = makeReadoutScratch(parts);
   const refScratch = makeReadoutScratch(parts);
@@ -121,7 +144,7 @@ export async function evaluateParts(parts: InferenceParts, data: EvalData, optio
     const seq = data.sequences[k];
     const input = sequenceInput(seq, parts);
     const output = quantized
-      ? quantized.forward(input, seq.steps, { sequence: k, onStep: options.onStep, choosePrecision: options.choosePrecision }).output
+      ? quantized.forward(input, seq.steps, { sequence: k, onStep: options.onStep, choosePrecision: options.choosePrecision ?? options.chooserFor?.(k), inputSideBits: options.inputSideBits }).output
       : forwardFloat(parts.rnn, input, seq.steps).output;
     timesteps += seq.steps;
     if (agreement) {

@@ -147,7 +147,7 @@ export async function chooseFixedPointConfig(
   }
   const metric = effectiveMetric(validation, model.metric);
   const higher = metricLabel(metric, validation).higherIsBetter;
-  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress, metric })).metric, higher);
+  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress, metric, workers: 'auto' })).metric, higher);
   const best = r.trials.find((t) => t.choice === r.best) as FormatTrial;
   return { config: r.config, trials: r.trials, validationMetric: best.metric };
 }
@@ -164,10 +164,11 @@ export async function accuracyForModel(model: LoadedModel, o: AccuracyOptions): 
     evaluateParts(partsOf(model, tensors), test, {
       quantization,
       metric: model.metric,
+      workers: 'auto',
       progress: (d, t) => o.progress?.(`${name} ${task}`, d, t),
     });
 
-  const float = await evaluateParts(partsFloat, test, { metric: model.metric, progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
+  const float = await evaluateParts(partsFloat, test, { metric: model.metric, workers: 'auto', progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
   const higher = float.higherIsBetter;
   const push = (r: Omit<AccuracyRow, 'model' | 'loss' | 'relativeLoss'>): void => {
     const loss = lossOf(r.metric, float.metric, higher);

@@ -3,7 +3,7 @@
  * through the integer datapath: the task metric and the share of steps at each precision.
  * Built on src/accuracy (evaluateParts), so the metric is the one `rnnsim accuracy` reports.
  */
-import { evaluateParts, type EvaluationResult } from '../accuracy/evaluate.js';
+import { effectiveMetric, evaluateParts, type EvaluationResult } from '../accuracy/evaluate.js';
 import { chooseFixedPointConfig, calibrationRanges } from '../accuracy/table.js';
 import type { MetricName } from '../models/card.js';
 import type { EvalData } from '../models/eval-data.js';
@@ -13,7 +13,8 @@ import type { QuantizationConfig } from '../functional/quantization-config.js';
 import type { FixedFormat } from '../functional/fixed-point.js';
 import type { PrecisionChooser, StepObserver } from '../functional/quantized-network.js';
 import type { SplitName } from '../datasets/split-rule.js';
-import { dpsChooser } from './chooser.js';
+import { evaluateDesigns, type PrecisionPlan } from '../accuracy/design-evaluation.js';
+import { dpsChooser, dpsPrecisionPlan } from './chooser.js';
 import { resolvePolicy, type DpsPolicySpec } from './policy-spec.js';
 
 export interface PolicyRun {
@@ -77,20 +78,46 @@ export function chooserFor(policy: DpsPolicySpec | number, hiddenSize: number): 
   return dpsChooser((_layer, frac) => resolvePolicy(policy, hiddenSize, frac));
 }
 
+/**
+ * Several policies (or static precisions) on one split in one pass of the batched evaluator
+ * (sequences in lockstep, worker threads when the compiled evaluator is available); in order.
+ */
+export async function runPolicies(setup: ModelSetup, split: SplitName, policies: readonly (DpsPolicySpec | number)[], extra: { quantization?: QuantizationConfig } = {}): Promise<PolicyRun[]> {
+  const data = setup.data[split];
+  if (!data) throw new Error(`no ${split} data loaded`);
+  const quantization = extra.quantization ?? setup.quantization;
+  const designs = policies.map((policy, i) => {
+    const precision: PrecisionPlan = typeof policy === 'number' ? { kind: 'static', bits: policy } : dpsPrecisionPlan(policy);
+    return { name: `policy ${i}`, quantization, precision };
+  });
+  const metric = effectiveMetric(data, setup.model.metric);
+  // Only accuracy and bits per character are batched; other metrics run policy by policy.
+  if (metric !== 'accuracy' && metric !== 'bits_per_char') {
+    const out: PolicyRun[] = [];
+    for (const p of policies) out.push(await runPolicy(setup, split, p, { quantization, sequential: true }));
+    return out;
+  }
+  const r = await evaluateDesigns(setup.parts, data, designs, { workers: 'auto' });
+  return r.designs.map((d) => ({ metric: d.metric, metricId: metric, higherIsBetter: d.higherIsBetter, metricName: d.metricName, stepsByBits: d.stepsByBits, steps: d.steps, description: data.description }));
+}
+
 export async function runPolicy(
   setup: ModelSetup,
   split: SplitName,
   policy: DpsPolicySpec | number,
-  extra: { onStep?: StepObserver; afterSequence?: (k: number) => Promise<void> | void; quantization?: QuantizationConfig } = {},
+  extra: { onStep?: StepObserver; afterSequence?: (k: number) => Promise<void> | void; quantization?: QuantizationConfig; sequential?: boolean } = {},
 ): Promise<PolicyRun> {
   const data = setup.data[split];
   if (!data) throw new Error(`no ${split} data loaded`);
+  const quantization = extra.quantization ?? setup.quantization;
+  if (!extra.onStep && !extra.afterSequence && !extra.sequential) return (await runPolicies(setup, split, [policy], { quantization }))[0];
   const stepsByBits: Record<number, number> = {};
   let steps = 0;
+  const hidden = setup.model.topology.hidden_size;
   const r: EvaluationResult = await evaluateParts(setup.parts, data, {
-    quantization: extra.quantization ?? setup.quantization,
+    quantization,
     metric: setup.model.metric,
-    choosePrecision: chooserFor(policy, setup.model.topology.hidden_size),
+    chooserFor: () => chooserFor(policy, hidden),
     onStep: (s) => {
       stepsByBits[s.precisionBits] = (stepsByBits[s.precisionBits] ?? 0) + 1;
       steps++;

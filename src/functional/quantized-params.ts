@@ -39,9 +39,31 @@ export function reduceParams(p: IntegerParams, format: FixedFormat): IntegerPara
   };
 }
 
+/** The same codes as doubles: the operands of the batched kernels (batch-kernels.ts). */
+export interface FloatCodeParams {
+  readonly format: FixedFormat;
+  readonly wIh: Float64Array;
+  readonly wHh: Float64Array;
+  readonly bIh: Float64Array;
+  readonly bHh: Float64Array;
+  readonly wHr: Float64Array | null;
+}
+
+function asDoubles(p: IntegerParams): FloatCodeParams {
+  return {
+    format: p.format,
+    wIh: Float64Array.from(p.wIh),
+    wHh: Float64Array.from(p.wHh),
+    bIh: Float64Array.from(p.bIh),
+    bHh: Float64Array.from(p.bHh),
+    wHr: p.wHr === null ? null : Float64Array.from(p.wHr),
+  };
+}
+
 /** Per layer-direction cache of parameter codes by weight fractional bits. */
 export class IntegerParamsCache {
   private readonly byFrac = new Map<number, IntegerParams>();
+  private readonly doublesByFrac = new Map<number, FloatCodeParams>();
   private full: IntegerParams | null = null;
 
   constructor(
@@ -62,9 +84,20 @@ export class IntegerParamsCache {
     return p;
   }
 
+  /** The codes of get(format) as doubles (cached likewise). */
+  getDoubles(format: FixedFormat): FloatCodeParams {
+    let p = this.doublesByFrac.get(format.fracBits);
+    if (p === undefined) {
+      p = asDoubles(this.get(format));
+      this.doublesByFrac.set(format.fracBits, p);
+    }
+    return p;
+  }
+
   /** Forget all codes (call after the float parameters changed). */
   clear(): void {
     this.full = null;
     this.byFrac.clear();
+    this.doublesByFrac.clear();
   }
 }

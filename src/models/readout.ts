@@ -11,10 +11,39 @@ import { directionCount, outputSize } from '../functional/rnn-model.js';
 import type { EvalTask } from './eval-data.js';
 import type { InferenceParts } from './inference.js';
 
-function headRow(parts: InferenceParts, h: Float32Array, offset: number, hLen: number, out: Float64Array): void {
-  const w = parts.headWeight as Float32Array;
+/**
+ * out[c] = head.bias[c] + sum_j head.weight[c, j] * h[offset + j]: double sums over float32
+ * operands, each class's terms added in order j = 0, 1, ... (floating-point sums depend on the
+ * order; this one is fixed). Four classes share a pass over h; each keeps its own order.
+ */
+export function headRow(parts: InferenceParts, h: Float32Array, offset: number, hLen: number, out: Float64Array): void {
+  const w = parts.headWeight;
+  if (!w) throw new Error('internal: head rows of a model without a head');
   const b = parts.headBias;
-  for (let c = 0; c < parts.classes; c++) {
+  const classes = parts.classes;
+  let c = 0;
+  for (; c + 4 <= classes; c += 4) {
+    let s0 = b ? b[c] : 0;
+    let s1 = b ? b[c + 1] : 0;
+    let s2 = b ? b[c + 2] : 0;
+    let s3 = b ? b[c + 3] : 0;
+    const w0 = c * hLen;
+    const w1 = w0 + hLen;
+    const w2 = w1 + hLen;
+    const w3 = w2 + hLen;
+    for (let j = 0; j < hLen; j++) {
+      const x = h[offset + j];
+      s0 += w[w0 + j] * x;
+      s1 += w[w1 + j] * x;
+      s2 += w[w2 + j] * x;
+      s3 += w[w3 + j] * x;
+    }
+    out[c] = s0;
+    out[c + 1] = s1;
+    out[c + 2] = s2;
+    out[c + 3] = s3;
+  }
+  for (; c < classes; c++) {
     let s = b ? b[c] : 0;
     const base = c * hLen;
     for (let j = 0; j < hLen; j++) s += w[base + j] * h[offset + j];

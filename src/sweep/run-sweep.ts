@@ -1,7 +1,7 @@
 /**
  * `rnnsim sweep`: enumerate a spec's points, validate every one (its config with the point's
  * values, exactly as `check --set` would) before anything runs, then run the unfinished ones on
- * a pool of worker threads (piscina), each point written whole into its own folder, and the
+ * a pool of worker threads (tinypool), each point written whole into its own folder, and the
  * tables rewritten as points finish. Points are keyed by what determines their result
  * (point-key.ts): a point whose folder exists is not run again.
  */
@@ -136,7 +136,7 @@ export function paramLookup(config: ArchitectureConfig | undefined): ParamLookup
   };
 }
 
-/** The pool that runs points: piscina worker threads, or this thread. */
+/** The pool that runs points: worker threads (tinypool), or this thread. */
 interface Executor {
   run(task: PointTask): Promise<PointRecord>;
   close(): Promise<void>;
@@ -147,11 +147,11 @@ async function makeExecutor(workers: number): Promise<Executor> {
     const { runPoint } = await import('./worker.js');
     return { run: runPoint, close: async () => undefined };
   }
-  const { Piscina } = await import('piscina');
+  const { default: Tinypool } = await import('tinypool');
   // Worker threads load the compiled module (dist/sweep/worker.js) beside this one.
   const filename = new URL('./worker.js', import.meta.url).href;
-  const pool = new Piscina<PointTask, PointRecord>({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
-  return { run: (task) => pool.run(task), close: () => pool.destroy() };
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  return { run: (task) => pool.run(task) as Promise<PointRecord>, close: () => pool.destroy() };
 }
 
 /** Rewrite the tables at most this often while points finish (and always at the end). */

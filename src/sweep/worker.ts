@@ -1,5 +1,5 @@
 /**
- * One sweep point, run in a worker thread (piscina) or in the calling thread: simulate the
+ * One sweep point, run in a worker thread (tinypool) or in the calling thread: simulate the
  * config with the point's overrides on the trace, and write the point's folder whole (the run's
  * files plus point.json). Returns the record for the tables. A point the dataflow refuses (an
  * InputError at run time) is recorded with its message; anything else is a bug and propagates.
@@ -47,5 +47,5 @@ export async function runPoint(task: PointTask): Promise<PointRecord> {
   return record;
 }
 
-/** The worker thread's entry (piscina calls the default export with each task). */
+/** The worker thread's entry (tinypool calls the default export with each task). */
 export default runPoint;
