@@ -13,13 +13,15 @@ import { loadArchitecture } from '../../config/load-architecture.js';
 import { policySpecFromParams, type PrecisionSelectParams } from '../../techniques/dps/precision-select-unit.js';
 import { simulate, type RunSummary } from '../../simulate.js';
 import { resultOutput } from '../result-output.js';
+import { dpsEvaluateCommand } from './dps-evaluate.js';
 import { FORCE_OPTION } from '../command.js';
 import { dataFlagsText } from '../../accuracy/trace-model.js';
 import { defaultValidationLimit } from '../../accuracy/table.js';
 import type { QuantizedStepRecord } from '../../functional/quantized-network.js';
 import type { SplitName } from '../../datasets/split-rule.js';
 import { TraceWriter } from '../../traces/writer.js';
-import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, DEFAULT_GRID, modelPolicy, type Calibration, type GridAxes } from '../../dps/calibrate.js';
+import { calibrate, calibrationMarkdown, DEFAULT_BUDGET, modelPolicy, type Calibration } from '../../dps/calibrate.js';
+import { GRID_OPTIONS, gridFromOptions } from '../grid-options.js';
 import { dpsTraceHeader } from '../../dps/functional-trace.js';
 import { runPolicy, setupModel } from '../../dps/model-eval.js';
 import { describeSpec } from '../../dps/policy-spec.js';
@@ -37,16 +39,6 @@ function list(options: OptionValues, name: string): string[] {
 }
 
 /** A comma-separated list of non-negative numbers (fractions like 1/64 allowed). */
-function numberList(options: OptionValues, name: string, fallback: readonly number[]): number[] {
-  const v = stringOption(options, name);
-  if (v === undefined) return [...fallback];
-  return v.split(',').map((part) => {
-    const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:\/\s*(\d+(?:\.\d*)?)\s*)?$/.exec(part);
-    const n = m ? Number(m[1]) / (m[2] !== undefined ? Number(m[2]) : 1) : NaN;
-    if (!Number.isFinite(n)) throw new InputError(`--${name}: expected comma-separated non-negative numbers (e.g. 0.05,0.2 or 1/64), found '${part}'`);
-    return n;
-  });
-}
 
 function numberOption(options: OptionValues, name: string): number | undefined {
   const v = stringOption(options, name);
@@ -68,9 +60,7 @@ export const dpsCalibrateCommand: Command = {
     { name: 'budget-bpc', type: 'string', default: String(DEFAULT_BUDGET.bpc), description: 'largest bits-per-character increase on validation', unit: 'bpc' },
     { name: 'budget-perplexity', type: 'string', default: String(DEFAULT_BUDGET.perplexityPercent), description: 'largest relative perplexity increase on validation', unit: 'percent' },
     { name: 'budget-output-error', type: 'string', default: String(DEFAULT_BUDGET.outputError), description: 'largest increase of the relative RMS output error vs float32 (models without a head)', unit: 'fraction' },
-    { name: 'grid-deltas', type: 'string', default: '1/64,1/16,1/4', description: 'candidate cell-state change thresholds of the count_above statistic, comma-separated', unit: 'cell-state units' },
-    { name: 'grid-shares', type: 'string', default: DEFAULT_GRID.shares.join(','), description: 'candidate shares of changed cell-state elements above which a step goes up a precision', unit: 'fraction' },
-    { name: 'grid-max-abs', type: 'string', default: DEFAULT_GRID.maxAbs.join(','), description: 'candidate thresholds of the max_abs statistic (empty: none)', unit: 'cell-state units' },
+    ...GRID_OPTIONS,
     { name: 'validation-limit', type: 'string', description: 'examples (or characters of a text data set) of the validation split; default as `rnnsim accuracy`: 200 / 5000' },
     { name: 'test-limit', type: 'string', description: 'examples (or characters of a text data set) of the test split; default 1000 / 20000 (evenly spread subsets)' },
     { name: 'out', type: 'string', default: 'results/dps', description: 'directory for calibration.json and calibration.md' },
@@ -82,13 +72,7 @@ export const dpsCalibrateCommand: Command = {
     const precisions = (stringOption(options, 'precisions') ?? '8,16').split(',').map(Number);
     const testLimit = numberOption(options, 'test-limit');
     const validationLimit = numberOption(options, 'validation-limit');
-    const maxAbsText = stringOption(options, 'grid-max-abs');
-    const grid: GridAxes = {
-      deltas: numberList(options, 'grid-deltas', DEFAULT_GRID.deltas),
-      shares: numberList(options, 'grid-shares', DEFAULT_GRID.shares),
-      maxAbs: maxAbsText !== undefined && maxAbsText.trim() === '' ? [] : numberList(options, 'grid-max-abs', DEFAULT_GRID.maxAbs),
-    };
-    if (grid.shares.some((f) => f > 1)) throw new InputError('--grid-shares: shares are fractions of the cell state, 0..1');
+    const grid = gridFromOptions(options);
     const c = await calibrate({
       models,
       precisions,
@@ -220,4 +204,4 @@ export const dpsCompareCommand: Command = {
   },
 };
 
-export const dpsCommands: readonly Command[] = [dpsCalibrateCommand, dpsTraceCommand, dpsCompareCommand];
+export const dpsCommands: readonly Command[] = [dpsCalibrateCommand, dpsTraceCommand, dpsCompareCommand, dpsEvaluateCommand];

@@ -20,8 +20,9 @@ import { DYNAMIC_SETS, STATIC_CANDIDATES, designName, dynamicHardware, staticHar
 import { hardwareCost, modelTraceHeader, type HardwareCost } from './hardware.js';
 import { periodicPlacement, randomPlacement, Schedule } from './schedules.js';
 import { perLayerSearch, policySearch, staticMinSearch, lossOf, type Judge } from './searches.js';
-import { meanBits, meanCi95, reducesToStatic, shares, wilsonCi95, type Interval } from './statistics.js';
+import { meanBits, meanCi95, pairedLoss, reducesToStatic, shares, wilsonCi95, type Interval } from './statistics.js';
 import { describeSpec, type DpsPolicySpec } from '../policy-spec.js';
+import { candidateGrid, type GridAxes } from '../calibrate.js';
 
 export interface Budget {
   /** Largest accuracy loss against static 16 bits, in percentage points (classifiers). */
@@ -40,6 +41,8 @@ export interface EvaluationOptions {
   readonly sets?: ReadonlyArray<readonly number[]>;
   /** Also run each policy with the input side at a fixed 16 bits on the MWL schedule. */
   readonly mwlVariants?: boolean;
+  /** Axes of the candidate policies (default: calibrate.ts DEFAULT_GRID). */
+  readonly grid?: GridAxes;
   /** Where derived configs and traces go (rnnsim's cache). */
   readonly workDir: string;
   readonly log?: (line: string) => void;
@@ -66,6 +69,17 @@ export interface DesignResult {
   readonly area_mm2: number;
   /** For random controls: the spread over seeds of the metric. */
   readonly seeds?: { readonly count: number; readonly min: number; readonly max: number; readonly sd: number };
+  /**
+   * For a policy: how much better it is than its controls at the same per-stream counts, paired
+   * example by example (loss of the control minus loss of the policy; positive = the policy chose
+   * better steps). Against random: the mean over seeds of each example's outcome.
+   */
+  readonly advantage?: { readonly vs_random: Advantage; readonly vs_periodic: Advantage };
+}
+
+export interface Advantage {
+  readonly mean: number;
+  readonly ci95: [number, number];
 }
 
 /** One candidate policy on validation. */
@@ -94,6 +108,8 @@ export interface ModelEvaluation {
     readonly static_min_bits: number | null;
     readonly static_min_per_layer: readonly number[];
     readonly policies: Readonly<Record<string, string | null>>;
+    /** The same policies as data (what a precision-select unit's registers would hold). */
+    readonly policy_specs: Readonly<Record<string, DpsPolicySpec | null>>;
   };
   readonly validation: {
     readonly static: Readonly<Record<string, number>>;
@@ -162,7 +178,7 @@ export async function evaluateModel(backend: FunctionalBackend, o: EvaluationOpt
       const name = designName(precisions, schedule);
       const inputSideBits = schedule === 'mwl' ? 16 : undefined;
       log(`${backend.model}: ${name}: policy grid on validation`);
-      const s = await policySearch(backend, precisions, judgeVal, { inputSideBits });
+      const s = await policySearch(backend, precisions, judgeVal, { inputSideBits, grid: candidateGrid(precisions, o.grid) });
       policies.set(name, { spec: s.spec, inputSideBits, precisions });
       grids[name] = s.grid.map((g) => ({ policy: g.policy, statistic: g.spec.statistic, delta: g.spec.delta, thresholds: g.spec.thresholds, loss: g.loss, mean_bits: g.meanBits }));
     }
@@ -240,21 +256,27 @@ export async function evaluateModel(backend: FunctionalBackend, o: EvaluationOpt
     const hwDesign = dynamicHardware(p.precisions, { schedule, inputSideBits: p.inputSideBits });
     log(`${backend.model}: ${name} (${describeSpec(p.spec)})`);
     const run = await backend.run({ kind: 'policy', spec: p.spec, inputSideBits: p.inputSideBits }, 'test');
-    await add(name, 'policy', describeSpec(p.spec), run, await hardware(hwDesign, run.schedule, `${name}:${describeSpec(p.spec)}`));
     // Controls: the same per-stream counts, placed elsewhere.
     const periodic = await backend.run({ kind: 'schedule', schedule: periodicPlacement(run.schedule), inputSideBits: p.inputSideBits }, 'test');
-    await add(`periodic-${name}`, 'control', `${name}'s per-stream counts spread evenly`, periodic, await hardware(hwDesign, periodic.schedule, `periodic-${name}:${describeSpec(p.spec)}`));
     const randoms: FunctionalRun[] = [];
     for (const seed of o.seeds) randoms.push(await backend.run({ kind: 'schedule', schedule: randomPlacement(run.schedule, seed), inputSideBits: p.inputSideBits }, 'test'));
-    const metrics = randoms.map(metricOf);
     const pooled = new Float64Array(randoms[0].perExample.length);
     for (const r of randoms) for (let i = 0; i < pooled.length; i++) pooled[i] += r.perExample[i] / randoms.length;
+    // How much the controls lose against the policy, example by example (positive: the policy chose better steps).
+    const advantage = (control: Float64Array): Advantage => {
+      const l = pairedLoss(control, run.perExample, higher);
+      return { mean: l.mean, ci95: interval(l.ci95) };
+    };
+    const key = `${name}:${describeSpec(p.spec)}`;
+    await add(name, 'policy', describeSpec(p.spec), run, await hardware(hwDesign, run.schedule, key), { advantage: { vs_random: advantage(pooled), vs_periodic: advantage(periodic.perExample) } });
+    await add(`periodic-${name}`, 'control', `${name}'s per-stream counts spread evenly`, periodic, await hardware(hwDesign, periodic.schedule, `periodic-${key}`));
+    const metrics = randoms.map(metricOf);
     const spread = meanCi95(metrics);
-    await add(`random-${name}`, 'control', `${name}'s per-stream counts at random positions (mean of ${randoms.length} seeds)`, { perExample: pooled, stepsByBits: randoms[0].stepsByBits }, await hardware(hwDesign, randoms[0].schedule, `random-${name}:${describeSpec(p.spec)}:${o.seeds[0]}`), {
+    await add(`random-${name}`, 'control', `${name}'s per-stream counts at random positions (mean of ${randoms.length} seeds)`, { perExample: pooled, stepsByBits: randoms[0].stepsByBits }, await hardware(hwDesign, randoms[0].schedule, `random-${key}:${o.seeds[0]}`), {
       seeds: { count: randoms.length, min: Math.min(...metrics), max: Math.max(...metrics), sd: spread.se * Math.sqrt(randoms.length) },
     });
     const oracle = oracleOf([run, periodic, ...randoms], higher);
-    await add(`oracle-${name}`, 'control', `per sequence, with hindsight, the best of ${name}'s, the periodic and the ${randoms.length} random schedules (same counts)`, oracle, await hardware(hwDesign, oracle.schedule, `oracle-${name}:${describeSpec(p.spec)}`));
+    await add(`oracle-${name}`, 'control', `per sequence, with hindsight, the best of ${name}'s, the periodic and the ${randoms.length} random schedules (same counts)`, oracle, await hardware(hwDesign, oracle.schedule, `oracle-${key}`));
   }
 
   const static8 = results.find((r) => r.design === 'static-8');
@@ -272,6 +294,7 @@ export async function evaluateModel(backend: FunctionalBackend, o: EvaluationOpt
       static_min_bits: staticSearch.bits,
       static_min_per_layer: perLayer,
       policies: Object.fromEntries([...policies].map(([k, v]) => [k, v.spec ? describeSpec(v.spec) : null])),
+      policy_specs: Object.fromEntries([...policies].map(([k, v]) => [k, v.spec])),
     },
     validation: {
       static: Object.fromEntries([...staticSearch.runs].map(([b, r]) => [String(b), lossOf(r, judgeVal).mean])),

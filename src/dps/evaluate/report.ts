@@ -112,13 +112,16 @@ function findings(m: ModelEvaluation): string[] {
       `${d.design} (${d.description}): ${low ? `${pct(low[1])} of steps at ${low[0]} bits, ` : ''}mean ${f(d.mean_bits, 2)} bits, test loss ${f(d.loss)} ${lossUnit(m)} (${d.meets_budget ? 'within' : 'over'} budget)${d.reduces_to_static ? '; it reduces to a static design (99% or more of steps at one precision)' : ''}.`,
     ];
     if (baseline) {
-      parts.push(`Against ${baseline.design} (${m.choices.static_min_bits ?? 16} bits): ${f(baseline.latency_us / d.latency_us, 2)}x the speed and ${f(baseline.energy_uj / d.energy_uj, 2)}x less energy; ${front.has(d.design) ? 'on' : 'not on'} the accuracy-energy Pareto front.`);
+      const speed = baseline.latency_us / d.latency_us;
+      const energy = d.energy_uj / baseline.energy_uj;
+      parts.push(`Against ${baseline.design} (${m.choices.static_min_bits ?? 16} bits): ${f(speed, 2)}x its speed (${f(d.latency_us, 1)} vs ${f(baseline.latency_us, 1)} us per sequence) and ${f(energy, 2)}x its energy (${f(d.energy_uj, 2)} vs ${f(baseline.energy_uj, 2)} uJ); ${front.has(d.design) ? 'on' : 'not on'} the accuracy-energy Pareto front.`);
     }
-    if (rnd && per) {
-      const gap = rnd.loss - d.loss;
-      const informative = gap > (rnd.loss_ci95[1] - rnd.loss_ci95[0]) / 2;
+    if (rnd && per && d.advantage) {
+      const a = d.advantage.vs_random;
+      const informative = a.ci95[0] > 0;
+      const worse = a.ci95[1] < 0;
       parts.push(
-        `At the same per-sequence counts, random placement loses ${f(rnd.loss)} (seeds ${f(rnd.seeds?.min ?? NaN)} to ${f(rnd.seeds?.max ?? NaN)} ${m.higher_is_better ? 'accuracy' : 'bpc'}), periodic ${f(per.loss)}${orc ? `, the oracle ${f(orc.loss)}` : ''}: ${informative ? 'the cell state chose better steps than chance on this model' : 'no better than chance: on this model the cell state carried no usable information about which steps need the bits'}.`,
+        `At the same per-stream counts, random placement loses ${f(rnd.loss)} (seeds ${f(rnd.seeds?.min ?? NaN)} to ${f(rnd.seeds?.max ?? NaN)} ${m.higher_is_better ? 'accuracy' : 'bpc'}), periodic ${f(per.loss)}${orc ? `, the oracle ${f(orc.loss)}` : ''}; the policy's advantage over random is ${f(a.mean)} ${lossUnit(m)} (95% interval ${f(a.ci95[0])} to ${f(a.ci95[1])}): ${informative ? 'the cell state chose better steps than chance on this model' : worse ? 'worse than chance on this model' : 'not distinguishable from chance: on this model the cell state carried no measurable information about which steps need the bits'}.`,
       );
     }
     out.push(parts.join(' '));
