@@ -70,6 +70,8 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
   private macs = 0;
   private macsBelow = 0;
   private bitMacs = 0;
+  /** Indices of the counted actions (Component.actionId). */
+  private readonly ids: { readonly multiply: number; readonly brick: number; readonly compose: number; readonly serial: number; readonly tree: number; readonly accumulate: number };
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dotProductUnitKind.params>) {
     super(dotProductUnitKind, identity);
@@ -86,6 +88,14 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
       }
     }
     this.unit = new Resource(`${this.name}.pipeline`, ctx.sim);
+    this.ids = {
+      multiply: this.actionId('multiply'),
+      brick: this.actionId('brick_multiply'),
+      compose: this.actionId('compose_add'),
+      serial: this.actionId('serial_step'),
+      tree: this.actionId('tree_add'),
+      accumulate: this.actionId('accumulate'),
+    };
   }
 
   /** Width the composable unit runs `bits`-bit operands at: p_min * 2^k >= bits, at most P. */
@@ -135,14 +145,15 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
     this.macs += products;
     this.bitMacs += products * bits;
     if (bits < this.precisionBits) this.macsBelow += products;
-    if (this.mode === 'fixed') this.count('multiply', products);
+    const ids = this.ids;
+    if (this.mode === 'fixed') this.countAt(ids.multiply, products);
     else if (this.mode === 'composable') {
       const bricks = this.bricksPerProduct(bits);
-      this.count('brick_multiply', products * bricks);
-      this.count('compose_add', products * (bricks - 1));
-    } else this.count('serial_step', products * bits);
-    this.count('tree_add', count * (length - chunks));
-    this.count('accumulate', count * chunks);
+      this.countAt(ids.brick, products * bricks);
+      this.countAt(ids.compose, products * (bricks - 1));
+    } else this.countAt(ids.serial, products * bits);
+    this.countAt(ids.tree, count * (length - chunks));
+    this.countAt(ids.accumulate, count * chunks);
   }
 
   get macsPerformed(): number {

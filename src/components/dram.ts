@@ -11,6 +11,7 @@
  */
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
+import type { Simulator } from '../engine/simulator.js';
 import { type ComponentContext, nsToCycles } from './context.js';
 
 export const dramKind = defineComponentKind({
@@ -45,9 +46,12 @@ export class Dram extends Component<typeof dramKind.params> {
   /** Cycles per byte on one channel (fractional). */
   private readonly cyclesPerByte: number;
   private readonly servedBytes: number[];
+  private readonly sim: Simulator;
   private nextChannel = 0;
   private readBytes = 0;
   private writtenBytes = 0;
+  private readonly readId: number;
+  private readonly writeId: number;
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dramKind.params>) {
     super(dramKind, identity);
@@ -59,7 +63,10 @@ export class Dram extends Component<typeof dramKind.params> {
     const bytesPerCyclePerChannel = (p.bandwidth_gb_per_s * 1e9) / channels / (ctx.clockMhz * 1e6);
     this.cyclesPerByte = 1 / bytesPerCyclePerChannel;
     this.servedBytes = new Array<number>(channels).fill(0);
+    this.sim = ctx.sim;
     this.channels = Array.from({ length: channels }, (_, c) => new Resource(`${this.name}.ch${c}`, ctx.sim));
+    this.readId = this.actionId('read_byte');
+    this.writeId = this.actionId('write_byte');
   }
 
   /**
@@ -80,16 +87,18 @@ export class Dram extends Component<typeof dramKind.params> {
       const after = before + share * this.burstBytes;
       this.servedBytes[c] = after;
       const occupancy = Math.ceil(after * this.cyclesPerByte - 1e-9) - Math.ceil(before * this.cyclesPerByte - 1e-9);
-      done = Math.max(done, this.channels[c].acquire(occupancy).end);
+      const channel = this.channels[c];
+      const end = channel.reserve(occupancy, this.sim.now) + occupancy;
+      if (end > done) done = end;
     }
     this.nextChannel = (this.nextChannel + bursts) % n;
     const moved = bursts * this.burstBytes;
     if (direction === 'read') {
       this.readBytes += moved;
-      this.count('read_byte', moved);
+      this.countAt(this.readId, moved);
     } else {
       this.writtenBytes += moved;
-      this.count('write_byte', moved);
+      this.countAt(this.writeId, moved);
     }
     return done + this.latencyCycles;
   }

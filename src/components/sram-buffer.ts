@@ -8,6 +8,7 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { Cycle } from '../engine/simulator.js';
 import type { BankRequest } from './interfaces.js';
 
 export const sramBufferKind = defineComponentKind({
@@ -43,8 +44,8 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
   /** Bytes of one bank. */
   readonly bankBytes: number;
   private readonly portsPerBank: number;
-  private reads = 0;
-  private writes = 0;
+  private readonly readId: number;
+  private readonly writeId: number;
   /** One reusable request per bank for appendStreamRequests. */
   private readonly scratch: BankRequest[];
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
@@ -62,6 +63,8 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
     this.writeLatencyCycles = p.write_latency_cycles;
     this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${this.name}.bank${b}`, ctx.sim, this.portsPerBank));
     this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
+    this.readId = this.actionId('read');
+    this.writeId = this.actionId('write');
   }
 
   /** Words needed to hold `bits` bits. */
@@ -109,19 +112,56 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
     this.nextBank = (first + words) % banks;
   }
 
+  /**
+   * Earliest cycle, not before `notBefore` (at least the current cycle), at which every bank a
+   * stream of `words` words would touch has a free port. With reserveStream this is
+   * streamRequests + acquireTogether without building the request list (the hot path of E-PUR).
+   */
+  streamFreeAt(words: number, notBefore: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
+    const touched = words < banks ? words : banks;
+    let t = notBefore;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      const free = ports[b].earliestFree();
+      if (free > t) t = free;
+      if (++b === banks) b = 0;
+    }
+    return t;
+  }
+
+  /**
+   * Reserve the ports of a stream of `words` words from `start`, at which every bank it touches
+   * must have a free port (streamFreeAt), and lay the stream out after the previous one. Returns
+   * the cycle the longest bank share ends (`start` for no words).
+   */
+  reserveStream(words: number, start: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
+    const base = Math.floor(words / banks);
+    const extra = words % banks;
+    const touched = words < banks ? words : banks;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      if (ports[b].reserve(i < extra ? base + 1 : base, start) !== start) throw new Error(`internal: stream reservation of ${ports[b].name} slipped`);
+      if (++b === banks) b = 0;
+    }
+    this.nextBank = (this.nextBank + words) % banks;
+    return touched === 0 ? start : start + (extra > 0 ? base + 1 : base);
+  }
+
   /** Cycles to stream `words` words with no other traffic. */
   streamCycles(words: number): number {
     return Math.ceil(words / this.bankPorts.length);
   }
 
   recordReads(words: number): void {
-    this.reads += words;
-    this.count('read', words);
+    this.countAt(this.readId, words);
   }
 
   recordWrites(words: number): void {
-    this.writes += words;
-    this.count('write', words);
+    this.countAt(this.writeId, words);
   }
 
   stats(): Record<string, number> {
@@ -131,7 +171,7 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
       busy += r.busyCycles;
       wait += r.waitCycles;
     }
-    return { reads: this.reads, writes: this.writes, port_busy_cycles: busy, conflict_wait_cycles: wait };
+    return { reads: this.countOf(this.readId), writes: this.countOf(this.writeId), port_busy_cycles: busy, conflict_wait_cycles: wait };
   }
 
   /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */

@@ -69,31 +69,65 @@ export function allOf(signals: readonly Signal[]): Signal {
   return join;
 }
 
-/**
- * Start a process now: its body runs synchronously up to its first wait. Returns the signal of
- * its end; `onDone`, if given, receives the body's return value when it ends.
- */
-export function spawn<T>(sim: Simulator, body: Process<T>, onDone?: (value: T) => void): Signal {
-  const done = new Signal();
-  const resume = (): void => {
+/** A started process: its end, as a signal to wait for (made only when asked for). */
+export interface ProcessHandle {
+  readonly done: Signal;
+}
+
+/** A process being run: resumes its body until it waits (for a cycle or a signal) or ends. */
+class RunningProcess<T> implements ProcessHandle {
+  private ended = false;
+  private endSignal: Signal | undefined;
+  /** Resumes the body when a signal it waits for triggers (made on the first such wait). */
+  private resumeOnSignal: (() => void) | undefined;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly body: Process<T>,
+    private readonly onDone: ((value: T) => void) | undefined,
+  ) {}
+
+  get done(): Signal {
+    if (!this.endSignal) {
+      this.endSignal = new Signal();
+      if (this.ended) this.endSignal.trigger();
+    }
+    return this.endSignal;
+  }
+
+  resume(): void {
     for (;;) {
-      const r = body.next();
+      const r = this.body.next();
       if (r.done) {
-        onDone?.(r.value);
-        done.trigger();
+        this.ended = true;
+        this.onDone?.(r.value);
+        this.endSignal?.trigger();
         return;
       }
       const w = r.value;
       if (typeof w === 'number') {
-        sim.at(w, resume);
+        // The process itself is the event's argument: no closure per wait.
+        this.sim.call(w, resumeProcess, this as RunningProcess<unknown>);
         return;
       }
       if (!w.triggered) {
-        w.then(resume);
+        w.then((this.resumeOnSignal ??= () => this.resume()));
         return;
       }
     }
-  };
-  resume();
-  return done;
+  }
+}
+
+function resumeProcess(p: RunningProcess<unknown>): void {
+  p.resume();
+}
+
+/**
+ * Start a process now: its body runs synchronously up to its first wait. Returns a handle whose
+ * `done` signal triggers when it ends; `onDone`, if given, receives the body's return value then.
+ */
+export function spawn<T>(sim: Simulator, body: Process<T>, onDone?: (value: T) => void): ProcessHandle {
+  const p = new RunningProcess(sim, body, onDone);
+  p.resume();
+  return p;
 }

@@ -4,25 +4,26 @@
  * Time is an integer count of accelerator clock cycles. The order of events is total and
  * deterministic: earlier cycle first, then lower priority value, then earlier insertion.
  * Nothing here reads the wall clock, so the same inputs replay the same event order.
+ *
+ * The heap is a binary heap over three parallel arrays (cycle, order key, action) rather than
+ * one object per event: a run pops millions of events, and this is the engine's hot loop.
+ * The order key packs (priority, sequence) into one exact integer: priority * 2^36 + sequence.
  */
-import { Heap } from 'heap-js';
-
 export type Cycle = number;
 export type Action = () => void;
+/** An event handler that receives an argument stored with the event (no closure per event). */
+type Handler = (arg: unknown) => void;
 
-interface ScheduledEvent {
-  readonly cycle: Cycle;
-  readonly priority: number;
-  readonly seq: number;
-  readonly action: Action;
-}
-
-function eventOrder(a: ScheduledEvent, b: ScheduledEvent): number {
-  return a.cycle - b.cycle || a.priority - b.priority || a.seq - b.seq;
-}
+/** Sequence numbers stay below 2^36 and priorities within +-2^16, so the packed key is an exact double. */
+const SEQ_SPAN = 2 ** 36;
+const MAX_PRIORITY = 2 ** 16;
 
 export class Simulator {
-  private readonly heap = new Heap<ScheduledEvent>(eventOrder);
+  private cycles: number[] = [];
+  private keys: number[] = [];
+  private actions: Handler[] = [];
+  private args: unknown[] = [];
+  private size = 0;
   private nextSeq = 0;
   private current: Cycle = 0;
   private processed = 0;
@@ -39,12 +40,25 @@ export class Simulator {
 
   /** Schedule `action` at absolute cycle `cycle` (not earlier than now). */
   at(cycle: Cycle, action: Action, priority = 0): void {
+    this.call(cycle, action, undefined, priority);
+  }
+
+  /**
+   * Schedule `handler(arg)` at absolute cycle `cycle`: the same as at(cycle, () => handler(arg)),
+   * without allocating a closure for every event (hot paths hand one handler many arguments).
+   */
+  call<T>(cycle: Cycle, handler: (arg: T) => void, arg: T, priority = 0): void {
     if (!Number.isInteger(cycle)) throw new Error(`event cycle must be an integer, got ${cycle}`);
     if (cycle < this.current) {
       throw new Error(`cannot schedule an event at cycle ${cycle}, before the current cycle ${this.current}`);
     }
-    // add() rather than push(): push is variadic and copies its arguments on every call.
-    this.heap.add({ cycle, priority, seq: this.nextSeq++, action });
+    if (this.nextSeq >= SEQ_SPAN) throw new Error(`more than ${SEQ_SPAN} events scheduled in one run`);
+    let key = this.nextSeq++;
+    if (priority !== 0) {
+      if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) throw new Error(`event priority must be an integer within +-${MAX_PRIORITY}, got ${priority}`);
+      key += priority * SEQ_SPAN;
+    }
+    this.push(cycle, key, handler as Handler, arg);
   }
 
   /** Schedule `action` `delay` cycles from now. */
@@ -54,19 +68,81 @@ export class Simulator {
 
   /** Run events until the queue is empty (or the next event is past `untilCycle`). Returns the final cycle. */
   run(untilCycle: Cycle = Number.POSITIVE_INFINITY): Cycle {
-    for (;;) {
-      const next = this.heap.peek();
-      if (next === undefined || next.cycle > untilCycle) break;
-      this.heap.pop();
-      this.current = next.cycle;
+    const cycles = this.cycles;
+    const actions = this.actions;
+    const args = this.args;
+    while (this.size > 0 && cycles[0] <= untilCycle) {
+      this.current = cycles[0];
+      const action = actions[0];
+      const arg = args[0];
+      this.popTop();
       this.processed++;
-      next.action();
+      action(arg);
     }
     return this.current;
   }
 
   /** Events still waiting in the queue. */
   get pending(): number {
-    return this.heap.size();
+    return this.size;
+  }
+
+  private push(cycle: Cycle, key: number, action: Handler, arg: unknown): void {
+    const cycles = this.cycles;
+    const keys = this.keys;
+    const actions = this.actions;
+    const args = this.args;
+    // Sift up from the new leaf: move parents down until the new event's place is found.
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pc = cycles[parent];
+      if (pc < cycle || (pc === cycle && keys[parent] < key)) break;
+      cycles[i] = pc;
+      keys[i] = keys[parent];
+      actions[i] = actions[parent];
+      args[i] = args[parent];
+      i = parent;
+    }
+    cycles[i] = cycle;
+    keys[i] = key;
+    actions[i] = action;
+    args[i] = arg;
+  }
+
+  /** Remove the earliest event (the caller has read it). */
+  private popTop(): void {
+    const cycles = this.cycles;
+    const keys = this.keys;
+    const actions = this.actions;
+    const args = this.args;
+    const last = --this.size;
+    const cycle = cycles[last];
+    const key = keys[last];
+    const action = actions[last];
+    const arg = args[last];
+    // Drop the references so a finished action (and what it closes over) can be collected.
+    actions[last] = undefined as unknown as Handler;
+    args[last] = undefined;
+    if (last === 0) return;
+    // Sift the former last leaf down from the root.
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= last) break;
+      const right = child + 1;
+      if (right < last && (cycles[right] < cycles[child] || (cycles[right] === cycles[child] && keys[right] < keys[child]))) child = right;
+      const cc = cycles[child];
+      if (cycle < cc || (cycle === cc && key < keys[child])) break;
+      cycles[i] = cc;
+      keys[i] = keys[child];
+      actions[i] = actions[child];
+      args[i] = args[child];
+      i = child;
+    }
+    cycles[i] = cycle;
+    keys[i] = key;
+    actions[i] = action;
+    args[i] = arg;
   }
 }

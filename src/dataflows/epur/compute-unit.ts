@@ -6,7 +6,6 @@
  * together so that the slowest of them sets the pace. Every idle cycle of the dot-product
  * unit is attributed to one stall cause.
  */
-import { acquireTogether, type Resource } from '../../engine/resource.js';
 import type { Cycle, Simulator } from '../../engine/simulator.js';
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
@@ -27,121 +26,30 @@ export type TileResultHandler = (job: number, cycle: Cycle) => void;
 
 export class ComputeUnit {
   /** Cycle at which the dot-product unit finishes its last reserved issue. */
-  private dpuFreeAt: Cycle = 0;
-  private issued = 0;
-  private readonly requests: Array<{ resource: Resource; occupancy: number }> = [];
-  private readonly dpuRequest: { resource: Resource; occupancy: number };
+  dpuFreeAt: Cycle = 0;
+  /** Tiles issued so far (to tell the latest tile's stream end from earlier ones). */
+  issued = 0;
 
   constructor(
     readonly index: number,
     readonly parts: ComputeUnitParts,
     readonly account: ComputeUnitAccount,
-    private readonly sim: Simulator,
-    private readonly dram: MainMemory,
-    private readonly intermediate: OnChipBuffer,
-    private readonly stagingTiles: number,
-  ) {
-    this.dpuRequest = { resource: parts.dpu.unit, occupancy: 0 };
-  }
+    readonly sim: Simulator,
+    readonly dram: MainMemory,
+    readonly intermediate: OnChipBuffer,
+    readonly stagingTiles: number,
+  ) {}
 
   /**
    * Run `jobs` in order from `passStart` (the current cycle). The gap between the unit's
    * previous work and passStart is charged to `barrierCause`; `onResult` gets each tile's result.
    */
   runPass(jobs: readonly TileSpec[], passStart: Cycle, barrierCause: StallCause, onResult: TileResultHandler): void {
-    const readyAt = new Array<Cycle>(jobs.length).fill(-1);
-    let nextFetch = 0;
-    let nextIssue = 0;
-    let slotsInUse = 0;
-
-    let wakeAt = -1;
-    const issue = (): void => {
-      while (nextIssue < jobs.length && readyAt[nextIssue] >= 0 && readyAt[nextIssue] <= this.sim.now) {
-        // Reserve a tile only when the unit is about to be free: reservations far in the future
-        // would hold buffer ports that other traffic (hidden-state writes) needs now.
-        const free = this.parts.dpu.unit.earliestFree();
-        if (free > this.sim.now) {
-          if (wakeAt !== free) {
-            wakeAt = free;
-            this.sim.at(free, issue);
-          }
-          return;
-        }
-        const i = nextIssue++;
-        const job = jobs[i];
-        const dpuCycles = this.parts.dpu.issueCycles(job.dotProducts, job.length, job.bits);
-        // One reusable request list per unit: this is the hottest path of a run.
-        const requests = this.requests;
-        requests.length = 0;
-        this.dpuRequest.occupancy = dpuCycles;
-        requests.push(this.dpuRequest);
-        this.parts.weightBuffer.appendStreamRequests(job.weightWords, requests);
-        this.parts.inputBuffer.appendStreamRequests(job.inputWords + job.inputLoadWords, requests);
-        if (job.intermediateReadWords > 0) this.intermediate.appendStreamRequests(job.intermediateReadWords, requests);
-        const { start, end } = acquireTogether(requests, this.sim.now);
-        this.parts.dpu.recordDotProducts(job.dotProducts, job.length, job.bits);
-        this.parts.weightBuffer.recordReads(job.weightWords);
-        this.parts.inputBuffer.recordReads(job.inputWords);
-        this.parts.inputBuffer.recordWrites(job.inputLoadWords);
-        this.intermediate.recordReads(job.intermediateReadWords);
-        this.chargeIdle(start, passStart, barrierCause, readyAt[i]);
-        // The unit is busy for its issue cycles; if an operand stream is slower, the
-        // unit waits for it before the next tile, and that wait is SRAM bandwidth.
-        this.dpuFreeAt = start + dpuCycles;
-        const streamEnd = end;
-        const issueOrder = ++this.issued;
-        // The stream-end event also issues the next tile when the unit frees at that cycle,
-        // which saves a separate wake-up event per tile.
-        if (this.dpuFreeAt === streamEnd) wakeAt = streamEnd;
-        this.sim.at(streamEnd, () => {
-          if (job.releasesStaging) slotsInUse--;
-          // Only the latest tile can hold the unit idle; an earlier one has been overtaken.
-          if (issueOrder === this.issued) this.chargeStreamTail(streamEnd);
-          if (job.releasesStaging) pump();
-          else issue();
-        });
-        // The last operands arrive a read latency after their port cycle, then cross the pipeline.
-        const readLatency = Math.max(
-          this.parts.weightBuffer.readLatencyCycles,
-          this.parts.inputBuffer.readLatencyCycles,
-          job.intermediateReadWords > 0 ? this.intermediate.readLatencyCycles : 0,
-        );
-        const resultAt = streamEnd + readLatency + this.parts.dpu.latencyCycles;
-        this.sim.at(resultAt, () => onResult(i, resultAt));
-      }
-    };
-
-    const pump = (): void => {
-      while (nextFetch < jobs.length) {
-        const i = nextFetch;
-        const job = jobs[i];
-        if (job.fetchBytes > 0) {
-          if (slotsInUse >= this.stagingTiles) break;
-          slotsInUse++;
-          const arrival = this.dram.transfer(job.fetchBytes, 'read');
-          this.sim.at(arrival, () => {
-            const words = this.parts.weightBuffer.wordsFor(job.fetchBytes * 8);
-            const write = acquireTogether(this.parts.weightBuffer.streamRequests(words), this.sim.now);
-            this.parts.weightBuffer.recordWrites(words);
-            const usable = write.end + this.parts.weightBuffer.writeLatencyCycles;
-            this.sim.at(usable, () => {
-              readyAt[i] = usable;
-              issue();
-            });
-          });
-        } else {
-          readyAt[i] = this.sim.now;
-        }
-        nextFetch++;
-      }
-      issue();
-    };
-
-    pump();
+    new TilePass(this, jobs, passStart, barrierCause, onResult).pump();
   }
 
   /** Attribute the idle time before a tile that starts at `start`. */
-  private chargeIdle(start: Cycle, passStart: Cycle, barrierCause: StallCause, ready: Cycle): void {
+  chargeIdle(start: Cycle, passStart: Cycle, barrierCause: StallCause, ready: Cycle): void {
     const idleFrom = this.dpuFreeAt;
     if (start <= idleFrom) return;
     const barrierEnd = Math.min(Math.max(idleFrom, passStart), start);
@@ -153,7 +61,7 @@ export class ComputeUnit {
   }
 
   /** A tile whose operand streams outlast its issue cycles holds the unit: SRAM bandwidth. */
-  private chargeStreamTail(streamEnd: Cycle): void {
+  chargeStreamTail(streamEnd: Cycle): void {
     if (streamEnd > this.dpuFreeAt) {
       this.account.stalls.add('sram_bandwidth', streamEnd - this.dpuFreeAt);
       this.dpuFreeAt = streamEnd;
@@ -165,4 +73,137 @@ export class ComputeUnit {
     if (endCycle > this.dpuFreeAt) this.account.stalls.add(cause, endCycle - this.dpuFreeAt);
     this.dpuFreeAt = endCycle;
   }
+}
+
+/**
+ * One pass of tile jobs on a compute unit: weight fetches run up to `stagingTiles` ahead of the
+ * dot-product unit, and a tile issues once its weights are on chip and the unit is about to be
+ * free. Events carry the job index (Simulator.call), so a pass allocates nothing per tile.
+ */
+class TilePass {
+  /** Cycle each job's weights are usable (-1: not yet). */
+  private readonly readyAt: Float64Array;
+  /** The unit's issue count when each job issued (its stream end charges the tail only if still the latest). */
+  private readonly issueOrder: Float64Array;
+  private nextFetch = 0;
+  private nextIssue = 0;
+  private slotsInUse = 0;
+  /** Cycle of the wake-up already scheduled to issue the next tile (-1: none). */
+  private wakeAt = -1;
+
+  constructor(
+    private readonly unit: ComputeUnit,
+    private readonly jobs: readonly TileSpec[],
+    private readonly passStart: Cycle,
+    private readonly barrierCause: StallCause,
+    private readonly onResult: TileResultHandler,
+  ) {
+    this.readyAt = new Float64Array(jobs.length).fill(-1);
+    this.issueOrder = new Float64Array(jobs.length);
+  }
+
+  /** Issue every tile that is ready while the unit is free. */
+  private readonly issue = (): void => {
+    const u = this.unit;
+    const sim = u.sim;
+    const { dpu, weightBuffer, inputBuffer } = u.parts;
+    const im = u.intermediate;
+    const jobs = this.jobs;
+    while (this.nextIssue < jobs.length && this.readyAt[this.nextIssue] >= 0 && this.readyAt[this.nextIssue] <= sim.now) {
+      const now = sim.now;
+      // Reserve a tile only when the unit is about to be free: reservations far in the future
+      // would hold buffer ports that other traffic (hidden-state writes) needs now.
+      const free = dpu.unit.earliestFree();
+      if (free > now) {
+        if (this.wakeAt !== free) {
+          this.wakeAt = free;
+          sim.at(free, this.issue);
+        }
+        return;
+      }
+      const i = this.nextIssue++;
+      const job = jobs[i];
+      const dpuCycles = dpu.issueCycles(job.dotProducts, job.length, job.bits);
+      // The dot-product unit and its operand streams (weights, inputs, any partial sums and
+      // input chunk from the intermediate memory) start together once all are free.
+      const inputWords = job.inputWords + job.inputLoadWords;
+      let start = weightBuffer.streamFreeAt(job.weightWords, now);
+      start = inputBuffer.streamFreeAt(inputWords, start);
+      if (job.intermediateReadWords > 0) start = im.streamFreeAt(job.intermediateReadWords, start);
+      if (dpu.unit.reserve(dpuCycles, start) !== start) throw new Error(`internal: ${dpu.name} was not free at ${start}`);
+      let end = start + dpuCycles;
+      end = Math.max(end, weightBuffer.reserveStream(job.weightWords, start));
+      end = Math.max(end, inputBuffer.reserveStream(inputWords, start));
+      if (job.intermediateReadWords > 0) end = Math.max(end, im.reserveStream(job.intermediateReadWords, start));
+      dpu.recordDotProducts(job.dotProducts, job.length, job.bits);
+      weightBuffer.recordReads(job.weightWords);
+      inputBuffer.recordReads(job.inputWords);
+      inputBuffer.recordWrites(job.inputLoadWords);
+      im.recordReads(job.intermediateReadWords);
+      u.chargeIdle(start, this.passStart, this.barrierCause, this.readyAt[i]);
+      // The unit is busy for its issue cycles; if an operand stream is slower, the
+      // unit waits for it before the next tile, and that wait is SRAM bandwidth.
+      u.dpuFreeAt = start + dpuCycles;
+      this.issueOrder[i] = ++u.issued;
+      // The stream-end event also issues the next tile when the unit frees at that cycle,
+      // which saves a separate wake-up event per tile.
+      if (u.dpuFreeAt === end) this.wakeAt = end;
+      sim.call(end, this.streamEnd, i);
+      // The last operands arrive a read latency after their port cycle, then cross the pipeline.
+      const readLatency = Math.max(weightBuffer.readLatencyCycles, inputBuffer.readLatencyCycles, job.intermediateReadWords > 0 ? im.readLatencyCycles : 0);
+      sim.call(end + readLatency + dpu.latencyCycles, this.result, i);
+    }
+  };
+
+  /** Job i's operand streams end (now). */
+  private readonly streamEnd = (i: number): void => {
+    const u = this.unit;
+    const releases = this.jobs[i].releasesStaging;
+    if (releases) this.slotsInUse--;
+    // Only the latest tile can hold the unit idle; an earlier one has been overtaken.
+    if (this.issueOrder[i] === u.issued) u.chargeStreamTail(u.sim.now);
+    if (releases) this.pump();
+    else this.issue();
+  };
+
+  /** Job i's result leaves the pipeline (now). */
+  private readonly result = (i: number): void => {
+    this.onResult(i, this.unit.sim.now);
+  };
+
+  /** Start the weight fetches the staging slots allow, in job order, then issue. */
+  readonly pump = (): void => {
+    const u = this.unit;
+    const jobs = this.jobs;
+    while (this.nextFetch < jobs.length) {
+      const i = this.nextFetch;
+      const job = jobs[i];
+      if (job.fetchBytes > 0) {
+        if (this.slotsInUse >= u.stagingTiles) break;
+        this.slotsInUse++;
+        u.sim.call(u.dram.transfer(job.fetchBytes, 'read'), this.fetchArrived, i);
+      } else {
+        this.readyAt[i] = u.sim.now;
+      }
+      this.nextFetch++;
+    }
+    this.issue();
+  };
+
+  /** Job i's weight tile has arrived from DRAM (now): write it into the weight buffer. */
+  private readonly fetchArrived = (i: number): void => {
+    const u = this.unit;
+    const wb = u.parts.weightBuffer;
+    const words = wb.wordsFor(this.jobs[i].fetchBytes * 8);
+    const start = wb.streamFreeAt(words, u.sim.now);
+    const usable = wb.reserveStream(words, start) + wb.writeLatencyCycles;
+    wb.recordWrites(words);
+    u.sim.call(usable, this.weightsUsable, i);
+  };
+
+  /** Job i's weights are readable (now). */
+  private readonly weightsUsable = (i: number): void => {
+    this.readyAt[i] = this.unit.sim.now;
+    this.issue();
+  };
 }

@@ -41,7 +41,10 @@ export interface BufferGeometry {
  */
 export type MatrixPart = 'xh' | 'x' | 'h' | 'proj';
 
-/** How weights and activations are stored and read (bit-sliced under dynamic precision). */
+/**
+ * How weights and activations are stored and read (bit-sliced under dynamic precision). The
+ * functions must be pure (the same answer for the same arguments): the mapper reuses tiles.
+ */
 export interface StorageWidths {
   /** Bits each weight of a matrix part occupies in the weight buffer and DRAM. */
   weightBits(part: MatrixPart): number;
@@ -138,6 +141,13 @@ export class EpurMapper {
   private readonly residency: WeightResidency[];
   /** Whether the layer just planned left its output sequence in the intermediate memory (else DRAM). */
   private previousOutputOnChip = false;
+  /**
+   * The last tile jobs made for each slice, with what they were made from: consecutive steps
+   * of a layer usually run identical passes, and tile jobs are plain immutable data.
+   */
+  private readonly lastTiles = new Map<string, { readonly key: string; readonly jobs: readonly TileSpec[] }>();
+  /** Gate slices of the current plan, by matrix part and columns. */
+  private sliceCache: { plan: LayerPlan | undefined; slices: Map<string, SliceUse[]> } = { plan: undefined, slices: new Map() };
 
   constructor(
     readonly geometry: EpurGeometry,
@@ -184,13 +194,18 @@ export class EpurMapper {
   }
 
   /** The gate slices of a pass over a matrix part ('xh', 'x' or 'h') whose rows have `columns` columns. */
-  gateSlices(plan: LayerPlan, part: 'xh' | 'x' | 'h', columns: number): SliceUse[] {
+  gateSlices(plan: LayerPlan, part: 'xh' | 'x' | 'h', columns: number): readonly SliceUse[] {
+    if (this.sliceCache.plan !== plan) this.sliceCache = { plan, slices: new Map() };
+    const key = `${part}|${columns}`;
+    const cached = this.sliceCache.slices.get(key);
+    if (cached) return cached;
     const out: SliceUse[] = [];
     for (let g = 0; g < plan.gates; g++) {
       for (let s = 0; s < plan.slices; s++) {
         out.push({ unit: this.unitOf(plan, g, s), id: `L${plan.layer.index}.d${plan.direction}.${part}.g${g}.s${s}`, part, rows: plan.sliceRows[s], columns });
       }
     }
+    this.sliceCache.slices.set(key, out);
     return out;
   }
 
@@ -233,7 +248,20 @@ export class EpurMapper {
    * fit the input buffer, each tile once per repeat (timestep). Records the first use of a
    * resident slice (it is fetched then, and never again).
    */
-  passTiles(slice: SliceUse, streamed: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
+  passTiles(slice: SliceUse, streamed: boolean, repeats: readonly PassRepeat[], options: PassOptions): readonly TileSpec[] {
+    const firstFetch = !streamed && this.residency[slice.unit].needsFirstFetch(slice.id);
+    const fetch = streamed || firstFetch;
+    // The jobs depend only on these (the geometry and storage widths are fixed for the run).
+    let key = `${slice.unit}|${slice.part}|${slice.rows}|${slice.columns}|${streamed}|${fetch}|${options.bits}|${options.readsParkedPartialSums}|${options.reloadsInputEachJob}|`;
+    for (const r of repeats) key += `${r.samples},${r.activeColumns};`;
+    const last = this.lastTiles.get(slice.id);
+    if (last && last.key === key) return last.jobs;
+    const jobs = this.makeTiles(slice, streamed, fetch, repeats, options);
+    this.lastTiles.set(slice.id, { key, jobs });
+    return jobs;
+  }
+
+  private makeTiles(slice: SliceUse, streamed: boolean, fetch: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
     const g = this.geometry;
     const st = this.storage;
     const jobs: TileSpec[] = [];
@@ -241,8 +269,6 @@ export class EpurMapper {
     const chunk = this.chunkElements(length);
     const chunks = Math.ceil(length / chunk);
     const tiles = Math.ceil(slice.rows / g.tileRows);
-    const firstFetch = !streamed && this.residency[slice.unit].needsFirstFetch(slice.id);
-    const fetch = streamed || firstFetch;
     const readW = st.readWeightBits(slice.part, options.bits);
     const storedW = st.weightBits(slice.part);
     const readA = st.readActivationBits(options.bits);

@@ -13,13 +13,13 @@
  * produces those hidden units' h_t, which is written where the next pass reads it.
  */
 import type { Cycle, Simulator } from '../../engine/simulator.js';
-import { acquireTogether } from '../../engine/resource.js';
 import { Countdown, spawn, type Process } from '../../engine/process.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
 import type { RunContext } from '../run-context.js';
 import type { StepRecord } from '../dataflow-kind.js';
 import { activeSamples, type Workload } from '../workload.js';
 import type { ComputeUnit } from './compute-unit.js';
+import type { ElementMix } from '../../components/multifunction-unit.js';
 import type { EpurExtension, RecurrentStep, StepWork } from './extension.js';
 import type { EpurMapper, LayerPlan, PassRepeat, SliceUse, TileSpec } from './mapping.js';
 
@@ -29,9 +29,17 @@ const CELL_UPDATE_OPS = {
   gru: { multiply: 3, add: 3 + 4, tanh: 1 },
 } as const;
 
+/** A unit's multifunction-unit operation mixes, resolved once. */
+interface UnitMixes {
+  readonly sigmoid: ElementMix;
+  readonly tanh: ElementMix;
+  readonly cellUpdate: ElementMix;
+}
+
 export class EpurSchedule {
   readonly steps: StepRecord[] = [];
   private readonly sim: Simulator;
+  private readonly mixes: readonly UnitMixes[];
 
   constructor(
     private readonly run: RunContext,
@@ -42,6 +50,11 @@ export class EpurSchedule {
     private readonly extensions: readonly EpurExtension[],
   ) {
     this.sim = run.sim;
+    this.mixes = units.map(({ parts: { mfu } }) => ({
+      sigmoid: mfu.elementMix({ sigmoid: 1 }),
+      tanh: mfu.elementMix({ tanh: 1 }),
+      cellUpdate: mfu.elementMix(CELL_UPDATE_OPS[mapper.workload.cell]),
+    }));
   }
 
   private get workload(): Workload {
@@ -138,10 +151,14 @@ export class EpurSchedule {
 
   /** Write `bits` into the intermediate memory; returns when they are readable. */
   private *writeIntermediate(bits: number): Process {
-    const w = this.intermediate.wordsFor(bits);
-    const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
-    this.intermediate.recordWrites(w);
-    yield g.end + this.intermediate.writeLatencyCycles;
+    yield this.streamInto(this.intermediate, this.intermediate.wordsFor(bits)) + this.intermediate.writeLatencyCycles;
+  }
+
+  /** Write a stream of `words` words into `buffer` from now (as soon as its banks are free); returns when the last bank is done. */
+  private streamInto(buffer: OnChipBuffer, words: number): Cycle {
+    const end = buffer.reserveStream(words, buffer.streamFreeAt(words, this.sim.now));
+    buffer.recordWrites(words);
+    return end;
   }
 
   /**
@@ -152,9 +169,9 @@ export class EpurSchedule {
     const K = plan.layer.inputSize + plan.recurrent;
     if (!this.mapper.fitsInputBuffer(K)) return;
     const w = this.intermediate.wordsFor(samples * plan.layer.inputSize * this.abits);
-    const read = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
+    const readEnd = this.intermediate.reserveStream(w, this.intermediate.streamFreeAt(w, this.sim.now));
     this.intermediate.recordReads(w);
-    yield read.end + this.intermediate.readLatencyCycles;
+    yield readEnd + this.intermediate.readLatencyCycles;
     yield* this.writeVector(samples * plan.layer.inputSize, K);
   }
 
@@ -171,17 +188,15 @@ export class EpurSchedule {
     let end = this.sim.now;
     for (let u = 0; u < this.mapper.mapped; u++) {
       const ib = this.units[u].parts.inputBuffer;
-      const w = ib.wordsFor(elements * this.abits);
-      const g = acquireTogether(ib.streamRequests(w), this.sim.now);
-      ib.recordWrites(w);
-      end = Math.max(end, g.end + ib.writeLatencyCycles);
+      end = Math.max(end, this.streamInto(ib, ib.wordsFor(elements * this.abits)) + ib.writeLatencyCycles);
     }
     yield end;
   }
 
-  /** Park `sums` partial sums in the intermediate memory (the completion is an event of its own). */
-  private parkPartialSums(sums: number): Process {
-    return this.writeIntermediate(sums * this.mapper.geometry.partialSumBits);
+  /** Park `sums` partial sums in the intermediate memory (the completion is an event of its own); then arrive at `parked`, if given. */
+  private *parkPartialSums(sums: number, parked: Countdown | undefined): Process {
+    yield* this.writeIntermediate(sums * this.mapper.geometry.partialSumBits);
+    parked?.arrive();
   }
 
   /** Run one pass over each slice on its unit from now; `onTile` receives every tile's last-chunk result. */
@@ -193,7 +208,7 @@ export class EpurSchedule {
       this.units[slice.unit].runPass(jobs, passStart, barrier, (j) => {
         const job = jobs[j];
         if (job.lastChunk) onTile(i, job);
-        else spawn(this.sim, this.parkPartialSums(job.rows * job.samples));
+        else spawn(this.sim, this.parkPartialSums(job.rows * job.samples, undefined));
       });
     });
   }
@@ -209,7 +224,7 @@ export class EpurSchedule {
     const bits = this.extensions.find((e) => e.inputSideBits !== undefined)?.inputSideBits;
     // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
     this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
-      spawn(this.sim, this.parkPartialSums(job.rows * job.samples), () => parked.arrive());
+      spawn(this.sim, this.parkPartialSums(job.rows * job.samples, parked));
     });
     yield parked;
   }
@@ -228,9 +243,7 @@ export class EpurSchedule {
     this.startPasses(slices, [repeat], { bits: pass.bits, readsParkedPartialSums: pass.readsParkedPartialSums, reloadsInputEachJob: false }, 'recurrent_dependency', (i, job) => {
       const gate = Math.floor(i / plan.slices);
       const slice = i % plan.slices;
-      spawn(this.sim, this.tileCompletion(plan, gate, slice, job, gatesDone), (updated) => {
-        if (updated) cellUpdates.arrive();
-      });
+      spawn(this.sim, this.tileCompletion(plan, gate, slice, job, gatesDone, cellUpdates));
     });
     yield cellUpdates;
     for (const e of this.extensions) e.endCellUpdates?.(step);
@@ -239,32 +252,25 @@ export class EpurSchedule {
 
   /**
    * A tile's dot products are done: its activation, and when every gate's tile of the same
-   * hidden units is through, their cell update and the new h_t written for the next pass.
-   * Returns whether this tile was the last gate's (and so did the cell update).
+   * hidden units is through, their cell update and the new h_t written for the next pass
+   * (then it arrives at `cellUpdates`).
    */
-  private *tileCompletion(plan: LayerPlan, gate: number, slice: number, job: TileSpec, gatesDone: number[][]): Process<boolean> {
+  private *tileCompletion(plan: LayerPlan, gate: number, slice: number, job: TileSpec, gatesDone: number[][], cellUpdates: Countdown): Process {
     const elements = job.rows * job.samples;
-    const unit = this.units[this.mapper.unitOf(plan, gate, slice)];
+    const u = this.mapper.unitOf(plan, gate, slice);
     const isLstm = this.workload.cell === 'lstm';
     // LSTM: i, f, o through a sigmoid, g through a tanh; GRU: r, z sigmoid, n's tanh is in the cell update.
     const activation = isLstm ? (gate === 2 ? 'tanh' : 'sigmoid') : gate === 2 ? undefined : 'sigmoid';
-    if (activation !== undefined) {
-      const mfu = unit.parts.mfu;
-      const grant = mfu.unit.acquire(mfu.issueCycles(elements));
-      mfu.recordElements(elements, { [activation]: 1 });
-      yield grant.end + mfu.latencyCycles;
-    }
-    if (++gatesDone[slice][job.tile] < plan.gates) return false;
+    if (activation !== undefined) yield this.units[u].parts.mfu.process(elements, this.mixes[u][activation]);
+    if (++gatesDone[slice][job.tile] < plan.gates) return;
     // Every gate of these hidden units is done: the cell update, on one unit's MFU.
-    const mfu = this.units[this.mapper.unitOf(plan, job.tile % plan.gates, slice)].parts.mfu;
-    const g = mfu.unit.acquire(mfu.issueCycles(elements));
-    mfu.recordElements(elements, CELL_UPDATE_OPS[this.workload.cell]);
-    yield g.end + mfu.latencyCycles;
+    const cellUnit = this.mapper.unitOf(plan, job.tile % plan.gates, slice);
+    yield this.units[cellUnit].parts.mfu.process(elements, this.mixes[cellUnit].cellUpdate);
     for (const e of this.extensions) e.observeCellUpdate?.(elements);
     // h_t feeds the next step's dot products; m_t (LSTMP) feeds the projection.
     const consumerLength = plan.layer.projSize > 0 ? plan.layer.hiddenSize : this.mapper.nextStepLength(plan);
     yield* this.writeVector(elements, consumerLength);
-    return true;
+    cellUpdates.arrive();
   }
 
   /** After the cell updates: the projection (LSTMP) if any, then the layer output. */
@@ -285,10 +291,7 @@ export class EpurSchedule {
       spawn(this.sim, this.until(this.dram.transfer(Math.ceil(bits_ / 8), 'write')));
       return;
     }
-    const w = this.intermediate.wordsFor(bits_);
-    const g = acquireTogether(this.intermediate.streamRequests(w), this.sim.now);
-    this.intermediate.recordWrites(w);
-    yield g.end;
+    yield this.streamInto(this.intermediate, this.intermediate.wordsFor(bits_));
   }
 
   /** A process that only lasts until `cycle` (an event there, so the run does not end before it). */
