@@ -21,6 +21,8 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { Cycle } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
 
 export const dotProductUnitKind = defineComponentKind({
   kind: 'dot_product_unit',
@@ -59,7 +61,7 @@ export const dotProductUnitKind = defineComponentKind({
 
 export type MultiPrecisionMode = DotProductUnit['params']['multi_precision'];
 
-export class DotProductUnit extends Component<typeof dotProductUnitKind.params> {
+export class DotProductUnit extends Component<typeof dotProductUnitKind.params> implements Repeatable {
   readonly unit: Resource;
   readonly multipliers: number;
   readonly precisionBits: number;
@@ -154,6 +156,25 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
     } else this.countAt(ids.serial, products * bits);
     this.countAt(ids.tree, count * (length - chunks));
     this.countAt(ids.accumulate, count * chunks);
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts).
+  appendState(now: Cycle, out: number[]): void {
+    this.unit.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    out.push(this.macs, this.macsBelow, this.bitMacs);
+    this.unit.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const at = this.repeatActionCounts(r.times, r.delta, offset);
+    this.macs += r.times * r.delta[at];
+    this.macsBelow += r.times * r.delta[at + 1];
+    this.bitMacs += r.times * r.delta[at + 2];
+    return this.unit.repeat(r, at + 3);
   }
 
   get macsPerformed(): number {

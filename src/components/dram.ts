@@ -11,7 +11,8 @@
  */
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import type { Simulator } from '../engine/simulator.js';
+import type { Cycle, Simulator } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
 import { type ComponentContext, nsToCycles } from './context.js';
 
 export const dramKind = defineComponentKind({
@@ -39,7 +40,7 @@ export const dramKind = defineComponentKind({
   },
 });
 
-export class Dram extends Component<typeof dramKind.params> {
+export class Dram extends Component<typeof dramKind.params> implements Repeatable {
   readonly channels: Resource[];
   readonly latencyCycles: number;
   readonly burstBytes: number;
@@ -52,6 +53,12 @@ export class Dram extends Component<typeof dramKind.params> {
   private writtenBytes = 0;
   private readonly readId: number;
   private readonly writeId: number;
+  /**
+   * Steady-state fast-forward: while boundaries are being marked, every channel share of every
+   * transfer as (channel, bytes, occupancy cycles), and where each boundary's log starts.
+   */
+  private log: number[] | undefined;
+  private readonly marks = new Map<number, number>();
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dramKind.params>) {
     super(dramKind, identity);
@@ -86,7 +93,8 @@ export class Dram extends Component<typeof dramKind.params> {
       const before = this.servedBytes[c];
       const after = before + share * this.burstBytes;
       this.servedBytes[c] = after;
-      const occupancy = Math.ceil(after * this.cyclesPerByte - 1e-9) - Math.ceil(before * this.cyclesPerByte - 1e-9);
+      const occupancy = this.occupancy(before, after);
+      this.log?.push(c, after - before, occupancy);
       const channel = this.channels[c];
       const end = channel.reserve(occupancy, this.sim.now) + occupancy;
       if (end > done) done = end;
@@ -101,6 +109,79 @@ export class Dram extends Component<typeof dramKind.params> {
       this.countAt(this.writeId, moved);
     }
     return done + this.latencyCycles;
+  }
+
+  /** Cycles a channel is busy to bring its cumulative bytes from `before` to `after`. */
+  private occupancy(before: number, after: number): number {
+    return Math.ceil(after * this.cyclesPerByte - 1e-9) - Math.ceil(before * this.cyclesPerByte - 1e-9);
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts). A channel's occupancy depends on its
+  // cumulative bytes (rounded through floating point), so a period is not simply copied: its
+  // transfers are replayed on the cumulative counts and must give the same occupancies.
+  appendState(now: Cycle, out: number[]): void {
+    out.push(this.nextChannel);
+    for (const c of this.channels) c.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    out.push(this.readBytes, this.writtenBytes);
+    for (const c of this.channels) c.appendCounters(out);
+  }
+
+  mark(boundary: number): void {
+    this.log ??= [];
+    // Keep the log of recent boundaries only (a detector looks at most a few dozen back).
+    if (this.marks.size >= 256) {
+      const keep = [...this.marks].slice(-128);
+      const cut = keep[0][1];
+      this.log.splice(0, cut);
+      this.marks.clear();
+      for (const [m, at] of keep) this.marks.set(m, at - cut);
+    }
+    this.marks.set(boundary, this.log.length);
+  }
+
+  /** The log entries of the period from boundary `from` to the latest one. */
+  private period(from: number): [number, number] {
+    const start = this.marks.get(from);
+    if (start === undefined || !this.log) throw new Error(`internal: ${this.name} has no log from boundary ${from}`);
+    return [start, this.log.length];
+  }
+
+  exactRepeats(times: number, from: number): number {
+    const [start, end] = this.period(from);
+    const log = this.log!;
+    const served = [...this.servedBytes];
+    for (let k = 0; k < times; k++) {
+      for (let e = start; e < end; e += 3) {
+        const c = log[e];
+        const after = served[c] + log[e + 1];
+        if (this.occupancy(served[c], after) !== log[e + 2]) return k;
+        served[c] = after;
+      }
+    }
+    return times;
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const [start, end] = this.period(r.from);
+    const log = this.log!;
+    for (let k = 0; k < r.times; k++) {
+      for (let e = start; e < end; e += 3) {
+        const c = log[e];
+        const before = this.servedBytes[c];
+        this.servedBytes[c] = before + log[e + 1];
+        log.push(c, log[e + 1], this.occupancy(before, this.servedBytes[c]));
+      }
+    }
+    let at = this.repeatActionCounts(r.times, r.delta, offset);
+    this.readBytes += r.times * r.delta[at];
+    this.writtenBytes += r.times * r.delta[at + 1];
+    at += 2;
+    for (const c of this.channels) at = c.repeat(r, at);
+    return at;
   }
 
   /** Cycles one channel set needs to move `bytes` with nothing else in flight (no latency). */

@@ -6,7 +6,8 @@
  */
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import type { Simulator } from '../engine/simulator.js';
+import type { Cycle, Simulator } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
 import type { ComponentContext } from './context.js';
 
 export const multifunctionUnitKind = defineComponentKind({
@@ -39,7 +40,7 @@ export interface ElementMix {
   readonly perElement: readonly number[];
 }
 
-export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.params> {
+export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.params> implements Repeatable {
   readonly unit: Resource;
   readonly lanes: number;
   readonly latencyCycles: number;
@@ -84,6 +85,23 @@ export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.pa
   recordMix(elements: number, mix: ElementMix): void {
     this.elements += elements;
     for (let i = 0; i < mix.ids.length; i++) this.countAt(mix.ids[i], elements * mix.perElement[i]);
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts).
+  appendState(now: Cycle, out: number[]): void {
+    this.unit.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    out.push(this.elements);
+    this.unit.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const at = this.repeatActionCounts(r.times, r.delta, offset);
+    this.elements += r.times * r.delta[at];
+    return this.unit.repeat(r, at + 1);
   }
 
   stats(): Record<string, number> {

@@ -9,6 +9,7 @@ import { Component, defineComponentKind, type ComponentIdentity } from '../engin
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
 import type { Cycle } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
 import type { BankRequest } from './interfaces.js';
 
 export const sramBufferKind = defineComponentKind({
@@ -35,7 +36,7 @@ export const sramBufferKind = defineComponentKind({
   },
 });
 
-export class SramBuffer extends Component<typeof sramBufferKind.params> {
+export class SramBuffer extends Component<typeof sramBufferKind.params> implements Repeatable {
   readonly bankPorts: Resource[];
   readonly capacityBits: number;
   readonly wordBits: number;
@@ -172,6 +173,23 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
       wait += r.waitCycles;
     }
     return { reads: this.countOf(this.readId), writes: this.countOf(this.writeId), port_busy_cycles: busy, conflict_wait_cycles: wait };
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts): the stream layout pointer and the bank ports.
+  appendState(now: Cycle, out: number[]): void {
+    out.push(this.nextBank);
+    for (const r of this.bankPorts) r.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    for (const r of this.bankPorts) r.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    let at = this.repeatActionCounts(r.times, r.delta, offset);
+    for (const port of this.bankPorts) at = port.repeat(r, at);
+    return at;
   }
 
   /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */

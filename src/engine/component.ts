@@ -7,6 +7,8 @@
  * count actions, and src/energy/ prices them from the technology tables (Accelergy-style).
  */
 
+import { addRepeated } from './steady-state.js';
+
 export type ParamType = 'integer' | 'number' | 'boolean' | 'string';
 
 export interface ParamDecl {
@@ -126,6 +128,16 @@ export abstract class Component<P extends ParamDecls = ParamDecls> {
   /** The count of one action so far. */
   protected countOf(id: number): number {
     return this.counts[id];
+  }
+
+  /** For steady-state fast-forward (src/engine/steady-state.ts): the action counts as counters. */
+  protected appendActionCounts(out: number[]): void {
+    for (let i = 0; i < this.counts.length; i++) out.push(this.counts[i]);
+  }
+
+  /** Add `times` x the counts' deltas (laid out as appendActionCounts); returns the offset past them. */
+  protected repeatActionCounts(times: number, delta: ArrayLike<number>, offset: number): number {
+    return addRepeated(this.counts, times, delta, offset);
   }
 
   actionCounts(): Readonly<Record<string, number>> {

@@ -62,6 +62,41 @@ export class Countdown extends Signal {
   }
 }
 
+/**
+ * A join whose arrivals are announced ahead: `arriveAt(cycle)` says one arrives at `cycle`, as a
+ * process that waits until then and arrives would (`yield cycle; join.arrive()`). The join
+ * triggers where the last of those arrivals would have, in the same event order, but with one
+ * event in all instead of one per arrival: each announcement takes the sequence number its own
+ * event would have had, and only the latest (cycle, sequence) is scheduled.
+ */
+export class Arrivals extends Signal {
+  private lastCycle = -1;
+  private lastSeq = -1;
+
+  constructor(
+    private readonly sim: Simulator,
+    private left: number,
+  ) {
+    super();
+    if (!Number.isInteger(left) || left < 0) throw new Error(`internal: join of ${left} arrivals`);
+    if (left === 0) this.trigger();
+  }
+
+  arriveAt(cycle: Cycle): void {
+    if (this.left <= 0) throw new Error('internal: more arrivals announced than the join expects');
+    const seq = this.sim.reserveSeq();
+    if (cycle > this.lastCycle || (cycle === this.lastCycle && seq > this.lastSeq)) {
+      this.lastCycle = cycle;
+      this.lastSeq = seq;
+    }
+    if (--this.left === 0) this.sim.callReserved(this.lastCycle, this.lastSeq, triggerSignal, this as Signal);
+  }
+}
+
+function triggerSignal(s: Signal): void {
+  s.trigger();
+}
+
 /** A signal that triggers once every given signal has (SimPy's AllOf). */
 export function allOf(signals: readonly Signal[]): Signal {
   const join = new Countdown(signals.length);

@@ -27,6 +27,8 @@ export class Simulator {
   private nextSeq = 0;
   private current: Cycle = 0;
   private processed = 0;
+  /** The run lasts at least until this cycle (holdUntil). */
+  private held: Cycle = 0;
 
   /** The cycle of the event being processed (or of the last one processed). */
   get now(): Cycle {
@@ -66,6 +68,51 @@ export class Simulator {
     this.at(this.current + delay, action, priority);
   }
 
+  /**
+   * Take the sequence number an event scheduled now would get, without scheduling one: a later
+   * callReserved with it runs exactly where that event would have run among events of the same
+   * cycle (for joins that learn late which of several announced arrivals is the last).
+   */
+  reserveSeq(): number {
+    if (this.nextSeq >= SEQ_SPAN) throw new Error(`more than ${SEQ_SPAN} events scheduled in one run`);
+    return this.nextSeq++;
+  }
+
+  /**
+   * Schedule `handler(arg)` at `cycle` in the place of an event that was scheduled when `seq` was
+   * reserved (reserveSeq, priority 0). That place must still be ahead of the running event.
+   */
+  callReserved<T>(cycle: Cycle, seq: number, handler: (arg: T) => void, arg: T): void {
+    if (!Number.isInteger(cycle) || cycle < this.current) throw new Error(`cannot schedule an event at cycle ${cycle}, before the current cycle ${this.current}`);
+    if (!Number.isInteger(seq) || seq < 0 || seq >= this.nextSeq) throw new Error(`internal: sequence number ${seq} was never reserved`);
+    this.push(cycle, seq, handler as Handler, arg);
+  }
+
+  /**
+   * Make the run last at least until `cycle`, as an event there that does nothing would, but
+   * without one: for work that ends in the background with nothing waiting for it (a write-back).
+   */
+  holdUntil(cycle: Cycle): void {
+    if (!Number.isInteger(cycle) || cycle < this.current) throw new Error(`cannot hold the run until cycle ${cycle} (now ${this.current})`);
+    if (cycle > this.held) this.held = cycle;
+  }
+
+  /** The cycle the run is held until (holdUntil; 0 if never). */
+  get heldUntil(): Cycle {
+    return this.held;
+  }
+
+  /**
+   * Move the clock `cycles` ahead with nothing pending (steady-state fast-forward: the skipped
+   * cycles' work is accounted elsewhere). A hold still ahead moves with the clock.
+   */
+  skipAhead(cycles: Cycle): void {
+    if (this.size !== 0) throw new Error('internal: cannot skip ahead with events pending');
+    if (!Number.isInteger(cycles) || cycles < 0) throw new Error(`internal: cannot skip ${cycles} cycles`);
+    if (this.held > this.current) this.held += cycles;
+    this.current += cycles;
+  }
+
   /** Run events until the queue is empty (or the next event is past `untilCycle`). Returns the final cycle. */
   run(untilCycle: Cycle = Number.POSITIVE_INFINITY): Cycle {
     const cycles = this.cycles;
@@ -79,6 +126,8 @@ export class Simulator {
       this.processed++;
       action(arg);
     }
+    // A hold within reach ends the run no earlier than it, as its event would have.
+    if (this.held > this.current && this.held <= untilCycle) this.current = this.held;
     return this.current;
   }
 

@@ -7,6 +7,7 @@
  * unit is attributed to one stall cause.
  */
 import type { Cycle, Simulator } from '../../engine/simulator.js';
+import type { Repeatable, RepeatRequest } from '../../engine/steady-state.js';
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
@@ -24,7 +25,7 @@ export interface ComputeUnitParts {
 /** Receives each tile's result: the job's index in its pass and the cycle its last dot product leaves the pipeline. */
 export type TileResultHandler = (job: number, cycle: Cycle) => void;
 
-export class ComputeUnit {
+export class ComputeUnit implements Repeatable {
   /** Cycle at which the dot-product unit finishes its last reserved issue. */
   dpuFreeAt: Cycle = 0;
   /** Tiles issued so far (to tell the latest tile's stream end from earlier ones). */
@@ -66,6 +67,23 @@ export class ComputeUnit {
       this.account.stalls.add('sram_bandwidth', streamEnd - this.dpuFreeAt);
       this.dpuFreeAt = streamEnd;
     }
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts). Idle time is charged from
+  // dpuFreeAt, so its distance to now is state (not clamped like a resource's free time) for a
+  // unit that has worked; a unit that never has (not mapped) stays idle from cycle 0 whatever
+  // happens, and is charged for all of it at the end.
+  appendState(now: Cycle, out: number[]): void {
+    out.push(this.issued > 0 ? this.dpuFreeAt - now : -1);
+  }
+
+  appendCounters(out: number[]): void {
+    this.account.stalls.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    if (this.issued > 0) this.dpuFreeAt += r.times * r.cycles;
+    return this.account.stalls.repeat(r.times, r.delta, offset);
   }
 
   /** Charge the idle time from the unit's last work to `endCycle` (end of the run) to `cause`. */

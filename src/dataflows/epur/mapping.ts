@@ -310,6 +310,12 @@ export class EpurMapper {
     return jobs;
   }
 
+  /** The mapper's state for steady-state fast-forward: residency versions and where the last layer's output went. */
+  appendState(out: number[]): void {
+    for (const r of this.residency) out.push(r.version);
+    out.push(this.previousOutputOnChip ? 1 : 0);
+  }
+
   /** Timesteps whose input-side partial sums fit in half the intermediate memory (an MWL window). */
   mwlWindow(plan: LayerPlan): number {
     const psumBitsPerStep = plan.gates * plan.layer.hiddenSize * this.batch * this.geometry.partialSumBits;

@@ -13,12 +13,13 @@
  * produces those hidden units' h_t, which is written where the next pass reads it.
  */
 import type { Cycle, Simulator } from '../../engine/simulator.js';
-import { Countdown, spawn, type Process } from '../../engine/process.js';
+import { Arrivals, spawn, type Process } from '../../engine/process.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
 import type { RunContext } from '../run-context.js';
 import type { StepRecord } from '../dataflow-kind.js';
 import { activeSamples, type Workload } from '../workload.js';
 import type { ComputeUnit } from './compute-unit.js';
+import type { PeriodDetector, SteadyState } from '../../engine/steady-state.js';
 import type { ElementMix } from '../../components/multifunction-unit.js';
 import type { EpurExtension, RecurrentStep, StepWork } from './extension.js';
 import type { EpurMapper, LayerPlan, PassRepeat, SliceUse, TileSpec } from './mapping.js';
@@ -36,6 +37,14 @@ interface UnitMixes {
   readonly cellUpdate: ElementMix;
 }
 
+/** How many steps after `t` (before `end`) have as many active samples as step t. */
+function stepsWithSameSamples(lengths: readonly number[], t: number, end: number): number {
+  // The active count changes right after a sequence's last step: at the shortest length beyond t.
+  let next = end;
+  for (const len of lengths) if (len > t && len < next) next = len;
+  return next - 1 - t;
+}
+
 export class EpurSchedule {
   readonly steps: StepRecord[] = [];
   private readonly sim: Simulator;
@@ -48,6 +57,8 @@ export class EpurSchedule {
     private readonly intermediate: OnChipBuffer,
     private readonly dram: MainMemory,
     private readonly extensions: readonly EpurExtension[],
+    /** Steady-state fast-forward of repeating steps (undefined: simulate every step). */
+    private readonly steady: SteadyState | undefined,
   ) {
     this.sim = run.sim;
     this.mixes = units.map(({ parts: { mfu } }) => ({
@@ -100,11 +111,32 @@ export class EpurSchedule {
     this.steps.push({ sequence: group, layer: plan.layer.index, direction: plan.direction, timestep, startCycle, endCycle: this.sim.now, macs });
   }
 
+  /**
+   * Steady-state fast-forward at the end of step `t` (src/engine/steady-state.ts): when the
+   * machine is in a state it was in a whole number of steps ago and the next `following` steps
+   * run the same work (`samples` each), skip whole periods of them, recording each skipped step
+   * as the copy of the one a period earlier, shifted by the period. Returns the steps skipped.
+   */
+  private skipRepeatedSteps(detector: PeriodDetector | undefined, samples: number, following: number): number {
+    if (!detector) return 0;
+    if (this.sim.pending > 0) {
+      detector.reset();
+      return 0;
+    }
+    const skip = detector.boundary(this.sim.now, String(samples), following);
+    for (let j = 0; j < skip.iterations; j++) {
+      const earlier = this.steps[this.steps.length - skip.period];
+      this.steps.push({ ...earlier, timestep: earlier.timestep + skip.period, startCycle: earlier.startCycle + skip.periodCycles, endCycle: earlier.endCycle + skip.periodCycles });
+    }
+    return skip.iterations;
+  }
+
   /** step_by_step: x_t and h_(t-1) together, timestep by timestep. */
   private *layerStepByStep(group: number, lengths: readonly number[], plan: LayerPlan): Process {
     this.run.phases.begin({ group, layer: plan.layer.index, direction: plan.direction, phase: 'recurrent' });
     const steps = Math.max(...lengths);
     const I = plan.layer.inputSize;
+    const detector = this.steady?.loop();
     for (let t = 0; t < steps; t++) {
       const step = this.stepOf(group, lengths, plan, t);
       const work = yield* this.stepWork(step);
@@ -115,6 +147,7 @@ export class EpurSchedule {
       const repeat = { samples, activeColumns: (work.inputColumns ?? I) + (work.recurrentColumns ?? plan.recurrent) };
       yield* this.recurrentStep(plan, step, repeat, { part: 'xh', columns: I + plan.recurrent, readsParkedPartialSums: false, bits: work.bits });
       this.record(group, plan, t, startCycle, repeat);
+      t += this.skipRepeatedSteps(detector, samples, stepsWithSameSamples(lengths, t, steps));
     }
   }
 
@@ -130,6 +163,7 @@ export class EpurSchedule {
       yield* this.loadInputs(plan, samples);
       yield* this.inputSidePass(plan, samples);
       this.run.phases.begin({ ...label, phase: 'recurrent' });
+      const detector = this.steady?.loop();
       for (let t = first; t < first + count; t++) {
         const step = this.stepOf(group, lengths, plan, t);
         const work = yield* this.stepWork(step);
@@ -137,6 +171,7 @@ export class EpurSchedule {
         const repeat = { samples: samples[t - first], activeColumns: work.recurrentColumns ?? plan.recurrent };
         yield* this.recurrentStep(plan, step, repeat, { part: 'h', columns: plan.recurrent, readsParkedPartialSums: true, bits: work.bits });
         this.record(group, plan, t, startCycle, repeat);
+        t += this.skipRepeatedSteps(detector, repeat.samples, stepsWithSameSamples(lengths, t, first + count));
       }
     }
   }
@@ -146,12 +181,12 @@ export class EpurSchedule {
     if (!plan.inputFromDram) return;
     const bits = samplesPerStep.reduce((a, b) => a + b, 0) * plan.layer.inputSize * this.abits;
     yield this.dram.transfer(Math.ceil(bits / 8), 'read');
-    yield* this.writeIntermediate(bits);
+    yield this.intermediateWritten(bits);
   }
 
-  /** Write `bits` into the intermediate memory; returns when they are readable. */
-  private *writeIntermediate(bits: number): Process {
-    yield this.streamInto(this.intermediate, this.intermediate.wordsFor(bits)) + this.intermediate.writeLatencyCycles;
+  /** Write `bits` into the intermediate memory from now; returns the cycle they are readable. */
+  private intermediateWritten(bits: number): Cycle {
+    return this.streamInto(this.intermediate, this.intermediate.wordsFor(bits)) + this.intermediate.writeLatencyCycles;
   }
 
   /** Write a stream of `words` words into `buffer` from now (as soon as its banks are free); returns when the last bank is done. */
@@ -172,31 +207,28 @@ export class EpurSchedule {
     const readEnd = this.intermediate.reserveStream(w, this.intermediate.streamFreeAt(w, this.sim.now));
     this.intermediate.recordReads(w);
     yield readEnd + this.intermediate.readLatencyCycles;
-    yield* this.writeVector(samples * plan.layer.inputSize, K);
+    yield this.vectorWritten(samples * plan.layer.inputSize, K);
   }
 
   /**
    * Write `elements` new vector elements where their consumer, a pass of dot products of length
    * `consumerLength`, reads them: into every mapped unit's input buffer when that vector fits
    * there, otherwise into the intermediate memory, from which the pass loads it chunk by chunk.
+   * The writes start now; returns the cycle the vector is readable.
    */
-  private *writeVector(elements: number, consumerLength: number): Process {
-    if (!this.mapper.fitsInputBuffer(consumerLength)) {
-      yield* this.writeIntermediate(elements * this.abits);
-      return;
-    }
+  private vectorWritten(elements: number, consumerLength: number): Cycle {
+    if (!this.mapper.fitsInputBuffer(consumerLength)) return this.intermediateWritten(elements * this.abits);
     let end = this.sim.now;
     for (let u = 0; u < this.mapper.mapped; u++) {
       const ib = this.units[u].parts.inputBuffer;
       end = Math.max(end, this.streamInto(ib, ib.wordsFor(elements * this.abits)) + ib.writeLatencyCycles);
     }
-    yield end;
+    return end;
   }
 
-  /** Park `sums` partial sums in the intermediate memory (the completion is an event of its own); then arrive at `parked`, if given. */
-  private *parkPartialSums(sums: number, parked: Countdown | undefined): Process {
-    yield* this.writeIntermediate(sums * this.mapper.geometry.partialSumBits);
-    parked?.arrive();
+  /** Park `sums` partial sums in the intermediate memory from now; returns the cycle they are parked. */
+  private partialSumsParked(sums: number): Cycle {
+    return this.intermediateWritten(sums * this.mapper.geometry.partialSumBits);
   }
 
   /** Run one pass over each slice on its unit from now; `onTile` receives every tile's last-chunk result. */
@@ -208,7 +240,8 @@ export class EpurSchedule {
       this.units[slice.unit].runPass(jobs, passStart, barrier, (j) => {
         const job = jobs[j];
         if (job.lastChunk) onTile(i, job);
-        else spawn(this.sim, this.parkPartialSums(job.rows * job.samples, undefined));
+        // Nothing waits for a chunk's parked partial sums; the run lasts until they are written.
+        else this.sim.holdUntil(this.partialSumsParked(job.rows * job.samples));
       });
     });
   }
@@ -218,13 +251,13 @@ export class EpurSchedule {
     const I = plan.layer.inputSize;
     const slices = this.mapper.gateSlices(plan, 'x', I);
     const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
-    const parked = new Countdown(tiles * samples.length);
+    const parked = new Arrivals(this.sim, tiles * samples.length);
     const repeats = samples.map((n) => ({ samples: n, activeColumns: I }));
     // The input side runs at one precision for the whole window (a technique may fix it below the full width).
     const bits = this.extensions.find((e) => e.inputSideBits !== undefined)?.inputSideBits;
     // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
     this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
-      spawn(this.sim, this.parkPartialSums(job.rows * job.samples, parked));
+      parked.arriveAt(this.partialSumsParked(job.rows * job.samples));
     });
     yield parked;
   }
@@ -239,7 +272,7 @@ export class EpurSchedule {
     const tileRows = this.mapper.geometry.tileRows;
     const tilesPerSlice = plan.sliceRows.map((r) => Math.ceil(r / tileRows));
     const gatesDone = plan.sliceRows.map((_, s) => new Array<number>(tilesPerSlice[s]).fill(0));
-    const cellUpdates = new Countdown(tilesPerSlice.reduce((a, b) => a + b, 0));
+    const cellUpdates = new Arrivals(this.sim, tilesPerSlice.reduce((a, b) => a + b, 0));
     this.startPasses(slices, [repeat], { bits: pass.bits, readsParkedPartialSums: pass.readsParkedPartialSums, reloadsInputEachJob: false }, 'recurrent_dependency', (i, job) => {
       const gate = Math.floor(i / plan.slices);
       const slice = i % plan.slices;
@@ -253,9 +286,9 @@ export class EpurSchedule {
   /**
    * A tile's dot products are done: its activation, and when every gate's tile of the same
    * hidden units is through, their cell update and the new h_t written for the next pass
-   * (then it arrives at `cellUpdates`).
+   * (which arrives at `cellUpdates` once written).
    */
-  private *tileCompletion(plan: LayerPlan, gate: number, slice: number, job: TileSpec, gatesDone: number[][], cellUpdates: Countdown): Process {
+  private *tileCompletion(plan: LayerPlan, gate: number, slice: number, job: TileSpec, gatesDone: number[][], cellUpdates: Arrivals): Process {
     const elements = job.rows * job.samples;
     const u = this.mapper.unitOf(plan, gate, slice);
     const isLstm = this.workload.cell === 'lstm';
@@ -269,8 +302,7 @@ export class EpurSchedule {
     for (const e of this.extensions) e.observeCellUpdate?.(elements);
     // h_t feeds the next step's dot products; m_t (LSTMP) feeds the projection.
     const consumerLength = plan.layer.projSize > 0 ? plan.layer.hiddenSize : this.mapper.nextStepLength(plan);
-    yield* this.writeVector(elements, consumerLength);
-    cellUpdates.arrive();
+    cellUpdates.arriveAt(this.vectorWritten(elements, consumerLength));
   }
 
   /** After the cell updates: the projection (LSTMP) if any, then the layer output. */
@@ -278,25 +310,20 @@ export class EpurSchedule {
     if (plan.layer.projSize > 0) {
       const slices = this.mapper.projectionSlices(plan);
       const tiles = slices.reduce((n, s) => n + Math.ceil(s.rows / this.mapper.geometry.tileRows), 0);
-      const projected = new Countdown(tiles);
+      const projected = new Arrivals(this.sim, tiles);
       const repeat = { samples, activeColumns: plan.layer.hiddenSize };
       this.startPasses(slices, [repeat], { bits, readsParkedPartialSums: false, reloadsInputEachJob: false }, 'recurrent_dependency', (_slice, job) => {
-        spawn(this.sim, this.writeVector(job.rows * job.samples, this.mapper.nextStepLength(plan)), () => projected.arrive());
+        projected.arriveAt(this.vectorWritten(job.rows * job.samples, this.mapper.nextStepLength(plan)));
       });
       yield projected;
     }
     const bits_ = samples * plan.recurrent * this.abits;
     if (plan.outputToDram) {
       // Written back in the background; nothing waits for it, but the run lasts until it is in DRAM.
-      spawn(this.sim, this.until(this.dram.transfer(Math.ceil(bits_ / 8), 'write')));
+      this.sim.holdUntil(this.dram.transfer(Math.ceil(bits_ / 8), 'write'));
       return;
     }
     yield this.streamInto(this.intermediate, this.intermediate.wordsFor(bits_));
-  }
-
-  /** A process that only lasts until `cycle` (an event there, so the run does not end before it). */
-  private *until(cycle: Cycle): Process {
-    yield cycle;
   }
 
   /** Charge every unit's idle tail up to the end of the run. */
