@@ -175,10 +175,13 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> implemen
     return { reads: this.countOf(this.readId), writes: this.countOf(this.writeId), port_busy_cycles: busy, conflict_wait_cycles: wait };
   }
 
-  // Steady-state fast-forward (src/engine/steady-state.ts): the stream layout pointer and the bank ports.
+  // Steady-state fast-forward (src/engine/steady-state.ts). Banks are interchangeable (equal
+  // ports, statistics summed over banks) and only reached through the stream pointer, so the
+  // state is the banks' free times in stream order from the pointer: two buffers equal up to a
+  // rotation of their banks behave alike (and counting per bank, only the sums are reported).
   appendState(now: Cycle, out: number[]): void {
-    out.push(this.nextBank);
-    for (const r of this.bankPorts) r.appendState(now, out);
+    const banks = this.bankPorts.length;
+    for (let i = 0; i < banks; i++) this.bankPorts[(this.nextBank + i) % banks].appendState(now, out);
   }
 
   appendCounters(out: number[]): void {
