@@ -22,7 +22,7 @@ import { Component, defineComponentKind, type ComponentIdentity } from '../engin
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
 import type { Cycle } from '../engine/simulator.js';
-import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 
 export const dotProductUnitKind = defineComponentKind({
   kind: 'dot_product_unit',
@@ -159,7 +159,7 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
   }
 
   // Steady-state fast-forward (src/engine/steady-state.ts).
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     this.unit.appendState(now, out);
   }
 

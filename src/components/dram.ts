@@ -12,7 +12,7 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { Cycle, Simulator } from '../engine/simulator.js';
-import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 import { type ComponentContext, nsToCycles } from './context.js';
 
 export const dramKind = defineComponentKind({
@@ -119,7 +119,7 @@ export class Dram extends Component<typeof dramKind.params> implements Repeatabl
   // Steady-state fast-forward (src/engine/steady-state.ts). A channel's occupancy depends on its
   // cumulative bytes (rounded through floating point), so a period is not simply copied: its
   // transfers are replayed on the cumulative counts and must give the same occupancies.
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     out.push(this.nextChannel);
     for (const c of this.channels) c.appendState(now, out);
   }
@@ -130,17 +130,19 @@ export class Dram extends Component<typeof dramKind.params> implements Repeatabl
     for (const c of this.channels) c.appendCounters(out);
   }
 
-  mark(boundary: number): void {
-    this.log ??= [];
-    // Keep the log of recent boundaries only (a detector looks at most a few dozen back).
-    if (this.marks.size >= 256) {
-      const keep = [...this.marks].slice(-128);
-      const cut = keep[0][1];
-      this.log.splice(0, cut);
-      this.marks.clear();
-      for (const [m, at] of keep) this.marks.set(m, at - cut);
+  mark(boundary: number, oldestNeeded: number): void {
+    const log = (this.log ??= []);
+    for (const m of this.marks.keys()) {
+      if (m >= oldestNeeded) break;
+      this.marks.delete(m);
     }
-    this.marks.set(boundary, this.log.length);
+    // Drop the log before the oldest boundary still needed once that is most of it.
+    const first = this.marks.size > 0 ? this.marks.values().next().value! : log.length;
+    if (first > 4096 && first > log.length / 2) {
+      log.splice(0, first);
+      for (const [m, at] of this.marks) this.marks.set(m, at - first);
+    }
+    this.marks.set(boundary, log.length);
   }
 
   /** The log entries of the period from boundary `from` to the latest one. */
@@ -150,32 +152,51 @@ export class Dram extends Component<typeof dramKind.params> implements Repeatabl
     return [start, this.log.length];
   }
 
+  /**
+   * Replay the period's channel shares `times` times on the cumulative byte counts from now;
+   * returns how many repetitions give every share the occupancy it had (and keeps the byte
+   * counts after each, for repeat).
+   */
   exactRepeats(times: number, from: number): number {
     const [start, end] = this.period(from);
     const log = this.log!;
-    const served = [...this.servedBytes];
+    const n = this.servedBytes.length;
+    const served = Float64Array.from(this.servedBytes);
+    const after = new Float64Array((times + 1) * n);
+    after.set(served, 0);
     for (let k = 0; k < times; k++) {
       for (let e = start; e < end; e += 3) {
         const c = log[e];
-        const after = served[c] + log[e + 1];
-        if (this.occupancy(served[c], after) !== log[e + 2]) return k;
-        served[c] = after;
+        const next = served[c] + log[e + 1];
+        if (this.occupancy(served[c], next) !== log[e + 2]) {
+          this.replayed = { from, times: k, after };
+          return k;
+        }
+        served[c] = next;
       }
+      after.set(served, (k + 1) * n);
     }
+    this.replayed = { from, times, after };
     return times;
   }
 
+  /** Byte counts after each repetition, from the last exactRepeats. */
+  private replayed: { from: number; times: number; after: Float64Array } | undefined;
+
   repeat(r: RepeatRequest, offset: number): number {
-    const [start, end] = this.period(r.from);
-    const log = this.log!;
-    for (let k = 0; k < r.times; k++) {
-      for (let e = start; e < end; e += 3) {
-        const c = log[e];
-        const before = this.servedBytes[c];
-        this.servedBytes[c] = before + log[e + 1];
-        log.push(c, log[e + 1], this.occupancy(before, this.servedBytes[c]));
+    const n = this.servedBytes.length;
+    const replayed = this.replayed;
+    this.replayed = undefined;
+    if (!replayed || replayed.from !== r.from || replayed.times < r.times) throw new Error(`internal: ${this.name} was asked to repeat a period it has not replayed`);
+    if (r.nested) {
+      // An enclosing loop's period contains these transfers: log them as they would have run.
+      const [start, end] = this.period(r.from);
+      const log = this.log!;
+      for (let k = 0; k < r.times; k++) {
+        for (let e = start; e < end; e += 3) log.push(log[e], log[e + 1], log[e + 2]);
       }
     }
+    for (let c = 0; c < n; c++) this.servedBytes[c] = replayed.after[r.times * n + c];
     let at = this.repeatActionCounts(r.times, r.delta, offset);
     this.readBytes += r.times * r.delta[at];
     this.writtenBytes += r.times * r.delta[at + 1];

@@ -7,7 +7,7 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { Cycle, Simulator } from '../engine/simulator.js';
-import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 import type { ComponentContext } from './context.js';
 
 export const multifunctionUnitKind = defineComponentKind({
@@ -88,7 +88,7 @@ export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.pa
   }
 
   // Steady-state fast-forward (src/engine/steady-state.ts).
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     this.unit.appendState(now, out);
   }
 

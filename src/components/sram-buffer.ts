@@ -9,7 +9,7 @@ import { Component, defineComponentKind, type ComponentIdentity } from '../engin
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
 import type { Cycle } from '../engine/simulator.js';
-import type { Repeatable, RepeatRequest } from '../engine/steady-state.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 import type { BankRequest } from './interfaces.js';
 
 export const sramBufferKind = defineComponentKind({
@@ -179,7 +179,7 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> implemen
   // ports, statistics summed over banks) and only reached through the stream pointer, so the
   // state is the banks' free times in stream order from the pointer: two buffers equal up to a
   // rotation of their banks behave alike (and counting per bank, only the sums are reported).
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     const banks = this.bankPorts.length;
     for (let i = 0; i < banks; i++) this.bankPorts[(this.nextBank + i) % banks].appendState(now, out);
   }

@@ -8,7 +8,7 @@
  * stall cycles. No formula decides stalls; the event order does.
  */
 import type { Cycle, Simulator } from './simulator.js';
-import { appendRelativeFreeTimes, type Repeatable, type RepeatRequest } from './steady-state.js';
+import { appendRelativeFreeTimes, type Repeatable, type RepeatRequest, type StateKey } from './steady-state.js';
 
 export interface Grant {
   /** Cycle at which the operation starts occupying the resource. */
@@ -83,7 +83,7 @@ export class Resource implements Repeatable {
     return start;
   }
 
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     appendRelativeFreeTimes(this.freeAt, now, out);
   }
 

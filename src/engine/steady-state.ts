@@ -19,13 +19,16 @@
  */
 import type { Cycle } from './simulator.js';
 
+/** What decides a participant's future: numbers (cycles relative to now, pointers) and names. */
+export type StateKey = Array<number | string>;
+
 export interface Repeatable {
   /**
    * Append every number that decides this object's future behaviour, with cycles taken relative
    * to `now` (a free time already past is the same as `now`). Two equal descriptions must give
    * the same future, shifted in time.
    */
-  appendState(now: Cycle, out: number[]): void;
+  appendState(now: Cycle, out: StateKey): void;
   /** Append every counter the object accumulates (the same count of numbers each time). */
   appendCounters(out: number[]): void;
   /**
@@ -34,8 +37,11 @@ export interface Repeatable {
    * offset past this object's counters.
    */
   repeat(r: RepeatRequest, offset: number): number;
-  /** Mark an iteration boundary (for participants that log what happens within a period). */
-  mark?(boundary: number): void;
+  /**
+   * Mark an iteration boundary (for participants that log what happens within a period); no
+   * period will start before boundary `oldestNeeded` (what came before may be dropped).
+   */
+  mark?(boundary: number, oldestNeeded: number): void;
   /**
    * How many of `times` repetitions of the period from boundary `from` to the latest mark would
    * be exact (at most `times`); participants without this are always exact.
@@ -52,6 +58,11 @@ export interface RepeatRequest {
   readonly delta: ArrayLike<number>;
   /** The boundary (mark) the period started at. */
   readonly from: number;
+  /**
+   * Another loop is open around this one: its periods contain these repetitions, so a
+   * participant that logs what happens in a period (mark) logs them as if they had run.
+   */
+  readonly nested: boolean;
 }
 
 /** Add `times x delta[offset..]` to `counters` in place; returns the offset past them. */
@@ -61,7 +72,7 @@ export function addRepeated(counters: { [i: number]: number; readonly length: nu
 }
 
 /** Sorted free times of a set of servers relative to now, a past time counting as now. */
-export function appendRelativeFreeTimes(freeAt: readonly Cycle[], now: Cycle, out: number[]): void {
+export function appendRelativeFreeTimes(freeAt: readonly Cycle[], now: Cycle, out: StateKey): void {
   if (freeAt.length === 1) {
     out.push(freeAt[0] > now ? freeAt[0] - now : 0);
     return;
@@ -73,8 +84,9 @@ export function appendRelativeFreeTimes(freeAt: readonly Cycle[], now: Cycle, ou
 interface Boundary {
   readonly cycle: Cycle;
   readonly key: string;
-  readonly state: readonly number[];
+  readonly state: StateKey;
   readonly counters: Float64Array;
+  readonly mark: number;
 }
 
 /** What a skip did: iterations skipped (a multiple of the period) and the period's length. */
@@ -89,38 +101,55 @@ const NO_SKIP: Skip = { iterations: 0, period: 0, periodCycles: 0 };
 /** The participants of one run; hands out a detector per loop and numbers their boundaries. */
 export class SteadyState {
   private marks = 0;
+  private readonly live = new Set<PeriodDetector>();
 
   constructor(
     readonly parts: readonly Repeatable[],
     /** Advance the simulator's clock by `cycles` (nothing may be pending). */
     readonly advanceClock: (cycles: Cycle) => void,
-    /** Longest period looked for, in iterations. */
-    readonly maxPeriod = 64,
   ) {}
 
-  /** A detector for one run of a loop (a new layer, window or phase starts a new one). */
-  loop(): PeriodDetector {
-    return new PeriodDetector(this);
+  /**
+   * A detector for one run of a loop (a new layer, window or phase starts a new one); close it
+   * when the loop ends. Loops may nest: an outer loop's period then contains the inner loop's
+   * skipped iterations, which participants record as if they had run. `parts` join the run's
+   * participants for this loop only; `maxPeriod` is the longest period looked for.
+   */
+  loop(options: { readonly parts?: readonly Repeatable[]; readonly maxPeriod?: number } = {}): PeriodDetector {
+    const detector = new PeriodDetector(this, [...this.parts, ...(options.parts ?? [])], options.maxPeriod ?? 64);
+    this.live.add(detector);
+    return detector;
   }
 
-  /** A new boundary number, unique in the run, announced to every participant. */
-  nextMark(): number {
+  /** Loops open now. */
+  get openLoops(): number {
+    return this.live.size;
+  }
+
+  /** A detector's loop has ended. */
+  closed(detector: PeriodDetector): void {
+    this.live.delete(detector);
+  }
+
+  /** A new boundary number, unique in the run, announced to `parts` with the oldest boundary any open loop may still use. */
+  nextMark(parts: readonly Repeatable[]): number {
     const mark = this.marks++;
-    for (const p of this.parts) p.mark?.(mark);
+    let oldest = mark;
+    for (const d of this.live) oldest = Math.min(oldest, d.oldestMark() ?? mark);
+    for (const p of parts) p.mark?.(mark, oldest);
     return mark;
   }
 }
 
 /** Watches the boundaries of one loop and skips whole periods once the state repeats. */
 export class PeriodDetector {
-  private readonly history: Array<Boundary & { readonly mark: number }> = [];
-  private readonly parts: readonly Repeatable[];
-  private readonly maxPeriod: number;
+  private readonly history: Boundary[] = [];
 
-  constructor(private readonly run: SteadyState) {
-    this.parts = run.parts;
-    this.maxPeriod = run.maxPeriod;
-  }
+  constructor(
+    private readonly run: SteadyState,
+    private readonly parts: readonly Repeatable[],
+    private readonly maxPeriod: number,
+  ) {}
 
   /**
    * An iteration with inputs `key` has just ended at cycle `now`, with no event pending, and
@@ -129,34 +158,42 @@ export class PeriodDetector {
    * copy of the last period's, shifted) and continues after them.
    */
   boundary(now: Cycle, key: string, following: number): Skip {
-    const state: number[] = [];
+    const state: StateKey = [];
     const counters: number[] = [];
     for (const p of this.parts) {
       p.appendState(now, state);
       p.appendCounters(counters);
     }
-    const mark = this.run.nextMark();
-    const here = { cycle: now, key, state, counters: Float64Array.from(counters), mark };
     // Iterations with other inputs end the comparable history.
     if (this.history.length > 0 && this.history[this.history.length - 1].key !== key) this.history.length = 0;
-    const found = following > 0 ? this.findPeriod(here) : 0;
+    const mark = this.run.nextMark(this.parts);
+    const here: Boundary = { cycle: now, key, state, counters: Float64Array.from(counters), mark };
     this.history.push(here);
     if (this.history.length > this.maxPeriod + 1) this.history.shift();
-    if (found === 0) return NO_SKIP;
-    const period = found;
+    // The shortest period whose repetitions every participant confirms (a participant whose
+    // state leaves something out, the DRAM's rounding, may refuse a period and accept a longer one).
+    let period = 0;
+    let times = 0;
+    for (const p of following > 0 ? this.periods() : []) {
+      times = Math.floor(following / p);
+      const from = this.history[this.history.length - 1 - p].mark;
+      for (const part of this.parts) if (part.exactRepeats && times > 0) times = Math.min(times, part.exactRepeats(times, from));
+      if (times > 0) {
+        period = p;
+        break;
+      }
+    }
+    if (period === 0) return NO_SKIP;
     const earlier = this.history[this.history.length - 1 - period];
-    let times = Math.floor(following / period);
-    for (const p of this.parts) if (p.exactRepeats) times = Math.min(times, p.exactRepeats(times, earlier.mark));
-    if (times <= 0) return NO_SKIP;
     const periodCycles = now - earlier.cycle;
     const delta = new Float64Array(counters.length);
     for (let i = 0; i < delta.length; i++) delta[i] = here.counters[i] - earlier.counters[i];
-    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark };
+    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark, nested: this.run.openLoops > 1 };
     let offset = 0;
     for (const p of this.parts) offset = p.repeat(request, offset);
     if (offset !== delta.length) throw new Error('internal: fast-forward participants repeated a different number of counters than they reported');
     this.run.advanceClock(times * periodCycles);
-    // The boundary reached is the last one shifted; the history stays valid relative to it.
+    // The boundary reached is the last one shifted; the history is not comparable with it.
     this.history.length = 0;
     return { iterations: times * period, period, periodCycles };
   }
@@ -166,18 +203,28 @@ export class PeriodDetector {
     this.history.length = 0;
   }
 
-  /** Smallest p such that the state p boundaries ago equals this one (0: none). */
-  private findPeriod(here: Boundary): number {
+  /** The loop has ended. */
+  close(): void {
+    this.history.length = 0;
+    this.run.closed(this);
+  }
+
+  /** The oldest boundary a period found later could start at (undefined: none kept). */
+  oldestMark(): number | undefined {
+    return this.history[0]?.mark;
+  }
+
+  /** Every p (shortest first) such that the state p boundaries before the latest equals the latest's. */
+  private periods(): number[] {
     const h = this.history;
-    for (let p = 1; p <= h.length && p <= this.maxPeriod; p++) {
-      const earlier = h[h.length - p];
-      if (sameNumbers(earlier.state, here.state)) return p;
-    }
-    return 0;
+    const here = h[h.length - 1];
+    const found: number[] = [];
+    for (let p = 1; p < h.length; p++) if (sameState(h[h.length - 1 - p].state, here.state)) found.push(p);
+    return found;
   }
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+function sameState(a: StateKey, b: StateKey): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -97,17 +97,17 @@ describe('DRAM under fast-forward: occupancies are replayed, not assumed', () =>
   it('a period whose occupancy rounding would not repeat is refused, one that would is repeated', () => {
     const sim = new Simulator();
     const d = dram(sim);
-    d.mark(0);
+    d.mark(0, 0);
     d.transfer(2, 'read'); // 0 -> 2 bytes: 1 cycle
-    d.mark(1);
+    d.mark(1, 0);
     d.transfer(2, 'read'); // 2 -> 4: 1 cycle
-    d.mark(2);
+    d.mark(2, 0);
     // Repeating the last transfer from 4 bytes would take 0 cycles, not 1.
     expect(d.exactRepeats(5, 1)).toBe(0);
     // The period of all three occupancies seen so far (1, 1, then 0 from 4 bytes) is not logged
     // yet; log it: 4 -> 6 takes 0 cycles.
     d.transfer(2, 'read');
-    d.mark(3);
+    d.mark(3, 0);
     // From boundary 0 to 3: 1, 1, 0 (6 bytes); from 6 bytes on the same pattern repeats exactly.
     expect(d.exactRepeats(4, 0)).toBe(4);
     // From boundary 2 to 3 (one 0-cycle transfer): from 6 bytes the next takes 1 cycle.

@@ -7,7 +7,7 @@
  * unit is attributed to one stall cause.
  */
 import type { Cycle, Simulator } from '../../engine/simulator.js';
-import type { Repeatable, RepeatRequest } from '../../engine/steady-state.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../../engine/steady-state.js';
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
@@ -73,7 +73,7 @@ export class ComputeUnit implements Repeatable {
   // dpuFreeAt, so its distance to now is state (not clamped like a resource's free time) for a
   // unit that has worked; a unit that never has (not mapped) stays idle from cycle 0 whatever
   // happens, and is charged for all of it at the end.
-  appendState(now: Cycle, out: number[]): void {
+  appendState(now: Cycle, out: StateKey): void {
     out.push(this.issued > 0 ? this.dpuFreeAt - now : -1);
   }
 

@@ -17,6 +17,7 @@
  */
 import type { LayerWork, Workload } from '../workload.js';
 import { WeightResidency } from './weight-residency.js';
+import type { StateKey } from '../../engine/steady-state.js';
 
 /** Geometry of the hardware the mapping needs, as plain numbers. */
 export interface EpurGeometry {
@@ -310,9 +311,9 @@ export class EpurMapper {
     return jobs;
   }
 
-  /** The mapper's state for steady-state fast-forward: residency versions and where the last layer's output went. */
-  appendState(out: number[]): void {
-    for (const r of this.residency) out.push(r.version);
+  /** The mapper's state for steady-state fast-forward: what each weight buffer holds and where the last layer's output went. */
+  appendState(out: StateKey): void {
+    for (const r of this.residency) out.push(r.describe());
     out.push(this.previousOutputOnChip ? 1 : 0);
   }
 

@@ -112,21 +112,23 @@ export class EpurSchedule {
   }
 
   /**
-   * Steady-state fast-forward at the end of step `t` (src/engine/steady-state.ts): when the
-   * machine is in a state it was in a whole number of steps ago and the next `following` steps
-   * run the same work (`samples` each), skip whole periods of them, recording each skipped step
-   * as the copy of the one a period earlier, shifted by the period. Returns the steps skipped.
+   * Steady-state fast-forward at the end of an iteration of a loop of steps (src/engine/steady-state.ts):
+   * when the machine is in a state it was in a whole number of iterations ago and the next
+   * `following` iterations do the same work (`key`), skip whole periods of them. Each skipped
+   * iteration's `stepsPerIteration` step records are copies of those a period earlier, shifted
+   * by the period. Returns the iterations skipped.
    */
-  private skipRepeatedSteps(detector: PeriodDetector | undefined, samples: number, following: number): number {
+  private skipRepeatedSteps(detector: PeriodDetector | undefined, key: string, following: number, stepsPerIteration: number): number {
     if (!detector) return 0;
     if (this.sim.pending > 0) {
       detector.reset();
       return 0;
     }
-    const skip = detector.boundary(this.sim.now, String(samples), following);
-    for (let j = 0; j < skip.iterations; j++) {
-      const earlier = this.steps[this.steps.length - skip.period];
-      this.steps.push({ ...earlier, timestep: earlier.timestep + skip.period, startCycle: earlier.startCycle + skip.periodCycles, endCycle: earlier.endCycle + skip.periodCycles });
+    const skip = detector.boundary(this.sim.now, key, following);
+    const records = skip.period * stepsPerIteration;
+    for (let j = 0; j < skip.iterations * stepsPerIteration; j++) {
+      const earlier = this.steps[this.steps.length - records];
+      this.steps.push({ ...earlier, timestep: earlier.timestep + records, startCycle: earlier.startCycle + skip.periodCycles, endCycle: earlier.endCycle + skip.periodCycles });
     }
     return skip.iterations;
   }
@@ -147,8 +149,9 @@ export class EpurSchedule {
       const repeat = { samples, activeColumns: (work.inputColumns ?? I) + (work.recurrentColumns ?? plan.recurrent) };
       yield* this.recurrentStep(plan, step, repeat, { part: 'xh', columns: I + plan.recurrent, readsParkedPartialSums: false, bits: work.bits });
       this.record(group, plan, t, startCycle, repeat);
-      t += this.skipRepeatedSteps(detector, samples, stepsWithSameSamples(lengths, t, steps));
+      t += this.skipRepeatedSteps(detector, String(samples), stepsWithSameSamples(lengths, t, steps), 1);
     }
+    detector?.close();
   }
 
   /** MWL: windows of timesteps; per window one input-side pass over W_x, then the recurrent steps over W_h. */
@@ -156,9 +159,12 @@ export class EpurSchedule {
     const steps = Math.max(...lengths);
     const window = this.mapper.mwlWindow(plan);
     const label = { group, layer: plan.layer.index, direction: plan.direction };
+    // Whole windows repeat too (long sequences): the phase log takes part, as windows begin phases.
+    const windows = this.steady?.loop({ parts: [this.run.phases.repeatable()], maxPeriod: 4 });
+    const windowSamples = (first: number): number[] => Array.from({ length: Math.min(window, steps - first) }, (_, i) => activeSamples(lengths, first + i));
     for (let first = 0; first < steps; first += window) {
-      const count = Math.min(window, steps - first);
-      const samples = Array.from({ length: count }, (_, i) => activeSamples(lengths, first + i));
+      const samples = windowSamples(first);
+      const count = samples.length;
       this.run.phases.begin({ ...label, phase: 'input_side' });
       yield* this.loadInputs(plan, samples);
       yield* this.inputSidePass(plan, samples);
@@ -171,9 +177,16 @@ export class EpurSchedule {
         const repeat = { samples: samples[t - first], activeColumns: work.recurrentColumns ?? plan.recurrent };
         yield* this.recurrentStep(plan, step, repeat, { part: 'h', columns: plan.recurrent, readsParkedPartialSums: true, bits: work.bits });
         this.record(group, plan, t, startCycle, repeat);
-        t += this.skipRepeatedSteps(detector, repeat.samples, stepsWithSameSamples(lengths, t, first + count));
+        t += this.skipRepeatedSteps(detector, String(repeat.samples), stepsWithSameSamples(lengths, t, first + count), 1);
       }
+      detector?.close();
+      // Windows after this one doing the same work (the same active samples at every step).
+      const key = samples.join(',');
+      let following = 0;
+      while (first + (following + 1) * window < steps && windowSamples(first + (following + 1) * window).join(',') === key) following++;
+      first += window * this.skipRepeatedSteps(windows, key, following, count);
     }
+    windows?.close();
   }
 
   /** Bring the layer input of some timesteps (active samples of each given) into the intermediate memory. */

@@ -7,8 +7,6 @@
 export class WeightResidency {
   private readonly resident = new Map<string, number>(); // slice id -> bits, in insertion order
   private readonly loaded = new Set<string>();
-  /** Bumped on every change of what is resident or loaded (steady-state fast-forward compares it). */
-  private changes = 0;
 
   constructor(private readonly capacityBits: number) {}
 
@@ -29,12 +27,7 @@ export class WeightResidency {
     }
     for (const id of [...this.resident.keys()]) if (streamed.has(id)) this.forget(id);
     this.evictUntil(budget - kept, needed);
-    for (const s of slices) {
-      if (!streamed.has(s.id) && !this.resident.has(s.id)) {
-        this.resident.set(s.id, s.bits);
-        this.changes++;
-      }
-    }
+    for (const s of slices) if (!streamed.has(s.id) && !this.resident.has(s.id)) this.resident.set(s.id, s.bits);
     return streamed;
   }
 
@@ -43,7 +36,6 @@ export class WeightResidency {
     if (!this.resident.has(id)) return true;
     if (this.loaded.has(id)) return false;
     this.loaded.add(id);
-    this.changes++;
     return true;
   }
 
@@ -66,11 +58,12 @@ export class WeightResidency {
   private forget(id: string): void {
     this.resident.delete(id);
     this.loaded.delete(id);
-    this.changes++;
   }
 
-  /** A number that changes whenever the residency does. */
-  get version(): number {
-    return this.changes;
+  /** What is resident, oldest first, with its size and whether it has been fetched (for steady-state fast-forward). */
+  describe(): string {
+    let text = '';
+    for (const [id, bits] of this.resident) text += `${id}:${bits}:${this.loaded.has(id) ? 1 : 0};`;
+    return text;
   }
 }
