@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { schemasDir } from './package-paths.js';
+import { validatorFor } from '../config/validators.js';
+import { ARCHITECTURE_VALIDATION, YAML_VALIDATION } from '../config/validation-options.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -70,7 +72,7 @@ function schemaValidator(schemaFileName: string): ValidateFunction {
   if (cached) return cached;
   const schemaFile = path.join(schemasDir(), schemaFileName);
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
-  const validator = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+  const validator = validatorFor(schema, YAML_VALIDATION);
   validators.set(schemaFileName, validator);
   return validator;
 }
@@ -85,7 +87,7 @@ export function validateAgainstSchema<T>(loaded: LoadedYaml, schemaFileName: str
  * registered kinds). `discriminator` selects oneOf branches by a tag such as `kind`.
  */
 export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: object, schemaLabel: string): T {
-  const validate = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true }).compile(schema);
+  const validate = validatorFor(schema, ARCHITECTURE_VALIDATION);
   return checkWithValidator<T>(loaded, validate, schemaLabel);
 }
 
