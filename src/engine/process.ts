@@ -91,6 +91,26 @@ export class Arrivals extends Signal {
     }
     if (--this.left === 0) this.sim.callReserved(this.lastCycle, this.lastSeq, triggerSignal, this as Signal);
   }
+
+  /** Arrivals not announced yet. */
+  get expected(): number {
+    return this.left;
+  }
+
+  /** The latest arrival announced so far: its cycle and its event's sequence number (cycle -1: none). */
+  get latest(): { readonly cycle: Cycle; readonly seq: number } {
+    return { cycle: this.lastCycle, seq: this.lastSeq };
+  }
+
+  /**
+   * Steady-state fast-forward: `arrivals` more have been announced (fewer than expected), the
+   * latest `cycles` later than the latest now, in the same place among the events pending.
+   */
+  skipArrivals(arrivals: number, cycles: Cycle): void {
+    if (!(arrivals >= 0 && arrivals < this.left)) throw new Error(`internal: cannot skip ${arrivals} of ${this.left} arrivals`);
+    this.left -= arrivals;
+    this.lastCycle += cycles;
+  }
 }
 
 function triggerSignal(s: Signal): void {

@@ -12,7 +12,8 @@
 export type Cycle = number;
 export type Action = () => void;
 /** An event handler that receives an argument stored with the event (no closure per event). */
-type Handler = (arg: unknown) => void;
+export type EventHandler = (arg: unknown) => void;
+type Handler = EventHandler;
 
 /** Sequence numbers stay below 2^36 and priorities within +-2^16, so the packed key is an exact double. */
 const SEQ_SPAN = 2 ** 36;
@@ -29,6 +30,8 @@ export class Simulator {
   private processed = 0;
   /** The run lasts at least until this cycle (holdUntil). */
   private held: Cycle = 0;
+  /** Run once after the current event's action returns (afterEvent). */
+  private checkpoint: (() => void) | undefined;
 
   /** The cycle of the event being processed (or of the last one processed). */
   get now(): Cycle {
@@ -103,14 +106,41 @@ export class Simulator {
   }
 
   /**
-   * Move the clock `cycles` ahead with nothing pending (steady-state fast-forward: the skipped
-   * cycles' work is accounted elsewhere). A hold still ahead moves with the clock.
+   * Move the clock `cycles` ahead (steady-state fast-forward: the skipped cycles' work is
+   * accounted elsewhere); pending events must already be at or after the new cycle
+   * (shiftPending). A hold still ahead moves with the clock.
    */
   skipAhead(cycles: Cycle): void {
-    if (this.size !== 0) throw new Error('internal: cannot skip ahead with events pending');
     if (!Number.isInteger(cycles) || cycles < 0) throw new Error(`internal: cannot skip ${cycles} cycles`);
+    for (let i = 0; i < this.size; i++) if (this.cycles[i] < this.current + cycles) throw new Error('internal: cannot skip ahead past a pending event');
     if (this.held > this.current) this.held += cycles;
     this.current += cycles;
+  }
+
+  /**
+   * Run `fn` once, right after the running event's action returns and before the next event:
+   * a point between events, where a steady-state detector may look at the whole state.
+   */
+  afterEvent(fn: () => void): void {
+    this.checkpoint = fn;
+  }
+
+  /** The pending events in the order they will run (for describing the state; not to be changed). */
+  pendingInOrder(): Array<{ readonly cycle: Cycle; readonly key: number; readonly handler: EventHandler; readonly arg: unknown }> {
+    const out = [];
+    for (let i = 0; i < this.size; i++) out.push({ cycle: this.cycles[i], key: this.keys[i], handler: this.actions[i], arg: this.args[i] });
+    return out.sort((a, b) => a.cycle - b.cycle || a.key - b.key);
+  }
+
+  /**
+   * Move every pending event `cycles` later, giving it the argument `rewrite(handler, arg)`
+   * (steady-state fast-forward of work in flight). Their order is unchanged.
+   */
+  shiftPending(cycles: Cycle, rewrite: (handler: EventHandler, arg: unknown) => unknown): void {
+    for (let i = 0; i < this.size; i++) {
+      this.cycles[i] += cycles;
+      this.args[i] = rewrite(this.actions[i], this.args[i]);
+    }
   }
 
   /** Run events until the queue is empty (or the next event is past `untilCycle`). Returns the final cycle. */
@@ -125,6 +155,11 @@ export class Simulator {
       this.popTop();
       this.processed++;
       action(arg);
+      if (this.checkpoint !== undefined) {
+        const c = this.checkpoint;
+        this.checkpoint = undefined;
+        c();
+      }
     }
     // A hold within reach ends the run no earlier than it, as its event would have.
     if (this.held > this.current && this.held <= untilCycle) this.current = this.held;

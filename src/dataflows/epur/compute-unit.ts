@@ -6,7 +6,7 @@
  * together so that the slowest of them sets the pace. Every idle cycle of the dot-product
  * unit is attributed to one stall cause.
  */
-import type { Cycle, Simulator } from '../../engine/simulator.js';
+import type { Cycle, EventHandler, Simulator } from '../../engine/simulator.js';
 import type { Repeatable, RepeatRequest, StateKey } from '../../engine/steady-state.js';
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
@@ -45,8 +45,10 @@ export class ComputeUnit implements Repeatable {
    * Run `jobs` in order from `passStart` (the current cycle). The gap between the unit's
    * previous work and passStart is charged to `barrierCause`; `onResult` gets each tile's result.
    */
-  runPass(jobs: readonly TileSpec[], passStart: Cycle, barrierCause: StallCause, onResult: TileResultHandler): void {
-    new TilePass(this, jobs, passStart, barrierCause, onResult).pump();
+  runPass(jobs: readonly TileSpec[], passStart: Cycle, barrierCause: StallCause, onResult: TileResultHandler): TilePass {
+    const pass = new TilePass(this, jobs, passStart, barrierCause, onResult);
+    pass.pump();
+    return pass;
   }
 
   /** Attribute the idle time before a tile that starts at `start`. */
@@ -98,7 +100,7 @@ export class ComputeUnit implements Repeatable {
  * dot-product unit, and a tile issues once its weights are on chip and the unit is about to be
  * free. Events carry the job index (Simulator.call), so a pass allocates nothing per tile.
  */
-class TilePass {
+export class TilePass {
   /** Cycle each job's weights are usable (-1: not yet). */
   private readonly readyAt: Float64Array;
   /** The unit's issue count when each job issued (its stream end charges the tail only if still the latest). */
@@ -108,10 +110,12 @@ class TilePass {
   private slotsInUse = 0;
   /** Cycle of the wake-up already scheduled to issue the next tile (-1: none). */
   private wakeAt = -1;
+  /** Called after every event in which this pass issued a tile (steady-state observation, pass-fast-forward.ts). */
+  onIssued: (() => void) | undefined;
 
   constructor(
-    private readonly unit: ComputeUnit,
-    private readonly jobs: readonly TileSpec[],
+    readonly unit: ComputeUnit,
+    readonly jobs: readonly TileSpec[],
     private readonly passStart: Cycle,
     private readonly barrierCause: StallCause,
     private readonly onResult: TileResultHandler,
@@ -170,6 +174,7 @@ class TilePass {
       // The last operands arrive a read latency after their port cycle, then cross the pipeline.
       const readLatency = Math.max(weightBuffer.readLatencyCycles, inputBuffer.readLatencyCycles, job.intermediateReadWords > 0 ? im.readLatencyCycles : 0);
       sim.call(end + readLatency + dpu.latencyCycles, this.result, i);
+      if (this.onIssued) sim.afterEvent(this.onIssued);
     }
   };
 
@@ -224,4 +229,89 @@ class TilePass {
     this.readyAt[i] = this.unit.sim.now;
     this.issue();
   };
+
+  // Steady-state fast-forward within a pass (pass-fast-forward.ts). The pass is in the middle of
+  // a run of identical jobs; what decides its future is its staging slots, a wake-up ahead, the
+  // readiness of its next job and its work in flight (pending events, described by the caller
+  // through eventKind and describeJob); how far it has got is a counter.
+
+  /** Which of this pass's handlers `handler` is (undefined: not this pass's). */
+  eventKind(handler: EventHandler): PassEventKind | undefined {
+    const h = handler as unknown;
+    if (h === this.streamEnd) return 'stream_end';
+    if (h === this.result) return 'result';
+    if (h === this.issue) return 'wake';
+    if (h === this.fetchArrived) return 'fetch_arrived';
+    if (h === this.weightsUsable) return 'weights_usable';
+    return undefined;
+  }
+
+  appendState(now: Cycle, out: StateKey): void {
+    const next = this.nextIssue;
+    const ready = next >= this.jobs.length ? -3 : this.readyAt[next] < 0 ? -2 : this.readyAt[next] <= this.unit.dpuFreeAt ? -1 : this.readyAt[next] - now;
+    out.push(this.slotsInUse, this.wakeAt > now ? this.wakeAt - now : -1, ready, this.nextFetch > next ? 1 : 0);
+  }
+
+  /** A pending event's job, relative to the next to issue, and for a stream end its issue order relative to the latest. */
+  describeJob(kind: PassEventKind, job: number, out: StateKey): void {
+    out.push(job - this.nextIssue, kind === 'stream_end' ? this.issueOrder[job] - this.unit.issued : 0);
+  }
+
+  /** Jobs issued so far. */
+  get issuedJobs(): number {
+    return this.nextIssue;
+  }
+
+  /**
+   * How many further periods of `perPeriod` jobs run exactly like the last one (at most
+   * `times`): every job from those in flight when the last period began (`inFlightFrom` is the
+   * earliest job a pending event refers to now) to the one that will be next after the
+   * repetitions is the same job, already staged, and was ready before the unit last finished
+   * (so its readiness neither holds it nor is charged as a stall).
+   */
+  repeatableFor(times: number, perPeriod: number, inFlightFrom: number, runs: JobRuns): number {
+    if (perPeriod === 0) return times;
+    const from = Math.min(inFlightFrom, this.nextIssue) - perPeriod;
+    if (from < 0) return 0;
+    const limit = Math.min(runs.end[from], this.nextFetch - 1);
+    const n = Math.min(times, Math.floor((limit - this.nextIssue) / perPeriod));
+    if (n <= 0) return 0;
+    const upTo = this.nextIssue + n * perPeriod;
+    for (let j = this.nextIssue; j <= upTo; j++) if (this.readyAt[j] < 0 || this.readyAt[j] > this.unit.dpuFreeAt) return 0;
+    return n;
+  }
+
+  /** Repeat `times` periods of `perPeriod` jobs, `cycles` long: the pass and its unit move on. */
+  repeat(times: number, perPeriod: number, cycles: Cycle, now: Cycle): void {
+    const jobs = times * perPeriod;
+    this.nextIssue += jobs;
+    this.unit.issued += jobs;
+    if (this.wakeAt > now) this.wakeAt += times * cycles;
+  }
+
+  /** A pending event's job after repeating `jobs` more jobs (its issue order moves with it). */
+  movedJob(kind: PassEventKind, job: number, jobs: number): number {
+    if (kind === 'stream_end') this.issueOrder[job + jobs] = this.issueOrder[job] + jobs;
+    return job + jobs;
+  }
+}
+
+export type PassEventKind = 'stream_end' | 'result' | 'wake' | 'fetch_arrived' | 'weights_usable';
+
+/** For each job, the last index of the run of identical jobs (the same object) it is in. */
+export interface JobRuns {
+  readonly end: Int32Array;
+}
+
+const jobRunsCache = new WeakMap<readonly TileSpec[], JobRuns>();
+
+export function jobRuns(jobs: readonly TileSpec[]): JobRuns {
+  let runs = jobRunsCache.get(jobs);
+  if (!runs) {
+    const end = new Int32Array(jobs.length);
+    for (let j = jobs.length - 1; j >= 0; j--) end[j] = j + 1 < jobs.length && jobs[j + 1] === jobs[j] ? end[j + 1] : j;
+    runs = { end };
+    jobRunsCache.set(jobs, runs);
+  }
+  return runs;
 }

@@ -83,7 +83,12 @@ export interface SliceUse {
   readonly columns: number;
 }
 
-/** One tile job: a tile of rows of one unit's slice, for one chunk of the input and one repeat (timestep). */
+/**
+ * One tile job: a tile of rows of one unit's slice, for one chunk of the input and one repeat
+ * (timestep). A pass's jobs run in order (chunk, tile, repeat); jobs with equal contents are the
+ * same object (the repeats of a tile in an input-side pass, mostly), which keeps them few and
+ * lets steady-state fast-forward recognise a run of identical jobs.
+ */
 export interface TileSpec {
   /** Dot products in this tile: rows x samples. */
   readonly dotProducts: number;
@@ -102,11 +107,10 @@ export interface TileSpec {
   readonly inputLoadWords: number;
   /** Words read from the shared intermediate memory (partial sums, input chunks). */
   readonly intermediateReadWords: number;
-  /** Tile index within the slice, its rows, and the repeat (timestep of an input-side pass) it belongs to. */
+  /** Tile index within the slice, and its rows. */
   readonly tile: number;
   readonly rows: number;
-  readonly repeat: number;
-  /** Samples of that repeat. */
+  /** Samples of the repeat (timestep) the job computes. */
   readonly samples: number;
   /** False for a chunk whose partial sums are parked (more chunks of the same tile follow). */
   readonly lastChunk: boolean;
@@ -134,6 +138,24 @@ function words(bits: number, wordBits: number): number {
 /** Split n into `parts` near-equal parts, the first n % parts one larger. */
 function split(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+}
+
+function sameTile(a: TileSpec, b: TileSpec): boolean {
+  return (
+    a.dotProducts === b.dotProducts &&
+    a.length === b.length &&
+    a.bits === b.bits &&
+    a.weightWords === b.weightWords &&
+    a.fetchBytes === b.fetchBytes &&
+    a.releasesStaging === b.releasesStaging &&
+    a.inputWords === b.inputWords &&
+    a.inputLoadWords === b.inputLoadWords &&
+    a.intermediateReadWords === b.intermediateReadWords &&
+    a.tile === b.tile &&
+    a.rows === b.rows &&
+    a.samples === b.samples &&
+    a.lastChunk === b.lastChunk
+  );
 }
 
 export class EpurMapper {
@@ -270,6 +292,13 @@ export class EpurMapper {
     const chunk = this.chunkElements(length);
     const chunks = Math.ceil(length / chunk);
     const tiles = Math.ceil(slice.rows / g.tileRows);
+    // Consecutive equal jobs share one object.
+    let previous: TileSpec | undefined;
+    const intern = (job: TileSpec): TileSpec => {
+      if (previous && sameTile(previous, job)) return previous;
+      previous = job;
+      return job;
+    };
     const readW = st.readWeightBits(slice.part, options.bits);
     const storedW = st.weightBits(slice.part);
     const readA = st.readActivationBits(options.bits);
@@ -289,7 +318,7 @@ export class EpurMapper {
           // otherwise each chunk is loaded from the intermediate memory before its first tile.
           const loadBits = options.reloadsInputEachJob || (chunks > 1 && rep === 0 && r === 0) ? chunkBitsPerSample * samples : 0;
           const psumBits = options.readsParkedPartialSums || c > 0 ? tileRows * samples * g.partialSumBits : 0;
-          jobs.push({
+          jobs.push(intern({
             dotProducts: tileRows * samples,
             length: len,
             bits: options.bits,
@@ -301,10 +330,9 @@ export class EpurMapper {
             intermediateReadWords: words(psumBits, g.intermediate.wordBits) + words(loadBits, g.intermediate.wordBits),
             tile: r,
             rows: tileRows,
-            repeat: rep,
             samples,
             lastChunk,
-          });
+          }));
         }
       }
     }

@@ -18,7 +18,8 @@ import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
 import type { RunContext } from '../run-context.js';
 import type { StepRecord } from '../dataflow-kind.js';
 import { activeSamples, type Workload } from '../workload.js';
-import type { ComputeUnit } from './compute-unit.js';
+import { jobRuns, type ComputeUnit, type TilePass } from './compute-unit.js';
+import { PassesInFlight } from './pass-fast-forward.js';
 import type { PeriodDetector, SteadyState } from '../../engine/steady-state.js';
 import type { ElementMix } from '../../components/multifunction-unit.js';
 import type { EpurExtension, RecurrentStep, StepWork } from './extension.js';
@@ -245,18 +246,44 @@ export class EpurSchedule {
   }
 
   /** Run one pass over each slice on its unit from now; `onTile` receives every tile's last-chunk result. */
-  private startPasses(slices: readonly SliceUse[], repeats: readonly PassRepeat[], options: { bits: number | undefined; readsParkedPartialSums: boolean; reloadsInputEachJob: boolean }, barrier: 'input_load' | 'recurrent_dependency', onTile: (slice: number, job: TileSpec) => void): void {
+  private startPasses(slices: readonly SliceUse[], repeats: readonly PassRepeat[], options: { bits: number | undefined; readsParkedPartialSums: boolean; reloadsInputEachJob: boolean }, barrier: 'input_load' | 'recurrent_dependency', onTile: (slice: number, job: TileSpec) => void): TilePass[] {
     const streamed = this.mapper.planResidency(slices);
     const passStart = this.sim.now;
-    slices.forEach((slice, i) => {
+    return slices.map((slice, i) => {
       const jobs = this.mapper.passTiles(slice, streamed.has(slice.id), repeats, options);
-      this.units[slice.unit].runPass(jobs, passStart, barrier, (j) => {
+      return this.units[slice.unit].runPass(jobs, passStart, barrier, (j) => {
         const job = jobs[j];
         if (job.lastChunk) onTile(i, job);
         // Nothing waits for a chunk's parked partial sums; the run lasts until they are written.
         else this.sim.holdUntil(this.partialSumsParked(job.rows * job.samples));
       });
     });
+  }
+
+  /**
+   * Steady-state fast-forward inside passes of many identical jobs (pass-fast-forward.ts): after
+   * every event in which the first pass issued a job, look at the whole state; the iterations
+   * are that pass's jobs, and a run of identical jobs has the same inputs. A run whose state
+   * keeps changing is given up after a while (looking costs time). Returns the loop to close.
+   */
+  private observePasses(passes: readonly TilePass[], join: Arrivals): PeriodDetector | undefined {
+    if (!this.steady || passes.length === 0) return undefined;
+    const detector = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, join)], maxPeriod: 16 });
+    const observed = passes[0];
+    const runs = jobRuns(observed.jobs);
+    let run = -1;
+    let looks = 0;
+    observed.onIssued = (): void => {
+      const issued = observed.issuedJobs - 1;
+      const end = runs.end[issued];
+      if (end !== run) {
+        run = end;
+        looks = 0;
+      }
+      if (++looks > 48) return;
+      if (detector.boundary(this.sim.now, String(end), end - issued).iterations > 0) looks = 0;
+    };
+    return detector;
   }
 
   /** MWL phase A: W_x . x_t for the window's timesteps, each weight tile fetched once for all of them. */
@@ -269,10 +296,12 @@ export class EpurSchedule {
     // The input side runs at one precision for the whole window (a technique may fix it below the full width).
     const bits = this.extensions.find((e) => e.inputSideBits !== undefined)?.inputSideBits;
     // Every (tile, timestep) job loads x_t from the intermediate memory into the input buffer.
-    this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
+    const passes = this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
       parked.arriveAt(this.partialSumsParked(job.rows * job.samples));
     });
+    const detector = this.observePasses(passes, parked);
     yield parked;
+    detector?.close();
   }
 
   /**
