@@ -230,10 +230,13 @@ export class TilePass {
     this.issue();
   };
 
-  // Steady-state fast-forward within a pass (pass-fast-forward.ts). The pass is in the middle of
-  // a run of identical jobs; what decides its future is its staging slots, a wake-up ahead, the
-  // readiness of its next job and its work in flight (pending events, described by the caller
-  // through eventKind and describeJob); how far it has got is a counter.
+  // Steady-state fast-forward within a pass (pass-fast-forward.ts), at two scales:
+  //  - within a run of identical jobs (the repeats of one tile): what decides the pass's future
+  //    is its staging slots, a wake-up ahead, the readiness of its next job and its work in
+  //    flight; the weight fetches are not moving (every job of the run is staged and ready);
+  //  - over whole tiles (a run of tiles alike but for their index): the fetches ahead move too,
+  //    so where the fetching has got to and which jobs ahead are not ready yet are state.
+  // How far the pass has issued (and fetched) is a counter.
 
   /** Which of this pass's handlers `handler` is (undefined: not this pass's). */
   eventKind(handler: EventHandler): PassEventKind | undefined {
@@ -246,10 +249,28 @@ export class TilePass {
     return undefined;
   }
 
-  appendState(now: Cycle, out: StateKey): void {
+  /** A job's readiness as state: -1 ready since before the unit last finished (it holds nothing back), -2 not yet, else relative to now. */
+  private readiness(job: number, now: Cycle): number {
+    const r = this.readyAt[job];
+    return r < 0 ? -2 : r <= this.unit.dpuFreeAt ? -1 : r - now;
+  }
+
+  appendState(now: Cycle, out: StateKey, scale: PassScale): void {
     const next = this.nextIssue;
-    const ready = next >= this.jobs.length ? -3 : this.readyAt[next] < 0 ? -2 : this.readyAt[next] <= this.unit.dpuFreeAt ? -1 : this.readyAt[next] - now;
-    out.push(this.slotsInUse, this.wakeAt > now ? this.wakeAt - now : -1, ready, this.nextFetch > next ? 1 : 0);
+    out.push(this.slotsInUse, this.wakeAt > now ? this.wakeAt - now : -1);
+    if (scale === 'run') {
+      out.push(next >= this.jobs.length ? -3 : this.readiness(next, now), this.nextFetch > next ? 1 : 0);
+      return;
+    }
+    // Where fetching stands: done, or waiting at a job this far ahead; and the jobs between
+    // that are not ready since before the unit last finished.
+    out.push(this.nextFetch >= this.jobs.length ? 'all fetched' : this.nextFetch - next);
+    let notReady = '';
+    for (let j = next; j < this.nextFetch; j++) {
+      const r = this.readiness(j, now);
+      if (r !== -1) notReady += `${j - next}:${r};`;
+    }
+    out.push(notReady);
   }
 
   /** A pending event's job, relative to the next to issue, and for a stream end its issue order relative to the latest. */
@@ -262,28 +283,49 @@ export class TilePass {
     return this.nextIssue;
   }
 
+  /** Jobs whose weights are fetched (or on chip) so far. */
+  get fetchedJobs(): number {
+    return this.nextFetch;
+  }
+
   /**
-   * How many further periods of `perPeriod` jobs run exactly like the last one (at most
-   * `times`): every job from those in flight when the last period began (`inFlightFrom` is the
-   * earliest job a pending event refers to now) to the one that will be next after the
-   * repetitions is the same job, already staged, and was ready before the unit last finished
-   * (so its readiness neither holds it nor is charged as a stall).
+   * How many further periods run exactly like the last one (at most `times`), in which this
+   * pass issued `issued` jobs and fetched `fetched`; `inFlightFrom` is the earliest job a
+   * pending event refers to now. Every job the repetitions touch (from those in flight when the
+   * last period began to the next one to issue, or to fetch, after them) must be of the class of
+   * the job a period earlier. Within a run nothing is fetched: every job the repetitions issue,
+   * and the next, must be staged and ready since before the unit last finished. Over tiles the
+   * fetching moves with the jobs (or is done, every job ahead ready).
    */
-  repeatableFor(times: number, perPeriod: number, inFlightFrom: number, runs: JobRuns): number {
-    if (perPeriod === 0) return times;
-    const from = Math.min(inFlightFrom, this.nextIssue) - perPeriod;
-    if (from < 0) return 0;
-    const limit = Math.min(runs.end[from], this.nextFetch - 1);
-    const n = Math.min(times, Math.floor((limit - this.nextIssue) / perPeriod));
+  repeatableFor(times: number, issued: number, fetched: number, inFlightFrom: number, classes: JobClasses, scale: PassScale): number {
+    if (issued === 0 && fetched === 0) return times;
+    if (issued <= 0) return 0;
+    const lo = Math.min(inFlightFrom, this.nextIssue) - issued;
+    if (lo < 0) return 0;
+    const allFetched = this.nextFetch >= this.jobs.length;
+    if (scale === 'run' ? fetched !== 0 : !(fetched === issued || (allFetched && fetched === 0))) return 0;
+    // The repetitions reach job `next + n x issued` (and the fetching `nextFetch + n x issued`).
+    const reach = scale === 'run' || allFetched ? this.nextIssue : this.nextFetch;
+    const periodicUpTo = classes.periodicFrom(lo, issued);
+    let n = Math.min(times, Math.floor((periodicUpTo - reach) / issued));
+    if (scale === 'run') n = Math.min(n, Math.floor((this.nextFetch - 1 - this.nextIssue) / issued));
     if (n <= 0) return 0;
-    const upTo = this.nextIssue + n * perPeriod;
-    for (let j = this.nextIssue; j <= upTo; j++) if (this.readyAt[j] < 0 || this.readyAt[j] > this.unit.dpuFreeAt) return 0;
+    if (scale === 'run' || allFetched) {
+      const upTo = this.nextIssue + n * issued;
+      for (let j = this.nextIssue; j <= upTo; j++) if (this.readyAt[j] < 0 || this.readyAt[j] > this.unit.dpuFreeAt) return 0;
+    }
     return n;
   }
 
-  /** Repeat `times` periods of `perPeriod` jobs, `cycles` long: the pass and its unit move on. */
-  repeat(times: number, perPeriod: number, cycles: Cycle, now: Cycle): void {
-    const jobs = times * perPeriod;
+  /** Repeat `times` periods, `cycles` long, of `issued` jobs issued and `fetched` fetched: the pass and its unit move on. */
+  repeat(times: number, issued: number, fetched: number, cycles: Cycle, now: Cycle): void {
+    const jobs = times * issued;
+    if (fetched > 0) {
+      // The fetching moves with the jobs: the readiness of the jobs between moves along, later.
+      const shift = times * fetched;
+      for (let j = this.nextFetch - 1; j >= this.nextIssue; j--) this.readyAt[j + shift] = this.readyAt[j] < 0 ? -1 : this.readyAt[j] + times * cycles;
+      this.nextFetch += shift;
+    }
     this.nextIssue += jobs;
     this.unit.issued += jobs;
     if (this.wakeAt > now) this.wakeAt += times * cycles;
@@ -296,22 +338,42 @@ export class TilePass {
   }
 }
 
+/** The scale fast-forward looks at a pass on (see TilePass). */
+export type PassScale = 'run' | 'tiles';
+
 export type PassEventKind = 'stream_end' | 'result' | 'wake' | 'fetch_arrived' | 'weights_usable';
 
-/** For each job, the last index of the run of identical jobs (the same object) it is in. */
-export interface JobRuns {
-  readonly end: Int32Array;
-}
+/**
+ * Jobs by class, for steady-state fast-forward: two jobs are of one class when they do the
+ * same work (TileSpec fields equal; the tile index too, unless told it does not matter).
+ */
+export class JobClasses {
+  private readonly classOf: Int32Array;
+  /** The last job of each run of jobs of one class, by job. */
+  readonly runEnd: Int32Array;
 
-const jobRunsCache = new WeakMap<readonly TileSpec[], JobRuns>();
-
-export function jobRuns(jobs: readonly TileSpec[]): JobRuns {
-  let runs = jobRunsCache.get(jobs);
-  if (!runs) {
-    const end = new Int32Array(jobs.length);
-    for (let j = jobs.length - 1; j >= 0; j--) end[j] = j + 1 < jobs.length && jobs[j + 1] === jobs[j] ? end[j + 1] : j;
-    runs = { end };
-    jobRunsCache.set(jobs, runs);
+  constructor(readonly jobs: readonly TileSpec[], options: { readonly ignoreTileIndex: boolean }) {
+    const ids = new Map<string, number>();
+    this.classOf = new Int32Array(jobs.length);
+    this.runEnd = new Int32Array(jobs.length);
+    for (let j = 0; j < jobs.length; j++) {
+      if (j > 0 && jobs[j] === jobs[j - 1]) {
+        this.classOf[j] = this.classOf[j - 1];
+        continue;
+      }
+      const { tile, ...work } = jobs[j];
+      const key = JSON.stringify(options.ignoreTileIndex ? work : { tile, ...work });
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      this.classOf[j] = id;
+    }
+    for (let j = jobs.length - 1; j >= 0; j--) this.runEnd[j] = j + 1 < jobs.length && this.classOf[j + 1] === this.classOf[j] ? this.runEnd[j + 1] : j;
   }
-  return runs;
+
+  /** The last job k such that every job from `from + period` to k is of the class of the job `period` before it. */
+  periodicFrom(from: number, period: number): number {
+    let k = from + period;
+    while (k < this.jobs.length && this.classOf[k] === this.classOf[k - period]) k++;
+    return k - 1;
+  }
 }

@@ -12,19 +12,23 @@
 import type { Cycle, Simulator } from '../../engine/simulator.js';
 import type { Arrivals } from '../../engine/process.js';
 import type { Repeatable, RepeatRequest, StateKey } from '../../engine/steady-state.js';
-import { jobRuns, type PassEventKind, type TilePass } from './compute-unit.js';
+import type { JobClasses, PassEventKind, PassScale, TilePass } from './compute-unit.js';
 
 const JOB_EVENTS: ReadonlySet<PassEventKind> = new Set(['stream_end', 'result', 'fetch_arrived', 'weights_usable']);
 
 export class PassesInFlight implements Repeatable {
-  /** Each pass's jobs issued (and the join's arrivals expected) at each recent boundary. */
-  private readonly marks = new Map<number, { readonly issued: readonly number[]; readonly expected: number }>();
+  /** Each pass's jobs issued and fetched (and the join's arrivals expected) at each recent boundary. */
+  private readonly marks = new Map<number, { readonly issued: readonly number[]; readonly fetched: readonly number[]; readonly expected: number }>();
 
   constructor(
     private readonly sim: Simulator,
     private readonly passes: readonly TilePass[],
+    /** Each pass's jobs by class. */
+    private readonly classes: readonly JobClasses[],
     /** The join the passes' results arrive at (announced ahead, Arrivals). */
     private readonly join: Arrivals,
+    /** Within runs of one job, or over tiles (TilePass). */
+    private readonly scale: PassScale,
   ) {}
 
   private owner(handler: Parameters<TilePass['eventKind']>[0]): { pass: number; kind: PassEventKind } | undefined {
@@ -36,7 +40,7 @@ export class PassesInFlight implements Repeatable {
   }
 
   appendState(now: Cycle, out: StateKey): void {
-    for (const p of this.passes) p.appendState(now, out);
+    for (const p of this.passes) p.appendState(now, out, this.scale);
     const pending = this.sim.pendingInOrder();
     // The latest arrival announced decides when the join triggers (unless a later one comes)
     // and where among the pending events; one already past is overtaken by any to come.
@@ -56,13 +60,13 @@ export class PassesInFlight implements Repeatable {
   }
 
   appendCounters(out: number[]): void {
-    for (const p of this.passes) out.push(p.issuedJobs);
+    for (const p of this.passes) out.push(p.issuedJobs, p.fetchedJobs);
     out.push(this.join.expected);
   }
 
   mark(boundary: number, oldestNeeded: number): void {
     for (const m of this.marks.keys()) if (m < oldestNeeded) this.marks.delete(m);
-    this.marks.set(boundary, { issued: this.passes.map((p) => p.issuedJobs), expected: this.join.expected });
+    this.marks.set(boundary, { issued: this.passes.map((p) => p.issuedJobs), fetched: this.passes.map((p) => p.fetchedJobs), expected: this.join.expected });
   }
 
   exactRepeats(times: number, from: number): number {
@@ -76,7 +80,7 @@ export class PassesInFlight implements Repeatable {
     }
     let n = times;
     this.passes.forEach((p, i) => {
-      n = Math.min(n, p.repeatableFor(n, p.issuedJobs - start.issued[i], inFlight[i], jobRuns(p.jobs)));
+      n = Math.min(n, p.repeatableFor(n, p.issuedJobs - start.issued[i], p.fetchedJobs - start.fetched[i], inFlight[i], this.classes[i], this.scale));
     });
     // The join must still be waiting after the repetitions (its last arrivals are not copies).
     const perPeriod = start.expected - this.join.expected;
@@ -86,15 +90,15 @@ export class PassesInFlight implements Repeatable {
 
   repeat(r: RepeatRequest, offset: number): number {
     const now = this.sim.now;
-    const jobs = this.passes.map((_, i) => r.times * r.delta[offset + i]);
-    this.passes.forEach((p, i) => p.repeat(r.times, r.delta[offset + i], r.cycles, now));
+    const jobs = this.passes.map((_, i) => r.times * r.delta[offset + 2 * i]);
+    this.passes.forEach((p, i) => p.repeat(r.times, r.delta[offset + 2 * i], r.delta[offset + 2 * i + 1], r.cycles, now));
     this.sim.shiftPending(r.times * r.cycles, (handler, arg) => {
       const o = this.owner(handler);
       if (!o) throw new Error('internal: an event of other work was pending in a repeated pass');
       return JOB_EVENTS.has(o.kind) ? this.passes[o.pass].movedJob(o.kind, arg as number, jobs[o.pass]) : arg;
     });
-    const arrivals = -r.times * r.delta[offset + this.passes.length];
+    const arrivals = -r.times * r.delta[offset + 2 * this.passes.length];
     this.join.skipArrivals(arrivals, this.join.latest.cycle >= now ? r.times * r.cycles : 0);
-    return offset + this.passes.length + 1;
+    return offset + 2 * this.passes.length + 1;
   }
 }

@@ -18,7 +18,7 @@ import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
 import type { RunContext } from '../run-context.js';
 import type { StepRecord } from '../dataflow-kind.js';
 import { activeSamples, type Workload } from '../workload.js';
-import { jobRuns, type ComputeUnit, type TilePass } from './compute-unit.js';
+import { JobClasses, type ComputeUnit, type TilePass } from './compute-unit.js';
 import { PassesInFlight } from './pass-fast-forward.js';
 import type { PeriodDetector, SteadyState } from '../../engine/steady-state.js';
 import type { ElementMix } from '../../components/multifunction-unit.js';
@@ -261,29 +261,39 @@ export class EpurSchedule {
   }
 
   /**
-   * Steady-state fast-forward inside passes of many identical jobs (pass-fast-forward.ts): after
-   * every event in which the first pass issued a job, look at the whole state; the iterations
-   * are that pass's jobs, and a run of identical jobs has the same inputs. A run whose state
-   * keeps changing is given up after a while (looking costs time). Returns the loop to close.
+   * Steady-state fast-forward inside passes of many alike jobs (pass-fast-forward.ts), on two
+   * scales: within a run of jobs of one class (observed after every event in which the first
+   * pass issued a job; the iterations are its jobs) and over tiles (observed when that pass
+   * starts a new run; the iterations are its runs). A run whose state keeps changing is given up
+   * after a while (looking costs time). The input side's results do not depend on the tile they
+   * come from (only on its rows and samples), so tiles alike but for their index are one class.
+   * Returns the loops to close.
    */
-  private observePasses(passes: readonly TilePass[], join: Arrivals): PeriodDetector | undefined {
-    if (!this.steady || passes.length === 0) return undefined;
-    const detector = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, join)], maxPeriod: 16 });
+  private observePasses(passes: readonly TilePass[], join: Arrivals): PeriodDetector[] {
+    if (!this.steady || passes.length === 0) return [];
+    const classes = passes.map((p) => new JobClasses(p.jobs, { ignoreTileIndex: true }));
+    // Over tiles, a period may take a few tiles (three runs each) for DRAM transfers to round alike.
+    const tiles = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'tiles')], maxPeriod: 48 });
+    const runs = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'run')], maxPeriod: 16 });
     const observed = passes[0];
-    const runs = jobRuns(observed.jobs);
+    const runEnd = classes[0].runEnd;
     let run = -1;
     let looks = 0;
     observed.onIssued = (): void => {
       const issued = observed.issuedJobs - 1;
-      const end = runs.end[issued];
+      const end = runEnd[issued];
       if (end !== run) {
         run = end;
         looks = 0;
+        tiles.boundary(this.sim.now, 'tiles', observed.jobs.length);
+        // The tile loop may have moved the pass on.
+        if (observed.issuedJobs - 1 !== issued) return;
       }
-      if (++looks > 48) return;
-      if (detector.boundary(this.sim.now, String(end), end - issued).iterations > 0) looks = 0;
+      // A run with nothing after this job cannot skip; a run whose state keeps changing is given up.
+      if (end - issued < 2 || ++looks > 48) return;
+      if (runs.boundary(this.sim.now, String(end), end - issued).iterations > 0) looks = 0;
     };
-    return detector;
+    return [runs, tiles];
   }
 
   /** MWL phase A: W_x . x_t for the window's timesteps, each weight tile fetched once for all of them. */
@@ -299,9 +309,9 @@ export class EpurSchedule {
     const passes = this.startPasses(slices, repeats, { bits, readsParkedPartialSums: false, reloadsInputEachJob: true }, 'input_load', (_slice, job) => {
       parked.arriveAt(this.partialSumsParked(job.rows * job.samples));
     });
-    const detector = this.observePasses(passes, parked);
+    const detectors = this.observePasses(passes, parked);
     yield parked;
-    detector?.close();
+    for (const d of detectors) d.close();
   }
 
   /**
