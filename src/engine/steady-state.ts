@@ -59,8 +59,8 @@ export interface RepeatRequest {
   /** The boundary (mark) the period started at. */
   readonly from: number;
   /**
-   * Another loop is open around this one: its periods contain these repetitions, so a
-   * participant that logs what happens in a period (mark) logs them as if they had run.
+   * Another loop may find a period containing these repetitions, so a participant that logs
+   * what happens in a period (mark) logs them as if they had run.
    */
   readonly nested: boolean;
 }
@@ -121,9 +121,10 @@ export class SteadyState {
     return detector;
   }
 
-  /** Loops open now. */
-  get openLoops(): number {
-    return this.live.size;
+  /** Whether a loop other than `loop` may still find a period that spans what happens now (it has boundaries kept). */
+  enclosedBy(loop: PeriodDetector): boolean {
+    for (const d of this.live) if (d !== loop && d.oldestMark() !== undefined) return true;
+    return false;
   }
 
   /** A detector's loop has ended. */
@@ -177,7 +178,11 @@ export class PeriodDetector {
     for (const p of following > 0 ? this.periods() : []) {
       times = Math.floor(following / p);
       const from = this.history[this.history.length - 1 - p].mark;
-      for (const part of this.parts) if (part.exactRepeats && times > 0) times = Math.min(times, part.exactRepeats(times, from));
+      // The loop's own participants come last and usually limit most: ask them first.
+      for (let i = this.parts.length - 1; i >= 0 && times > 0; i--) {
+        const part = this.parts[i];
+        if (part.exactRepeats) times = Math.min(times, part.exactRepeats(times, from));
+      }
       if (times > 0) {
         period = p;
         break;
@@ -188,7 +193,7 @@ export class PeriodDetector {
     const periodCycles = now - earlier.cycle;
     const delta = new Float64Array(counters.length);
     for (let i = 0; i < delta.length; i++) delta[i] = here.counters[i] - earlier.counters[i];
-    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark, nested: this.run.openLoops > 1 };
+    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark, nested: this.run.enclosedBy(this) };
     let offset = 0;
     for (const p of this.parts) offset = p.repeat(request, offset);
     if (offset !== delta.length) throw new Error('internal: fast-forward participants repeated a different number of counters than they reported');

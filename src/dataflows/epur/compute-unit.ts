@@ -13,7 +13,7 @@ import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
 import type { StallCause } from '../stall-accounting.js';
 import type { ComputeUnitAccount } from '../run-context.js';
-import type { TileSpec } from './mapping.js';
+import { sameWork, type TileSpec } from './mapping.js';
 
 export interface ComputeUnitParts {
   readonly dpu: DotProductUnit;
@@ -311,11 +311,18 @@ export class TilePass {
     if (scale === 'run') n = Math.min(n, Math.floor((this.nextFetch - 1 - this.nextIssue) / issued));
     if (n <= 0) return 0;
     if (scale === 'run' || allFetched) {
+      // Jobs ready since before the unit last finished stay so (it only finishes later): check each once.
       const upTo = this.nextIssue + n * issued;
-      for (let j = this.nextIssue; j <= upTo; j++) if (this.readyAt[j] < 0 || this.readyAt[j] > this.unit.dpuFreeAt) return 0;
+      let j = Math.max(this.readySince, this.nextIssue);
+      while (j <= upTo && this.readyAt[j] >= 0 && this.readyAt[j] <= this.unit.dpuFreeAt) j++;
+      this.readySince = j;
+      if (j <= upTo) n = Math.floor((j - 1 - this.nextIssue) / issued);
     }
-    return n;
+    return Math.max(0, n);
   }
+
+  /** Every job from nextIssue up to (not including) this one is ready since before the unit last finished. */
+  private readySince = 0;
 
   /** Repeat `times` periods, `cycles` long, of `issued` jobs issued and `fetched` fetched: the pass and its unit move on. */
   repeat(times: number, issued: number, fetched: number, cycles: Cycle, now: Cycle): void {
@@ -348,32 +355,49 @@ export type PassEventKind = 'stream_end' | 'result' | 'wake' | 'fetch_arrived' |
  * same work (TileSpec fields equal; the tile index too, unless told it does not matter).
  */
 export class JobClasses {
-  private readonly classOf: Int32Array;
-  /** The last job of each run of jobs of one class, by job. */
-  readonly runEnd: Int32Array;
+  /** For each period asked about: the first job, from each job on, that differs in class from the job a period before it. */
+  private readonly breaks = new Map<number, Int32Array>();
 
-  constructor(readonly jobs: readonly TileSpec[], options: { readonly ignoreTileIndex: boolean }) {
-    const ids = new Map<string, number>();
-    this.classOf = new Int32Array(jobs.length);
-    this.runEnd = new Int32Array(jobs.length);
-    for (let j = 0; j < jobs.length; j++) {
-      if (j > 0 && jobs[j] === jobs[j - 1]) {
-        this.classOf[j] = this.classOf[j - 1];
-        continue;
-      }
-      const { tile, ...work } = jobs[j];
-      const key = JSON.stringify(options.ignoreTileIndex ? work : { tile, ...work });
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = ids.size));
-      this.classOf[j] = id;
+  private constructor(
+    readonly jobs: readonly TileSpec[],
+    readonly ignoreTileIndex: boolean,
+  ) {}
+
+  private static readonly cache = new WeakMap<readonly TileSpec[], JobClasses>();
+
+  /** The classes of a pass's jobs (once per jobs array; jobs arrays are reused across identical passes). */
+  static of(jobs: readonly TileSpec[], options: { readonly ignoreTileIndex: boolean }): JobClasses {
+    let c = JobClasses.cache.get(jobs);
+    if (!c || c.ignoreTileIndex !== options.ignoreTileIndex) {
+      c = new JobClasses(jobs, options.ignoreTileIndex);
+      JobClasses.cache.set(jobs, c);
     }
-    for (let j = jobs.length - 1; j >= 0; j--) this.runEnd[j] = j + 1 < jobs.length && this.classOf[j + 1] === this.classOf[j] ? this.runEnd[j + 1] : j;
+    return c;
+  }
+
+  private sameClass(a: TileSpec, b: TileSpec): boolean {
+    return a === b || (sameWork(a, b) && (this.ignoreTileIndex || a.tile === b.tile));
+  }
+
+  private breaksFor(period: number): Int32Array {
+    let next = this.breaks.get(period);
+    if (!next) {
+      const n = this.jobs.length;
+      next = new Int32Array(n + 1);
+      next[n] = n;
+      for (let j = n - 1; j >= 0; j--) next[j] = j >= period && this.sameClass(this.jobs[j], this.jobs[j - period]) ? next[j + 1] : j;
+      this.breaks.set(period, next);
+    }
+    return next;
   }
 
   /** The last job k such that every job from `from + period` to k is of the class of the job `period` before it. */
   periodicFrom(from: number, period: number): number {
-    let k = from + period;
-    while (k < this.jobs.length && this.classOf[k] === this.classOf[k - period]) k++;
-    return k - 1;
+    return this.breaksFor(period)[Math.min(from + period, this.jobs.length)] - 1;
+  }
+
+  /** The last job of the run of jobs of one class that job `j` is in. */
+  runEnd(j: number): number {
+    return this.periodicFrom(j, 1);
   }
 }

@@ -140,7 +140,8 @@ function split(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
 }
 
-function sameTile(a: TileSpec, b: TileSpec): boolean {
+/** Whether two tile jobs do the same work: every field equal but the tile index. */
+export function sameWork(a: TileSpec, b: TileSpec): boolean {
   return (
     a.dotProducts === b.dotProducts &&
     a.length === b.length &&
@@ -151,7 +152,6 @@ function sameTile(a: TileSpec, b: TileSpec): boolean {
     a.inputWords === b.inputWords &&
     a.inputLoadWords === b.inputLoadWords &&
     a.intermediateReadWords === b.intermediateReadWords &&
-    a.tile === b.tile &&
     a.rows === b.rows &&
     a.samples === b.samples &&
     a.lastChunk === b.lastChunk
@@ -295,7 +295,7 @@ export class EpurMapper {
     // Consecutive equal jobs share one object.
     let previous: TileSpec | undefined;
     const intern = (job: TileSpec): TileSpec => {
-      if (previous && sameTile(previous, job)) return previous;
+      if (previous && previous.tile === job.tile && sameWork(previous, job)) return previous;
       previous = job;
       return job;
     };
@@ -311,6 +311,11 @@ export class EpurMapper {
         const fetchedBits = tileRows * stored * (streamed ? readW : storedW);
         for (let rep = 0; rep < repeats.length; rep++) {
           const { samples, activeColumns } = repeats[rep];
+          // A repeat between the first and the last doing what the one before did is the same job.
+          if (rep > 1 && rep < repeats.length - 1 && samples === repeats[rep - 1].samples && activeColumns === repeats[rep - 1].activeColumns) {
+            jobs.push(jobs[jobs.length - 1]);
+            continue;
+          }
           // The columns of this chunk that the repeat computes (a technique may skip some).
           const len = activeColumns === length ? stored : Math.min(stored, Math.max(0, activeColumns - c * chunk));
           const chunkBitsPerSample = stored * st.activationBits;

@@ -160,8 +160,9 @@ export class EpurSchedule {
     const steps = Math.max(...lengths);
     const window = this.mapper.mwlWindow(plan);
     const label = { group, layer: plan.layer.index, direction: plan.direction };
-    // Whole windows repeat too (long sequences): the phase log takes part, as windows begin phases.
-    const windows = this.steady?.loop({ parts: [this.run.phases.repeatable()], maxPeriod: 4 });
+    // Whole windows repeat too (long sequences; a period needs three windows to be seen and
+    // skip one): the phase log takes part, as windows begin phases.
+    const windows = steps > 2 * window ? this.steady?.loop({ parts: [this.run.phases.repeatable()], maxPeriod: 4 }) : undefined;
     const windowSamples = (first: number): number[] => Array.from({ length: Math.min(window, steps - first) }, (_, i) => activeSamples(lengths, first + i));
     for (let first = 0; first < steps; first += window) {
       const samples = windowSamples(first);
@@ -271,17 +272,17 @@ export class EpurSchedule {
    */
   private observePasses(passes: readonly TilePass[], join: Arrivals): PeriodDetector[] {
     if (!this.steady || passes.length === 0) return [];
-    const classes = passes.map((p) => new JobClasses(p.jobs, { ignoreTileIndex: true }));
+    const classes = passes.map((p) => JobClasses.of(p.jobs, { ignoreTileIndex: true }));
     // Over tiles, a period may take a few tiles (three runs each) for DRAM transfers to round alike.
     const tiles = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'tiles')], maxPeriod: 48 });
     const runs = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'run')], maxPeriod: 16 });
     const observed = passes[0];
-    const runEnd = classes[0].runEnd;
+    const observedClasses = classes[0];
     let run = -1;
     let looks = 0;
     observed.onIssued = (): void => {
       const issued = observed.issuedJobs - 1;
-      const end = runEnd[issued];
+      const end = observedClasses.runEnd(issued);
       if (end !== run) {
         run = end;
         looks = 0;
