@@ -77,6 +77,12 @@ export function appendRelativeFreeTimes(freeAt: readonly Cycle[], now: Cycle, ou
     out.push(freeAt[0] > now ? freeAt[0] - now : 0);
     return;
   }
+  if (freeAt.length === 2) {
+    const a = freeAt[0] > now ? freeAt[0] - now : 0;
+    const b = freeAt[1] > now ? freeAt[1] - now : 0;
+    out.push(a < b ? a : b, a < b ? b : a);
+    return;
+  }
   const rel = freeAt.map((f) => (f > now ? f - now : 0)).sort((a, b) => a - b);
   for (const r of rel) out.push(r);
 }

@@ -112,6 +112,8 @@ export class TilePass {
   private wakeAt = -1;
   /** Called after every event in which this pass issued a tile (steady-state observation, pass-fast-forward.ts). */
   onIssued: (() => void) | undefined;
+  /** When the fetching last passed a job needing no fetch (made it ready). */
+  private passedWithoutFetchAt = -1;
 
   constructor(
     readonly unit: ComputeUnit,
@@ -207,6 +209,7 @@ export class TilePass {
         u.sim.call(u.dram.transfer(job.fetchBytes, 'read'), this.fetchArrived, i);
       } else {
         this.readyAt[i] = u.sim.now;
+        this.passedWithoutFetchAt = u.sim.now;
       }
       this.nextFetch++;
     }
@@ -263,12 +266,23 @@ export class TilePass {
       return;
     }
     // Where fetching stands: done, or waiting at a job this far ahead; and the jobs between
-    // that are not ready since before the unit last finished.
+    // that are not ready since before the unit last finished. Jobs with no fetch are ready
+    // from when the fetching passed them, which is usually before the unit last finished:
+    // then only the jobs with a fetch need a look.
     out.push(this.nextFetch >= this.jobs.length ? 'all fetched' : this.nextFetch - next);
     let notReady = '';
-    for (let j = next; j < this.nextFetch; j++) {
-      const r = this.readiness(j, now);
-      if (r !== -1) notReady += `${j - next}:${r};`;
+    const fetchJobs = fetchingJobs(this.jobs);
+    const candidates = this.passedWithoutFetchAt <= this.unit.dpuFreeAt ? fetchJobs.slice(lowerBound(fetchJobs, next), lowerBound(fetchJobs, this.nextFetch)) : undefined;
+    if (candidates) {
+      for (const j of candidates) {
+        const r = this.readiness(j, now);
+        if (r !== -1) notReady += `${j - next}:${r};`;
+      }
+    } else {
+      for (let j = next; j < this.nextFetch; j++) {
+        const r = this.readiness(j, now);
+        if (r !== -1) notReady += `${j - next}:${r};`;
+      }
     }
     out.push(notReady);
   }
@@ -332,6 +346,7 @@ export class TilePass {
       const shift = times * fetched;
       for (let j = this.nextFetch - 1; j >= this.nextIssue; j--) this.readyAt[j + shift] = this.readyAt[j] < 0 ? -1 : this.readyAt[j] + times * cycles;
       this.nextFetch += shift;
+      if (this.passedWithoutFetchAt >= 0) this.passedWithoutFetchAt += times * cycles;
     }
     this.nextIssue += jobs;
     this.unit.issued += jobs;
@@ -400,4 +415,31 @@ export class JobClasses {
   runEnd(j: number): number {
     return this.periodicFrom(j, 1);
   }
+}
+
+const fetchingCache = new WeakMap<readonly TileSpec[], readonly number[]>();
+
+/** The jobs of a pass that fetch weights, in order. */
+function fetchingJobs(jobs: readonly TileSpec[]): readonly number[] {
+  let list = fetchingCache.get(jobs);
+  if (!list) {
+    const found: number[] = [];
+    jobs.forEach((j, i) => {
+      if (j.fetchBytes > 0) found.push(i);
+    });
+    fetchingCache.set(jobs, (list = found));
+  }
+  return list;
+}
+
+/** The first position in sorted `xs` whose value is at least `x`. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -287,11 +287,12 @@ export class EpurMapper {
   private makeTiles(slice: SliceUse, streamed: boolean, fetch: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
     const g = this.geometry;
     const st = this.storage;
-    const jobs: TileSpec[] = [];
     const length = slice.columns;
     const chunk = this.chunkElements(length);
     const chunks = Math.ceil(length / chunk);
     const tiles = Math.ceil(slice.rows / g.tileRows);
+    const jobs = new Array<TileSpec>(chunks * tiles * repeats.length);
+    let at = 0;
     // Consecutive equal jobs share one object.
     let previous: TileSpec | undefined;
     const intern = (job: TileSpec): TileSpec => {
@@ -313,7 +314,8 @@ export class EpurMapper {
           const { samples, activeColumns } = repeats[rep];
           // A repeat between the first and the last doing what the one before did is the same job.
           if (rep > 1 && rep < repeats.length - 1 && samples === repeats[rep - 1].samples && activeColumns === repeats[rep - 1].activeColumns) {
-            jobs.push(jobs[jobs.length - 1]);
+            jobs[at] = jobs[at - 1];
+            at++;
             continue;
           }
           // The columns of this chunk that the repeat computes (a technique may skip some).
@@ -323,7 +325,7 @@ export class EpurMapper {
           // otherwise each chunk is loaded from the intermediate memory before its first tile.
           const loadBits = options.reloadsInputEachJob || (chunks > 1 && rep === 0 && r === 0) ? chunkBitsPerSample * samples : 0;
           const psumBits = options.readsParkedPartialSums || c > 0 ? tileRows * samples * g.partialSumBits : 0;
-          jobs.push(intern({
+          jobs[at++] = intern({
             dotProducts: tileRows * samples,
             length: len,
             bits: options.bits,
@@ -337,7 +339,7 @@ export class EpurMapper {
             rows: tileRows,
             samples,
             lastChunk,
-          }));
+          });
         }
       }
     }

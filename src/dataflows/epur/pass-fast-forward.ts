@@ -31,6 +31,17 @@ export class PassesInFlight implements Repeatable {
     private readonly scale: PassScale,
   ) {}
 
+  /** The pending events, in run order, as of the last look (the same boundary asks twice). */
+  private pendingCache: { at: number; processed: number; events: ReturnType<Simulator['pendingInOrder']> } | undefined;
+
+  private pending(): ReturnType<Simulator['pendingInOrder']> {
+    const c = this.pendingCache;
+    if (c && c.at === this.sim.now && c.processed === this.sim.eventsProcessed) return c.events;
+    const events = this.sim.pendingInOrder();
+    this.pendingCache = { at: this.sim.now, processed: this.sim.eventsProcessed, events };
+    return events;
+  }
+
   private owner(handler: Parameters<TilePass['eventKind']>[0]): { pass: number; kind: PassEventKind } | undefined {
     for (let p = 0; p < this.passes.length; p++) {
       const kind = this.passes[p].eventKind(handler);
@@ -41,12 +52,15 @@ export class PassesInFlight implements Repeatable {
 
   appendState(now: Cycle, out: StateKey): void {
     for (const p of this.passes) p.appendState(now, out, this.scale);
-    const pending = this.sim.pendingInOrder();
+    const pending = this.pending();
     // The latest arrival announced decides when the join triggers (unless a later one comes)
     // and where among the pending events; one already past is overtaken by any to come.
     const latest = this.join.latest;
-    if (latest.cycle >= now) out.push(latest.cycle - now, pending.filter((e) => e.cycle < latest.cycle || (e.cycle === latest.cycle && e.key < latest.seq)).length);
-    else out.push(-1, -1);
+    if (latest.cycle >= now) {
+      let before = 0;
+      for (const e of pending) if (e.cycle < latest.cycle || (e.cycle === latest.cycle && e.key < latest.seq)) before++;
+      out.push(latest.cycle - now, before);
+    } else out.push(-1, -1);
     for (const e of pending) {
       const o = this.owner(e.handler);
       if (!o) {
@@ -74,7 +88,7 @@ export class PassesInFlight implements Repeatable {
     if (!start) throw new Error(`internal: no record of the passes at boundary ${from}`);
     // The earliest job each pass has in flight.
     const inFlight = this.passes.map((p) => p.issuedJobs);
-    for (const e of this.sim.pendingInOrder()) {
+    for (const e of this.pending()) {
       const o = this.owner(e.handler);
       if (o && JOB_EVENTS.has(o.kind)) inFlight[o.pass] = Math.min(inFlight[o.pass], e.arg as number);
     }
@@ -89,6 +103,7 @@ export class PassesInFlight implements Repeatable {
   }
 
   repeat(r: RepeatRequest, offset: number): number {
+    this.pendingCache = undefined;
     const now = this.sim.now;
     const jobs = this.passes.map((_, i) => r.times * r.delta[offset + 2 * i]);
     this.passes.forEach((p, i) => p.repeat(r.times, r.delta[offset + 2 * i], r.delta[offset + 2 * i + 1], r.cycles, now));

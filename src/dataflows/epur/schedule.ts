@@ -265,7 +265,7 @@ export class EpurSchedule {
    * Steady-state fast-forward inside passes of many alike jobs (pass-fast-forward.ts), on two
    * scales: within a run of jobs of one class (observed after every event in which the first
    * pass issued a job; the iterations are its jobs) and over tiles (observed when that pass
-   * starts a new run; the iterations are its runs). A run whose state keeps changing is given up
+   * issues a job that fetches weights, the start of a tile; the iterations are its tiles). A run whose state keeps changing is given up
    * after a while (looking costs time). The input side's results do not depend on the tile they
    * come from (only on its rows and samples), so tiles alike but for their index are one class.
    * Returns the loops to close.
@@ -273,8 +273,8 @@ export class EpurSchedule {
   private observePasses(passes: readonly TilePass[], join: Arrivals): PeriodDetector[] {
     if (!this.steady || passes.length === 0) return [];
     const classes = passes.map((p) => JobClasses.of(p.jobs, { ignoreTileIndex: true }));
-    // Over tiles, a period may take a few tiles (three runs each) for DRAM transfers to round alike.
-    const tiles = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'tiles')], maxPeriod: 48 });
+    // Over tiles, a period may take a few tiles for DRAM transfers to round alike.
+    const tiles = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'tiles')], maxPeriod: 16 });
     const runs = this.steady.loop({ parts: [new PassesInFlight(this.sim, passes, classes, join, 'run')], maxPeriod: 16 });
     const observed = passes[0];
     const observedClasses = classes[0];
@@ -286,12 +286,15 @@ export class EpurSchedule {
       if (end !== run) {
         run = end;
         looks = 0;
-        tiles.boundary(this.sim.now, 'tiles', observed.jobs.length);
-        // The tile loop may have moved the pass on.
-        if (observed.issuedJobs - 1 !== issued) return;
+        // Tiles are looked at where they start (their weight fetch).
+        if (observed.jobs[issued].fetchBytes > 0) {
+          tiles.boundary(this.sim.now, 'tiles', observed.jobs.length);
+          // The tile loop may have moved the pass on.
+          if (observed.issuedJobs - 1 !== issued) return;
+        }
       }
-      // A run with nothing after this job cannot skip; a run whose state keeps changing is given up.
-      if (end - issued < 2 || ++looks > 48) return;
+      // A run with little after this job has little to skip; a run whose state keeps changing is given up.
+      if (end - issued < 4 || ++looks > 48) return;
       if (runs.boundary(this.sim.now, String(end), end - issued).iterations > 0) looks = 0;
     };
     return [runs, tiles];
