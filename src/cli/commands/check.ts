@@ -1,7 +1,7 @@
 /** `rnnsim check`: validate architecture configs and explain every error. */
 import type { Command } from '../command.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
-import { techFor } from '../../simulate.js';
+import { techFor } from '../../config/technology.js';
 import { InputError } from '../../errors.js';
 
 export const checkCommand: Command = {
