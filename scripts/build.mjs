@@ -33,16 +33,20 @@ for (const entry of schemaCatalog()) {
 // 2. Command table: every exported command of every module, in the registry's order.
 const commandsDir = join(dist, 'cli', 'commands');
 const { commands } = await load('cli/commands/index.js');
+// A command's module is the one exporting it by name; failing that, in an exported list (the
+// registry itself, index.js, which imports every command, is never a command's module).
 const origin = new Map();
-for (const file of readdirSync(commandsDir).filter((f) => f.endsWith('.js')).sort()) {
-  const mod = await load(join('cli', 'commands', file));
-  for (const [exportName, value] of Object.entries(mod)) {
-    const list = Array.isArray(value) ? value : [value];
-    list.forEach((c, index) => {
-      if (c && typeof c === 'object' && Array.isArray(c.path) && typeof c.run === 'function' && !origin.has(c)) {
-        origin.set(c, { module: file, exportName, index: Array.isArray(value) ? index : undefined });
-      }
-    });
+const isCommand = (c) => c && typeof c === 'object' && Array.isArray(c.path) && typeof c.run === 'function';
+const modulesByFile = [];
+for (const file of readdirSync(commandsDir).filter((f) => f.endsWith('.js') && f !== 'index.js').sort()) modulesByFile.push([file, await load(join('cli', 'commands', file))]);
+for (const lists of [false, true]) {
+  for (const [file, mod] of modulesByFile) {
+    for (const [exportName, value] of Object.entries(mod)) {
+      if (Array.isArray(value) !== lists) continue;
+      (lists ? value : [value]).forEach((c, index) => {
+        if (isCommand(c) && !origin.has(c)) origin.set(c, { module: file, exportName, index: lists ? index : undefined });
+      });
+    }
   }
 }
 const stamp = (file) => {

@@ -23,6 +23,9 @@ describe('command table', () => {
       commands: Array<{ path: string[]; summary: string; options: unknown[]; module: string }>;
     };
     expect(manifest.commands.map((c) => c.path.join(' '))).toEqual(commands.map((c) => c.path.join(' ')));
+    // Each from its own module, not the registry (which imports every command).
+    expect(manifest.commands.filter((c) => c.module === 'index.js')).toEqual([]);
+    expect(manifest.commands.find((c) => c.path.join(' ') === 'run')?.module).toBe('run.js');
     for (const [i, c] of commands.entries()) {
       expect(manifest.commands[i].summary).toBe(c.summary);
       expect(manifest.commands[i].options).toEqual(JSON.parse(JSON.stringify(c.options)));
