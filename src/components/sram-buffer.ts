@@ -47,8 +47,6 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> implemen
   private readonly portsPerBank: number;
   private readonly readId: number;
   private readonly writeId: number;
-  /** One reusable request per bank for appendStreamRequests. */
-  private readonly scratch: BankRequest[];
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
   private nextBank = 0;
 
@@ -63,7 +61,6 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> implemen
     this.readLatencyCycles = p.read_latency_cycles;
     this.writeLatencyCycles = p.write_latency_cycles;
     this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${this.name}.bank${b}`, ctx.sim, this.portsPerBank));
-    this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
     this.readId = this.actionId('read');
     this.writeId = this.actionId('write');
   }
@@ -91,26 +88,6 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> implemen
     }
     this.nextBank = (first + words) % banks;
     return requests;
-  }
-
-  /**
-   * The same as streamRequests, appended to `out` without allocating: the request objects are
-   * this buffer's own (one per bank) and are valid only until the next call. For hot paths
-   * that reserve them at once (acquireTogether).
-   */
-  appendStreamRequests(words: number, out: BankRequest[]): void {
-    const banks = this.bankPorts.length;
-    const base = Math.floor(words / banks);
-    const extra = words % banks;
-    const first = this.nextBank;
-    for (let i = 0; i < banks; i++) {
-      const perBank = base + (i < extra ? 1 : 0);
-      if (perBank === 0) continue;
-      const request = this.scratch[(first + i) % banks];
-      request.occupancy = perBank;
-      out.push(request);
-    }
-    this.nextBank = (first + words) % banks;
   }
 
   /**
