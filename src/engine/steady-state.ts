@@ -2,13 +2,15 @@
  * Steady-state fast-forward: skipping loop iterations of a simulation whose whole state provably
  * repeats, with exactly the results of simulating them.
  *
- * A schedule that runs many identical iterations (the timesteps of a recurrent layer) observes
- * the machine at each iteration boundary, when no event is pending. If the state that decides
- * the future (every resource's free times relative to now, buffer bank pointers, ...) equals the
- * state p boundaries earlier, and the next iterations have the same inputs as the last p, then
- * the simulation is deterministic and time-invariant, so each further group of p iterations is a
- * copy of the last one shifted by its length in cycles: every counter grows by the same amount.
- * The detector then adds those amounts and shifts every time, instead of running the events.
+ * A schedule that runs many identical iterations (the timesteps of a recurrent layer, the jobs
+ * of a pass) observes the machine at each iteration boundary, between two events. If the state
+ * that decides the future (every resource's free times relative to now, buffer pointers, the
+ * events still pending, ...) equals the state p boundaries earlier, and the next iterations have
+ * the same inputs as the last p, then, the simulation being deterministic and time-invariant,
+ * each further group of p iterations is a copy of the last one shifted by its length in cycles:
+ * every counter grows by the same amount. The detector then adds those amounts and shifts every
+ * time, instead of running the events. Loops may nest (a window of steps); a detector tries every
+ * p whose state repeats, shortest first, until every participant confirms one.
  *
  * What a participant must provide (Repeatable): its state relative to a cycle, its counters, and
  * how to repeat the last period. A participant whose period is not a plain copy (a DRAM whose
@@ -111,7 +113,7 @@ export class SteadyState {
 
   constructor(
     readonly parts: readonly Repeatable[],
-    /** Advance the simulator's clock by `cycles` (nothing may be pending). */
+    /** Advance the simulator's clock by `cycles` (events still pending were moved past it by a participant). */
     readonly advanceClock: (cycles: Cycle) => void,
   ) {}
 
@@ -127,8 +129,8 @@ export class SteadyState {
     return detector;
   }
 
-  /** Whether a loop other than `loop` may still find a period that spans what happens now (it has boundaries kept). */
-  enclosedBy(loop: PeriodDetector): boolean {
+  /** Whether a loop other than `loop` may still find a period spanning what happens now (it keeps boundaries). */
+  spannedByAnotherLoop(loop: PeriodDetector): boolean {
     for (const d of this.live) if (d !== loop && d.oldestMark() !== undefined) return true;
     return false;
   }
@@ -199,7 +201,7 @@ export class PeriodDetector {
     const periodCycles = now - earlier.cycle;
     const delta = new Float64Array(counters.length);
     for (let i = 0; i < delta.length; i++) delta[i] = here.counters[i] - earlier.counters[i];
-    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark, nested: this.run.enclosedBy(this) };
+    const request: RepeatRequest = { times, cycles: periodCycles, delta, from: earlier.mark, nested: this.run.spannedByAnotherLoop(this) };
     let offset = 0;
     for (const p of this.parts) offset = p.repeat(request, offset);
     if (offset !== delta.length) throw new Error('internal: fast-forward participants repeated a different number of counters than they reported');

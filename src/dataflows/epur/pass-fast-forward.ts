@@ -1,13 +1,14 @@
 /**
- * Steady-state fast-forward inside a pass of many identical tile jobs: MWL's input-side pass
- * runs every weight tile once per timestep of the window, so each unit issues hundreds of equal
- * jobs in a row. The machine never rests there (every unit has work in flight), so the state
- * compared at each observation (after an event in which the first unit issued a job) includes
- * the pending events: each described by its kind, its cycle relative to now and its job
- * relative to the unit's next one, in the order they will run. When that state (and everything
- * else, src/engine/steady-state.ts) repeats and the jobs ahead are the same job, every unit's
- * next jobs are copies of its last period's: the units move on by the jobs of the skipped
- * periods, and the events in flight move with them in time and in job.
+ * Steady-state fast-forward inside a pass of many alike tile jobs: MWL's input-side pass runs
+ * every weight tile once per timestep of the window, so each unit issues hundreds of equal jobs
+ * in a row, and tile after tile alike. The machine never rests there (every unit has work in
+ * flight), so the state compared at each observation (after an event in which the first unit
+ * issued a job) includes the pending events: each described by its kind, its cycle relative to
+ * now and its job relative to the unit's next one, in the order they will run. When that state
+ * (and everything else, src/engine/steady-state.ts) repeats and the jobs ahead are alike (the
+ * same job within a run; over tiles, the job a period earlier), every unit's next jobs are copies
+ * of its last period's: the units move on by the jobs of the skipped periods, and the events in
+ * flight move with them in time and in job. TilePass says what of a pass is state at each scale.
  */
 import type { Cycle, Simulator } from '../../engine/simulator.js';
 import type { Arrivals } from '../../engine/process.js';
