@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadArchitecture, type ArchitectureConfig, type LoadArchitectureOptions } from './config/load-architecture.js';
-import { loadTechTable, type TechTable } from './energy/tech-table.js';
+import type { TechTable } from './energy/tech-table.js';
+import { techFor } from './config/technology.js';
 import { Primitives } from './energy/price.js';
 import { isRnnTrace, readAnyTrace } from './traces/reader.js';
 import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
@@ -95,10 +96,7 @@ export async function loadInputs(configPath: string, tracePath: string, options:
   return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }
 
-export function techFor(config: ArchitectureConfig): TechTable {
-  const t = config.technology;
-  return loadTechTable(t.node_nm, { voltageV: t.voltage_v, sramModel: t.sram_model, sramCells: t.sram_cells, multiplierModel: t.multiplier_model, adderModel: t.adder_model });
-}
+export { techFor };
 
 /** A fresh run context for a config (the dataflow's roles filled as the config says). */
 export function runContextFor(config: ArchitectureConfig): RunContext {

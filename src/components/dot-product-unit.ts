@@ -21,6 +21,8 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { Cycle } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 
 export const dotProductUnitKind = defineComponentKind({
   kind: 'dot_product_unit',
@@ -61,7 +63,7 @@ export const dotProductUnitKind = defineComponentKind({
 
 export type MultiPrecisionMode = DotProductUnit['params']['multi_precision'];
 
-export class DotProductUnit extends Component<typeof dotProductUnitKind.params> {
+export class DotProductUnit extends Component<typeof dotProductUnitKind.params> implements Repeatable {
   readonly unit: Resource;
   readonly multipliers: number;
   readonly precisionBits: number;
@@ -75,6 +77,8 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
   private switches = 0;
   /** Precision of the last dot products (0 before any). */
   private lastBits = 0;
+  /** Indices of the counted actions (Component.actionId). */
+  private readonly ids: { readonly multiply: number; readonly brick: number; readonly compose: number; readonly serial: number; readonly tree: number; readonly accumulate: number; readonly precisionSwitch: number };
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dotProductUnitKind.params>) {
     super(dotProductUnitKind, identity);
@@ -91,6 +95,15 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
       }
     }
     this.unit = new Resource(`${this.name}.pipeline`, ctx.sim);
+    this.ids = {
+      multiply: this.actionId('multiply'),
+      brick: this.actionId('brick_multiply'),
+      compose: this.actionId('compose_add'),
+      serial: this.actionId('serial_step'),
+      tree: this.actionId('tree_add'),
+      accumulate: this.actionId('accumulate'),
+      precisionSwitch: this.actionId('precision_switch'),
+    };
   }
 
   /** Width the composable unit runs `bits`-bit operands at: p_min * 2^k >= bits, at most P. */
@@ -139,20 +152,43 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
     const chunks = Math.ceil(length / group);
     if (this.lastBits !== 0 && bits !== this.lastBits) {
       this.switches++;
-      this.count('precision_switch', 1);
+      this.countAt(this.ids.precisionSwitch, 1);
     }
     this.lastBits = bits;
     this.macs += products;
     this.bitMacs += products * bits;
     if (bits < this.precisionBits) this.macsBelow += products;
-    if (this.mode === 'fixed') this.count('multiply', products);
+    const ids = this.ids;
+    if (this.mode === 'fixed') this.countAt(ids.multiply, products);
     else if (this.mode === 'composable') {
       const bricks = this.bricksPerProduct(bits);
-      this.count('brick_multiply', products * bricks);
-      this.count('compose_add', products * (bricks - 1));
-    } else this.count('serial_step', products * bits);
-    this.count('tree_add', count * (length - chunks));
-    this.count('accumulate', count * chunks);
+      this.countAt(ids.brick, products * bricks);
+      this.countAt(ids.compose, products * (bricks - 1));
+    } else this.countAt(ids.serial, products * bits);
+    this.countAt(ids.tree, count * (length - chunks));
+    this.countAt(ids.accumulate, count * chunks);
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts).
+  appendState(now: Cycle, out: StateKey): void {
+    // The precision of the last dot products decides whether the next ones switch.
+    out.push(this.lastBits);
+    this.unit.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    out.push(this.macs, this.macsBelow, this.bitMacs, this.switches);
+    this.unit.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const at = this.repeatActionCounts(r.times, r.delta, offset);
+    this.macs += r.times * r.delta[at];
+    this.macsBelow += r.times * r.delta[at + 1];
+    this.bitMacs += r.times * r.delta[at + 2];
+    this.switches += r.times * r.delta[at + 3];
+    return this.unit.repeat(r, at + 4);
   }
 
   get macsPerformed(): number {

@@ -41,8 +41,10 @@ export interface OnChipBuffer extends Component {
   wordsFor(bits: number): number;
   /** Port reservations for streaming `words` consecutive words (not yet acquired). */
   streamRequests(words: number): BankRequest[];
-  /** streamRequests without allocating: appended to `out`, valid until the next call. */
-  appendStreamRequests(words: number, out: BankRequest[]): void;
+  /** Earliest cycle >= notBefore at which every bank a stream of `words` words touches has a free port. */
+  streamFreeAt(words: number, notBefore: Cycle): Cycle;
+  /** Reserve a stream of `words` words from `start` (see streamFreeAt); returns when its last bank share ends. */
+  reserveStream(words: number, start: Cycle): Cycle;
   /** Cycles to stream `words` words with no other traffic. */
   streamCycles(words: number): number;
   recordReads(words: number): void;

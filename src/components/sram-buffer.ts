@@ -8,6 +8,8 @@
 import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { Cycle } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
 import type { BankRequest } from './interfaces.js';
 
 export const sramBufferKind = defineComponentKind({
@@ -34,7 +36,7 @@ export const sramBufferKind = defineComponentKind({
   },
 });
 
-export class SramBuffer extends Component<typeof sramBufferKind.params> {
+export class SramBuffer extends Component<typeof sramBufferKind.params> implements Repeatable {
   readonly bankPorts: Resource[];
   readonly capacityBits: number;
   readonly wordBits: number;
@@ -43,10 +45,8 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
   /** Bytes of one bank. */
   readonly bankBytes: number;
   private readonly portsPerBank: number;
-  private reads = 0;
-  private writes = 0;
-  /** One reusable request per bank for appendStreamRequests. */
-  private readonly scratch: BankRequest[];
+  private readonly readId: number;
+  private readonly writeId: number;
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
   private nextBank = 0;
 
@@ -61,7 +61,8 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
     this.readLatencyCycles = p.read_latency_cycles;
     this.writeLatencyCycles = p.write_latency_cycles;
     this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${this.name}.bank${b}`, ctx.sim, this.portsPerBank));
-    this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
+    this.readId = this.actionId('read');
+    this.writeId = this.actionId('write');
   }
 
   /** Words needed to hold `bits` bits. */
@@ -90,23 +91,42 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
   }
 
   /**
-   * The same as streamRequests, appended to `out` without allocating: the request objects are
-   * this buffer's own (one per bank) and are valid only until the next call. For hot paths
-   * that reserve them at once (acquireTogether).
+   * Earliest cycle, not before `notBefore` (at least the current cycle), at which every bank a
+   * stream of `words` words would touch has a free port. With reserveStream this is
+   * streamRequests + acquireTogether without building the request list (the hot path of E-PUR).
    */
-  appendStreamRequests(words: number, out: BankRequest[]): void {
-    const banks = this.bankPorts.length;
+  streamFreeAt(words: number, notBefore: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
+    const touched = words < banks ? words : banks;
+    let t = notBefore;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      const free = ports[b].earliestFree();
+      if (free > t) t = free;
+      if (++b === banks) b = 0;
+    }
+    return t;
+  }
+
+  /**
+   * Reserve the ports of a stream of `words` words from `start`, at which every bank it touches
+   * must have a free port (streamFreeAt), and lay the stream out after the previous one. Returns
+   * the cycle the longest bank share ends (`start` for no words).
+   */
+  reserveStream(words: number, start: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
     const base = Math.floor(words / banks);
     const extra = words % banks;
-    const first = this.nextBank;
-    for (let i = 0; i < banks; i++) {
-      const perBank = base + (i < extra ? 1 : 0);
-      if (perBank === 0) continue;
-      const request = this.scratch[(first + i) % banks];
-      request.occupancy = perBank;
-      out.push(request);
+    const touched = words < banks ? words : banks;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      if (ports[b].reserve(i < extra ? base + 1 : base, start) !== start) throw new Error(`internal: stream reservation of ${ports[b].name} slipped`);
+      if (++b === banks) b = 0;
     }
-    this.nextBank = (first + words) % banks;
+    this.nextBank = (this.nextBank + words) % banks;
+    return touched === 0 ? start : start + (extra > 0 ? base + 1 : base);
   }
 
   /** Cycles to stream `words` words with no other traffic. */
@@ -115,13 +135,11 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
   }
 
   recordReads(words: number): void {
-    this.reads += words;
-    this.count('read', words);
+    this.countAt(this.readId, words);
   }
 
   recordWrites(words: number): void {
-    this.writes += words;
-    this.count('write', words);
+    this.countAt(this.writeId, words);
   }
 
   stats(): Record<string, number> {
@@ -131,7 +149,27 @@ export class SramBuffer extends Component<typeof sramBufferKind.params> {
       busy += r.busyCycles;
       wait += r.waitCycles;
     }
-    return { reads: this.reads, writes: this.writes, port_busy_cycles: busy, conflict_wait_cycles: wait };
+    return { reads: this.countOf(this.readId), writes: this.countOf(this.writeId), port_busy_cycles: busy, conflict_wait_cycles: wait };
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts). Banks are interchangeable (equal
+  // ports, statistics summed over banks) and only reached through the stream pointer, so the
+  // state is the banks' free times in stream order from the pointer: two buffers equal up to a
+  // rotation of their banks behave alike (and counting per bank, only the sums are reported).
+  appendState(now: Cycle, out: StateKey): void {
+    const banks = this.bankPorts.length;
+    for (let i = 0; i < banks; i++) this.bankPorts[(this.nextBank + i) % banks].appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    for (const r of this.bankPorts) r.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    let at = this.repeatActionCounts(r.times, r.delta, offset);
+    for (const port of this.bankPorts) at = port.repeat(r, at);
+    return at;
   }
 
   /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */

@@ -13,6 +13,7 @@
  */
 import type { Component } from '../engine/component.js';
 import type { Simulator } from '../engine/simulator.js';
+import type { Repeatable } from '../engine/steady-state.js';
 import type { ComputeUnitAccount } from './run-context.js';
 import { STALL_CAUSES, type StallCause } from './stall-accounting.js';
 
@@ -65,6 +66,53 @@ export class PhaseLog {
     this.open = undefined;
   }
 
+  /**
+   * The log as a participant of steady-state fast-forward over loops that begin phases (E-PUR's
+   * MWL windows; src/engine/steady-state.ts). Its counters are the numbers of a snapshot taken
+   * at the boundary, so a period's delta is how much every snapshot number grows per period
+   * (each is a sum of component counters). Repeating a period appends, for each repetition, a
+   * copy of every record the period closed, its snapshots advanced by the deltas: the first
+   * one's start is the phase that was open at the repetition's start.
+   */
+  repeatable(): Repeatable {
+    const marks = new Map<number, { readonly records: number; readonly openBefore: PhaseSnapshot | undefined }>();
+    return {
+      appendState: (_now, out) => {
+        const o = this.open;
+        out.push(o ? `${o.label.group}/${o.label.layer}/${o.label.direction}/${o.label.phase}` : '');
+      },
+      appendCounters: (out) => flattenSnapshot(this.snapshot(this.sim.now), out),
+      mark: (boundary, oldestNeeded) => {
+        for (const m of marks.keys()) if (m < oldestNeeded) marks.delete(m);
+        marks.set(boundary, { records: this.records.length, openBefore: this.open?.before });
+      },
+      repeat: (r, offset) => {
+        const start = marks.get(r.from);
+        if (!start) throw new Error(`internal: the phase log has no boundary ${r.from}`);
+        const end = this.records.length;
+        const open = this.open;
+        let width = 0;
+        if (end > start.records && open) {
+          for (let j = 1; j <= r.times; j++) {
+            for (let i = start.records; i < end; i++) {
+              const rec = this.records[i];
+              // The record that the period's first begin() closed started before the period: in a
+              // repetition it starts where the phase open at the boundary started, advanced.
+              const before = rec.before === start.openBefore ? advanceSnapshot(open.before, j - 1, r.delta, offset) : advanceSnapshot(rec.before, j, r.delta, offset);
+              this.records.push({ ...labelOf(rec), before: before.snapshot, after: advanceSnapshot(rec.after, j, r.delta, offset).snapshot });
+            }
+          }
+          const advanced = advanceSnapshot(open.before, r.times, r.delta, offset);
+          this.open = { label: open.label, before: advanced.snapshot };
+          width = advanced.width;
+        } else {
+          width = advanceSnapshot(this.snapshot(this.sim.now), 0, r.delta, offset).width;
+        }
+        return offset + width;
+      },
+    };
+  }
+
   private snapshot(cycle: number): PhaseSnapshot {
     const actionCounts: Record<string, Readonly<Record<string, number>>> = {};
     const stats: Record<string, Readonly<Record<string, number>>> = {};
@@ -80,4 +128,31 @@ export class PhaseLog {
     }
     return { cycle, actionCounts, stats, busyCycles, stalls };
   }
+}
+
+function labelOf(r: PhaseRecord): PhaseLabel {
+  return { group: r.group, layer: r.layer, direction: r.direction, phase: r.phase };
+}
+
+/** A snapshot's numbers in a fixed order (every snapshot of a run has the same shape). */
+function flattenSnapshot(s: PhaseSnapshot, out: number[]): void {
+  out.push(s.cycle);
+  for (const c of Object.values(s.actionCounts)) for (const v of Object.values(c)) out.push(v);
+  for (const c of Object.values(s.stats)) for (const v of Object.values(c)) out.push(v);
+  out.push(s.busyCycles);
+  for (const v of Object.values(s.stalls)) out.push(v);
+}
+
+/** A copy of `s` with `times x delta` added to its numbers (laid out as flattenSnapshot, from `offset`), and their count. */
+function advanceSnapshot(s: PhaseSnapshot, times: number, delta: ArrayLike<number>, offset: number): { snapshot: PhaseSnapshot; width: number } {
+  let at = offset;
+  const next = (v: number): number => v + times * delta[at++];
+  const table = (t: Readonly<Record<string, Readonly<Record<string, number>>>>): Record<string, Record<string, number>> =>
+    Object.fromEntries(Object.entries(t).map(([k, row]) => [k, Object.fromEntries(Object.entries(row).map(([a, v]) => [a, next(v)]))]));
+  const cycle = next(s.cycle);
+  const actionCounts = table(s.actionCounts);
+  const stats = table(s.stats);
+  const busyCycles = next(s.busyCycles);
+  const stalls = Object.fromEntries(Object.entries(s.stalls).map(([k, v]) => [k, next(v)])) as Record<StallCause, number>;
+  return { snapshot: { cycle, actionCounts, stats, busyCycles, stalls }, width: at - offset };
 }

@@ -3,6 +3,8 @@
  * (issuing multiply-accumulates) or a stall with exactly one cause, so busy + stalls equals
  * cycles x units: the invariant checker holds every dataflow to that.
  */
+import { addRepeated } from '../engine/steady-state.js';
+
 export const STALL_CAUSES = [
   'recurrent_dependency', // waiting for the previous timestep's hidden state (cell update, projection)
   'input_load', // waiting for the timestep's inputs to be loaded into the input buffer
@@ -41,6 +43,15 @@ export class StallAccount {
     const out = zeroStalls();
     STALL_CAUSES.forEach((c, i) => (out[c] = this.cycles[i]));
     return out;
+  }
+
+  /** For steady-state fast-forward: the cycles by cause as counters, and adding a repeated period's. */
+  appendCounters(out: number[]): void {
+    for (let i = 0; i < this.cycles.length; i++) out.push(this.cycles[i]);
+  }
+
+  repeat(times: number, delta: ArrayLike<number>, offset: number): number {
+    return addRepeated(this.cycles, times, delta, offset);
   }
 
   total(): number {

@@ -7,6 +7,8 @@
  * count actions, and src/energy/ prices them from the technology tables (Accelergy-style).
  */
 
+import { addRepeated } from './steady-state.js';
+
 export type ParamType = 'integer' | 'number' | 'boolean' | 'string';
 
 export interface ParamDecl {
@@ -81,12 +83,17 @@ export interface ComponentIdentity<P extends ParamDecls> {
 /**
  * Base of every simulated component: a name, a role, typed parameters and action counters.
  * Subclasses add the operations a dataflow calls and report their declared statistics.
+ *
+ * Action counts live in a typed array indexed in declaration order: hot paths resolve an
+ * action's index once (actionId) and count with countAt; count(name) is the same by name.
  */
 export abstract class Component<P extends ParamDecls = ParamDecls> {
   readonly name: string;
   readonly role: string;
   readonly params: ParamsOf<P>;
-  private readonly counts: Record<string, number> = {};
+  private readonly actionNames: readonly string[];
+  private readonly actionIndex: Readonly<Record<string, number>>;
+  private readonly counts: Float64Array;
 
   constructor(
     readonly kind: ComponentKind<P>,
@@ -95,19 +102,48 @@ export abstract class Component<P extends ParamDecls = ParamDecls> {
     this.name = identity.name;
     this.role = identity.role;
     this.params = identity.params;
-    for (const action of Object.keys(kind.actions)) this.counts[action] = 0;
+    this.actionNames = Object.keys(kind.actions);
+    this.actionIndex = Object.fromEntries(this.actionNames.map((a, i) => [a, i]));
+    this.counts = new Float64Array(this.actionNames.length);
+  }
+
+  /** The index of a declared action, for countAt. */
+  protected actionId(action: string): number {
+    const i = this.actionIndex[action];
+    if (i === undefined) throw new Error(`${this.name}: action '${action}' is not declared by ${this.kind.kind}`);
+    return i;
   }
 
   /** Count `n` occurrences of a declared action. */
   protected count(action: string, n: number): void {
-    const current = this.counts[action];
-    if (current === undefined) throw new Error(`${this.name}: action '${action}' is not declared by ${this.kind.kind}`);
-    if (!(n >= 0)) throw new Error(`${this.name}: negative or NaN count ${n} for action '${action}'`);
-    this.counts[action] = current + n;
+    this.countAt(this.actionId(action), n);
+  }
+
+  /** Count `n` occurrences of the action with index `id` (from actionId). */
+  protected countAt(id: number, n: number): void {
+    if (!(n >= 0)) throw new Error(`${this.name}: negative or NaN count ${n} for action '${this.actionNames[id]}'`);
+    this.counts[id] += n;
+  }
+
+  /** The count of one action so far. */
+  protected countOf(id: number): number {
+    return this.counts[id];
+  }
+
+  /** For steady-state fast-forward (src/engine/steady-state.ts): the action counts as counters. */
+  protected appendActionCounts(out: number[]): void {
+    for (let i = 0; i < this.counts.length; i++) out.push(this.counts[i]);
+  }
+
+  /** Add `times` x the counts' deltas (laid out as appendActionCounts); returns the offset past them. */
+  protected repeatActionCounts(times: number, delta: ArrayLike<number>, offset: number): number {
+    return addRepeated(this.counts, times, delta, offset);
   }
 
   actionCounts(): Readonly<Record<string, number>> {
-    return { ...this.counts };
+    const out: Record<string, number> = {};
+    for (let i = 0; i < this.actionNames.length; i++) out[this.actionNames[i]] = this.counts[i];
+    return out;
   }
 
   /** Declared statistics, by name, in their declared units. */

@@ -62,6 +62,61 @@ export class Countdown extends Signal {
   }
 }
 
+/**
+ * A join whose arrivals are announced ahead: `arriveAt(cycle)` says one arrives at `cycle`, as a
+ * process that waits until then and arrives would (`yield cycle; join.arrive()`). The join
+ * triggers where the last of those arrivals would have, in the same event order, but with one
+ * event in all instead of one per arrival: each announcement takes the sequence number its own
+ * event would have had, and only the latest (cycle, sequence) is scheduled.
+ */
+export class Arrivals extends Signal {
+  private lastCycle = -1;
+  private lastSeq = -1;
+
+  constructor(
+    private readonly sim: Simulator,
+    private left: number,
+  ) {
+    super();
+    if (!Number.isInteger(left) || left < 0) throw new Error(`internal: join of ${left} arrivals`);
+    if (left === 0) this.trigger();
+  }
+
+  arriveAt(cycle: Cycle): void {
+    if (this.left <= 0) throw new Error('internal: more arrivals announced than the join expects');
+    const seq = this.sim.reserveSeq();
+    if (cycle > this.lastCycle || (cycle === this.lastCycle && seq > this.lastSeq)) {
+      this.lastCycle = cycle;
+      this.lastSeq = seq;
+    }
+    if (--this.left === 0) this.sim.callReserved(this.lastCycle, this.lastSeq, triggerSignal, this as Signal);
+  }
+
+  /** Arrivals not announced yet. */
+  get expected(): number {
+    return this.left;
+  }
+
+  /** The latest arrival announced so far: its cycle and its event's sequence number (cycle -1: none). */
+  get latest(): { readonly cycle: Cycle; readonly seq: number } {
+    return { cycle: this.lastCycle, seq: this.lastSeq };
+  }
+
+  /**
+   * Steady-state fast-forward: `arrivals` more have been announced (fewer than expected), the
+   * latest `cycles` later than the latest now, in the same place among the events pending.
+   */
+  skipArrivals(arrivals: number, cycles: Cycle): void {
+    if (!(arrivals >= 0 && arrivals < this.left)) throw new Error(`internal: cannot skip ${arrivals} of ${this.left} arrivals`);
+    this.left -= arrivals;
+    this.lastCycle += cycles;
+  }
+}
+
+function triggerSignal(s: Signal): void {
+  s.trigger();
+}
+
 /** A signal that triggers once every given signal has (SimPy's AllOf). */
 export function allOf(signals: readonly Signal[]): Signal {
   const join = new Countdown(signals.length);
@@ -69,31 +124,65 @@ export function allOf(signals: readonly Signal[]): Signal {
   return join;
 }
 
-/**
- * Start a process now: its body runs synchronously up to its first wait. Returns the signal of
- * its end; `onDone`, if given, receives the body's return value when it ends.
- */
-export function spawn<T>(sim: Simulator, body: Process<T>, onDone?: (value: T) => void): Signal {
-  const done = new Signal();
-  const resume = (): void => {
+/** A started process: its end, as a signal to wait for (made only when asked for). */
+export interface ProcessHandle {
+  readonly done: Signal;
+}
+
+/** A process being run: resumes its body until it waits (for a cycle or a signal) or ends. */
+class RunningProcess<T> implements ProcessHandle {
+  private ended = false;
+  private endSignal: Signal | undefined;
+  /** Resumes the body when a signal it waits for triggers (made on the first such wait). */
+  private resumeOnSignal: (() => void) | undefined;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly body: Process<T>,
+    private readonly onDone: ((value: T) => void) | undefined,
+  ) {}
+
+  get done(): Signal {
+    if (!this.endSignal) {
+      this.endSignal = new Signal();
+      if (this.ended) this.endSignal.trigger();
+    }
+    return this.endSignal;
+  }
+
+  resume(): void {
     for (;;) {
-      const r = body.next();
+      const r = this.body.next();
       if (r.done) {
-        onDone?.(r.value);
-        done.trigger();
+        this.ended = true;
+        this.onDone?.(r.value);
+        this.endSignal?.trigger();
         return;
       }
       const w = r.value;
       if (typeof w === 'number') {
-        sim.at(w, resume);
+        // The process itself is the event's argument: no closure per wait.
+        this.sim.call(w, resumeProcess, this as RunningProcess<unknown>);
         return;
       }
       if (!w.triggered) {
-        w.then(resume);
+        w.then((this.resumeOnSignal ??= () => this.resume()));
         return;
       }
     }
-  };
-  resume();
-  return done;
+  }
+}
+
+function resumeProcess(p: RunningProcess<unknown>): void {
+  p.resume();
+}
+
+/**
+ * Start a process now: its body runs synchronously up to its first wait. Returns a handle whose
+ * `done` signal triggers when it ends; `onDone`, if given, receives the body's return value then.
+ */
+export function spawn<T>(sim: Simulator, body: Process<T>, onDone?: (value: T) => void): ProcessHandle {
+  const p = new RunningProcess(sim, body, onDone);
+  p.resume();
+  return p;
 }

@@ -4,7 +4,9 @@
  * (cross-field constraints). Every failure is an InputError naming the file and JSON pointer.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validatorFor } from '../config/validators.js';
+import { TRACE_VALIDATION } from '../config/validation-options.js';
 import { InputError } from '../errors.js';
 import { TRACE_FORMAT_VERSION, isGemmTrace, type AnyTraceHeader, type GemmTraceHeader, type TraceHeader } from './header.js';
 import { rejectNonFiniteNumbers } from './json-text.js';
@@ -22,7 +24,7 @@ export function traceSchema(): Record<string, unknown> {
 }
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(traceSchema());
+  compiled ??= validatorFor(traceSchema(), TRACE_VALIDATION);
   return compiled;
 }
 

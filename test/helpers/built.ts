@@ -1,7 +1,8 @@
 /**
  * Tests that run rnnsim as a separate process (to kill it, or to time start-up) use the
  * compiled dist/. `npm ci` builds it (the prepare script); after an edit of src/ without a
- * rebuild it would be stale, so it is rebuilt here when any source is newer than it.
+ * rebuild it would be stale, so it is rebuilt here (tsc, then scripts/build.mjs: compiled
+ * validators and the command table) when any source is newer than it.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -44,7 +45,10 @@ export function builtModule(relative: string): string {
       continue;
     }
     try {
-      if (stale(entry)) execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
+      if (stale(entry)) {
+        execFileSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json')], { stdio: 'inherit' });
+        execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+      }
     } finally {
       closeSync(fd);
       rmSync(lock, { force: true });

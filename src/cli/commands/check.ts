@@ -2,7 +2,7 @@
 import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
-import { techFor } from '../../simulate.js';
+import { techFor } from '../../config/technology.js';
 import { InputError } from '../../errors.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
 import { readTrace } from '../../traces/reader.js';

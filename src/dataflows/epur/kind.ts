@@ -14,6 +14,7 @@ import type { EpurExtension, EpurTechnique } from './extension.js';
 import { EpurMapper, type StorageWidths } from './mapping.js';
 import { EpurSchedule } from './schedule.js';
 import { diagnoseEpur } from './diagnose.js';
+import { epurSteadyState } from './fast-forward.js';
 
 const epurParams = {
     schedule: { type: 'string', unit: '-', enum: ['step_by_step', 'mwl'], default: 'mwl', description: "'mwl' (Maximizing Weight Locality: input-side products of all timesteps first) or 'step_by_step'" },
@@ -21,6 +22,12 @@ const epurParams = {
     tile_rows: { type: 'integer', unit: 'rows', minimum: 1, maximum: 65536, default: 16, description: 'weight rows fetched and computed as one tile' },
     staging_tiles: { type: 'integer', unit: 'tiles', minimum: 1, maximum: 64, default: 2, description: 'weight tiles that can be in flight from DRAM per unit (2 = double buffering)' },
     partial_sum_bits: { type: 'integer', unit: 'bits', minimum: 8, maximum: 64, default: 32, description: 'width of a parked partial sum in the intermediate memory' },
+    fast_forward: {
+      type: 'boolean',
+      unit: '-',
+      default: true,
+      description: 'simulator setting, not hardware: once the whole machine state at a step boundary repeats that of a whole number of steps earlier, add the counts of further identical steps instead of simulating their events (the results are the same; false simulates every event)',
+    },
 } as const satisfies ParamDecls;
 
 export type EpurParams = ParamsOf<typeof epurParams>;
@@ -84,7 +91,8 @@ export function runEpur(run: RunContext, params: EpurParams, workload: Workload,
   for (const e of extensions) e.check?.(units, workload, params.schedule);
   const mapper = new EpurMapper(geometry, workload, storage);
   checkCapacities(mapper, units, intermediate.capacityBits);
-  const schedule = new EpurSchedule(run, mapper, units, intermediate, dram, extensions);
+  const steady = params.fast_forward ? epurSteadyState(run, mapper, units, extensions) : undefined;
+  const schedule = new EpurSchedule(run, mapper, units, intermediate, dram, extensions, steady);
   spawn(run.sim, schedule.all());
   const cycles = run.sim.run();
   schedule.finish(cycles);

@@ -19,6 +19,7 @@
  */
 import type { LayerWork, Workload } from '../workload.js';
 import { WeightResidency } from './weight-residency.js';
+import type { StateKey } from '../../engine/steady-state.js';
 
 /** Geometry of the hardware the mapping needs, as plain numbers. */
 export interface EpurGeometry {
@@ -43,7 +44,10 @@ export interface BufferGeometry {
  */
 export type MatrixPart = 'xh' | 'x' | 'h' | 'proj';
 
-/** How weights and activations are stored and read (bit-sliced under dynamic precision). */
+/**
+ * How weights and activations are stored and read (bit-sliced under dynamic precision). The
+ * functions must be pure (the same answer for the same arguments): the mapper reuses tiles.
+ */
 export interface StorageWidths {
   /** Bits each weight of a matrix part occupies in the weight buffer and DRAM. */
   weightBits(part: MatrixPart): number;
@@ -81,7 +85,12 @@ export interface SliceUse {
   readonly columns: number;
 }
 
-/** One tile job: a tile of rows of one unit's slice, for one chunk of the input and one repeat (timestep). */
+/**
+ * One tile job: a tile of rows of one unit's slice, for one chunk of the input and one repeat
+ * (timestep). A pass's jobs run in order (chunk, tile, repeat); jobs with equal contents are the
+ * same object (the repeats of a tile in an input-side pass, mostly), which keeps them few and
+ * lets steady-state fast-forward recognise a run of identical jobs.
+ */
 export interface TileSpec {
   /** Dot products in this tile: rows x samples. */
   readonly dotProducts: number;
@@ -100,11 +109,10 @@ export interface TileSpec {
   readonly inputLoadWords: number;
   /** Words read from the shared intermediate memory (partial sums, input chunks). */
   readonly intermediateReadWords: number;
-  /** Tile index within the slice, its rows, and the repeat (timestep of an input-side pass) it belongs to. */
+  /** Tile index within the slice, and its rows. */
   readonly tile: number;
   readonly rows: number;
-  readonly repeat: number;
-  /** Samples of that repeat. */
+  /** Samples of the repeat (timestep) the job computes. */
   readonly samples: number;
   /** False for a chunk whose partial sums are parked (more chunks of the same tile follow). */
   readonly lastChunk: boolean;
@@ -134,12 +142,37 @@ function split(n: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
 }
 
+/** Whether two tile jobs do the same work: every field equal but the tile index. */
+export function sameWork(a: TileSpec, b: TileSpec): boolean {
+  return (
+    a.dotProducts === b.dotProducts &&
+    a.length === b.length &&
+    a.bits === b.bits &&
+    a.weightWords === b.weightWords &&
+    a.fetchBytes === b.fetchBytes &&
+    a.releasesStaging === b.releasesStaging &&
+    a.inputWords === b.inputWords &&
+    a.inputLoadWords === b.inputLoadWords &&
+    a.intermediateReadWords === b.intermediateReadWords &&
+    a.rows === b.rows &&
+    a.samples === b.samples &&
+    a.lastChunk === b.lastChunk
+  );
+}
+
 export class EpurMapper {
   /** Units that get work: gates x floor(units / gates). */
   readonly mapped: number;
   private readonly residency: WeightResidency[];
   /** Whether the layer just planned left its output sequence in the intermediate memory (else DRAM). */
   private previousOutputOnChip = false;
+  /**
+   * The last tile jobs made for each slice, with what they were made from: consecutive steps
+   * of a layer usually run identical passes, and tile jobs are plain immutable data.
+   */
+  private readonly lastTiles = new Map<string, { readonly key: string; readonly jobs: readonly TileSpec[] }>();
+  /** Gate slices of the current plan, by matrix part and columns. */
+  private sliceCache: { plan: LayerPlan | undefined; slices: Map<string, SliceUse[]> } = { plan: undefined, slices: new Map() };
 
   constructor(
     readonly geometry: EpurGeometry,
@@ -186,13 +219,18 @@ export class EpurMapper {
   }
 
   /** The gate slices of a pass over a matrix part ('xh', 'x' or 'h') whose rows have `columns` columns. */
-  gateSlices(plan: LayerPlan, part: 'xh' | 'x' | 'h', columns: number): SliceUse[] {
+  gateSlices(plan: LayerPlan, part: 'xh' | 'x' | 'h', columns: number): readonly SliceUse[] {
+    if (this.sliceCache.plan !== plan) this.sliceCache = { plan, slices: new Map() };
+    const key = `${part}|${columns}`;
+    const cached = this.sliceCache.slices.get(key);
+    if (cached) return cached;
     const out: SliceUse[] = [];
     for (let g = 0; g < plan.gates; g++) {
       for (let s = 0; s < plan.slices; s++) {
         out.push({ unit: this.unitOf(plan, g, s), id: `L${plan.layer.index}.d${plan.direction}.${part}.g${g}.s${s}`, part, rows: plan.sliceRows[s], columns });
       }
     }
+    this.sliceCache.slices.set(key, out);
     return out;
   }
 
@@ -235,16 +273,35 @@ export class EpurMapper {
    * fit the input buffer, each tile once per repeat (timestep). Records the first use of a
    * resident slice (it is fetched then, and never again).
    */
-  passTiles(slice: SliceUse, streamed: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
+  passTiles(slice: SliceUse, streamed: boolean, repeats: readonly PassRepeat[], options: PassOptions): readonly TileSpec[] {
+    const firstFetch = !streamed && this.residency[slice.unit].needsFirstFetch(slice.id);
+    const fetch = streamed || firstFetch;
+    // The jobs depend only on these (the geometry and storage widths are fixed for the run).
+    let key = `${slice.unit}|${slice.part}|${slice.rows}|${slice.columns}|${streamed}|${fetch}|${options.bits}|${options.readsParkedPartialSums}|${options.reloadsInputEachJob}|`;
+    for (const r of repeats) key += `${r.samples},${r.activeColumns};`;
+    const last = this.lastTiles.get(slice.id);
+    if (last && last.key === key) return last.jobs;
+    const jobs = this.makeTiles(slice, streamed, fetch, repeats, options);
+    this.lastTiles.set(slice.id, { key, jobs });
+    return jobs;
+  }
+
+  private makeTiles(slice: SliceUse, streamed: boolean, fetch: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
     const g = this.geometry;
     const st = this.storage;
-    const jobs: TileSpec[] = [];
     const length = slice.columns;
     const chunk = this.chunkElements(length);
     const chunks = Math.ceil(length / chunk);
     const tiles = Math.ceil(slice.rows / g.tileRows);
-    const firstFetch = !streamed && this.residency[slice.unit].needsFirstFetch(slice.id);
-    const fetch = streamed || firstFetch;
+    const jobs = new Array<TileSpec>(chunks * tiles * repeats.length);
+    let at = 0;
+    // Consecutive equal jobs share one object.
+    let previous: TileSpec | undefined;
+    const intern = (job: TileSpec): TileSpec => {
+      if (previous && previous.tile === job.tile && sameWork(previous, job)) return previous;
+      previous = job;
+      return job;
+    };
     const readW = st.readWeightBits(slice.part, options.bits);
     const storedW = st.weightBits(slice.part);
     const readA = st.readActivationBits(options.bits);
@@ -264,13 +321,19 @@ export class EpurMapper {
         const fetches = fetch && fetchedBits > 0;
         for (let rep = 0; rep < repeats.length; rep++) {
           const { samples, activeColumns } = repeats[rep];
+          // A repeat between the first and the last doing what the one before did is the same job.
+          if (rep > 1 && rep < repeats.length - 1 && samples === repeats[rep - 1].samples && activeColumns === repeats[rep - 1].activeColumns) {
+            jobs[at] = jobs[at - 1];
+            at++;
+            continue;
+          }
           const len = chunkColumns(activeColumns, c, stored);
           const chunkBitsPerSample = stored * st.activationBits;
           // With one chunk the inputs were broadcast into the input buffer before the pass;
           // otherwise each chunk is loaded from the intermediate memory before its first tile.
           const loadBits = options.reloadsInputEachJob || (chunks > 1 && rep === 0 && r === 0) ? chunkBitsPerSample * samples : 0;
           const psumBits = options.readsParkedPartialSums || c > 0 ? tileRows * samples * g.partialSumBits : 0;
-          jobs.push({
+          jobs[at++] = intern({
             dotProducts: tileRows * samples,
             length: len,
             bits: options.bits,
@@ -282,7 +345,6 @@ export class EpurMapper {
             intermediateReadWords: words(psumBits, g.intermediate.wordBits) + words(loadBits, g.intermediate.wordBits),
             tile: r,
             rows: tileRows,
-            repeat: rep,
             samples,
             lastChunk,
           });
@@ -290,6 +352,12 @@ export class EpurMapper {
       }
     }
     return jobs;
+  }
+
+  /** The mapper's state for steady-state fast-forward: what each weight buffer holds and where the last layer's output went. */
+  appendState(out: StateKey): void {
+    for (const r of this.residency) out.push(r.describe());
+    out.push(this.previousOutputOnChip ? 1 : 0);
   }
 
   /** Timesteps whose input-side partial sums fit in half the intermediate memory (an MWL window). */
