@@ -41,6 +41,13 @@ export const dotProductUnitKind = defineComponentKind({
       description: "'fixed' (P-bit multipliers only), 'composable' (Bit Fusion-style bricks: N*P/q products per cycle at q bits) or 'bit_serial' (Stripes-style: p cycles per N*P products)",
     },
     min_precision_bits: { type: 'integer', unit: 'bits', minimum: 1, maximum: 32, default: 16, description: "composable: brick width p_min (P/p_min must be a power of two); ignored by 'fixed' and 'bit_serial'" },
+    operand_rounding: {
+      type: 'string',
+      unit: '-',
+      enum: ['none', 'increment'],
+      default: 'none',
+      description: "'increment': operands below precision_bits arrive with one bit more than the step's precision and are rounded half up in the operand path, one incrementer per multiplier lane (the msb_first weight layout of dynamic precision); 'none': operands arrive at the step's precision",
+    },
   },
   stats: {
     busy_cycles: { unit: 'cycles', description: 'cycles issuing multiply-accumulates' },
@@ -58,6 +65,7 @@ export const dotProductUnitKind = defineComponentKind({
     tree_add: { description: 'one addition in the adder tree (2P bits)' },
     accumulate: { description: 'one accumulator update (accumulator_bits add and register write)' },
     precision_switch: { description: 'one write of the precision mode register (no cycles: issue of the next tile reads the new mode)' },
+    operand_round: { description: 'one operand rounded half up below precision_bits (operand_rounding: increment; two per product: weight and activation)' },
   },
 });
 
@@ -78,7 +86,18 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
   /** Precision of the last dot products (0 before any). */
   private lastBits = 0;
   /** Indices of the counted actions (Component.actionId). */
-  private readonly ids: { readonly multiply: number; readonly brick: number; readonly compose: number; readonly serial: number; readonly tree: number; readonly accumulate: number; readonly precisionSwitch: number };
+  private readonly ids: {
+    readonly multiply: number;
+    readonly brick: number;
+    readonly compose: number;
+    readonly serial: number;
+    readonly tree: number;
+    readonly accumulate: number;
+    readonly precisionSwitch: number;
+    readonly round: number;
+  };
+  /** Whether reduced operands are rounded in the operand path (counted per operand). */
+  readonly roundsOperands: boolean;
 
   constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof dotProductUnitKind.params>) {
     super(dotProductUnitKind, identity);
@@ -103,7 +122,9 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
       tree: this.actionId('tree_add'),
       accumulate: this.actionId('accumulate'),
       precisionSwitch: this.actionId('precision_switch'),
+      round: this.actionId('operand_round'),
     };
+    this.roundsOperands = p.operand_rounding === 'increment';
   }
 
   /** Width the composable unit runs `bits`-bit operands at: p_min * 2^k >= bits, at most P. */
@@ -157,7 +178,11 @@ export class DotProductUnit extends Component<typeof dotProductUnitKind.params> 
     this.lastBits = bits;
     this.macs += products;
     this.bitMacs += products * bits;
-    if (bits < this.precisionBits) this.macsBelow += products;
+    if (bits < this.precisionBits) {
+      this.macsBelow += products;
+      // Each product's weight and activation are rounded from the bit below the step's precision.
+      if (this.roundsOperands) this.countAt(this.ids.round, 2 * products);
+    }
     const ids = this.ids;
     if (this.mode === 'fixed') this.countAt(ids.multiply, products);
     else if (this.mode === 'composable') {

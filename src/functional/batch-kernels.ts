@@ -8,7 +8,7 @@
  * blocking) and still give exactly the codes of the one-sequence-at-a-time reference path
  * (reference-quantized-network.ts).
  */
-import { ACCUMULATOR_BITS, roundShift } from './fixed-point.js';
+import { ACCUMULATOR_BITS, roundShift, roundShiftHalfUp, type Rounding } from './fixed-point.js';
 
 const ACC_HI = 2 ** (ACCUMULATOR_BITS - 1) - 1;
 const ACC_LO = -(2 ** (ACCUMULATOR_BITS - 1));
@@ -145,6 +145,8 @@ export class Requantizer {
     toFrac: number,
     readonly lo: number,
     readonly hi: number,
+    /** 'half_up' skips the tie correction (src/functional/fixed-point.ts Rounding). */
+    private readonly rounding: Rounding = 'half_even',
   ) {
     this.shift = fromFrac - toFrac;
     this.inv = 2 ** -this.shift;
@@ -163,9 +165,10 @@ export class Requantizer {
         const y = v * this.inv + 0.5;
         q = Math.floor(y);
         // ToInt32 keeps the parity of any integer below 2^53, so (q & 1) is q's parity.
-        if (q === y && (q & 1) !== 0) q -= 1;
+        if (q === y && (q & 1) !== 0 && this.rounding === 'half_even') q -= 1;
       } else {
-        q = roundShift(v, this.shift); // near 2^53 adding 0.5 could round: the general form
+        // Near 2^53 adding 0.5 could round: the general form.
+        q = this.rounding === 'half_even' ? roundShift(v, this.shift) : roundShiftHalfUp(v, this.shift);
       }
     }
     return q > this.hi ? this.hi : q < this.lo ? this.lo : q;
@@ -180,6 +183,7 @@ export class Requantizer {
     const lo = this.lo;
     const hi = this.hi;
     const shift = this.shift;
+    const even = this.rounding === 'half_even';
     for (let i = 0; i < n; i++) {
       let v = add === null ? src[sOff + i] : src[sOff + i] + add[i];
       v = v > ACC_HI ? ACC_HI : v < ACC_LO ? ACC_LO : v;
@@ -189,9 +193,9 @@ export class Requantizer {
       } else if (v < EXACT_HALF_LIMIT && v > -EXACT_HALF_LIMIT) {
         const y = v * inv + 0.5;
         q = Math.floor(y);
-        if (q === y && (q & 1) !== 0) q -= 1;
+        if (q === y && (q & 1) !== 0 && even) q -= 1;
       } else {
-        q = roundShift(v, shift);
+        q = even ? roundShift(v, shift) : roundShiftHalfUp(v, shift);
       }
       dst[dOff + i] = q > hi ? hi : q < lo ? lo : q;
     }

@@ -50,8 +50,8 @@ export function gruStepInteger(
   const nax = ops.inputActivation.fracBits;
   const ng = u.gate.fracBits;
   const rows = 3 * hidden;
-  const xs = requantizeArray(x.subarray(xOff, xOff + inSize), na, ops.inputActivation, s.xs);
-  const hs = requantizeArray(h, na, ops.activation, s.hs);
+  const xs = requantizeArray(x.subarray(xOff, xOff + inSize), na, ops.inputActivation, s.xs, ops.rounding);
+  const hs = requantizeArray(h, na, ops.activation, s.hs, ops.rounding);
   intMatVec(ops.inputParams.wIh, rows, inSize, xs, 0, ops.inputParams.bIh, nax, s.ax, 0, false);
   intMatVec(p.wHh, rows, hidden, hs, 0, p.bHh, nas, s.ah, 0, false);
   const ax = s.ax;

@@ -6,7 +6,7 @@
  * unless the input side has a precision of its own. A = static activation format (na),
  * G = gate format, C = cell format.
  *
- *   xs          = x_t requantized A -> Ax;  hs = h_{t-1} requantized A -> Ah    (round half-even, saturate)
+ *   xs          = x_t requantized A -> Ax;  hs = h_{t-1} requantized A -> Ah    (ops.rounding, saturate)
  *   sx_j        = sum W_ih[j,k] xs_k + b_ih_j << nax                      frac fx = nwx + nax
  *   sh_j        = sum W_hh[j,k] hs_k + b_hh_j << nah                      frac fh = nwh + nah
  *   acc_j       = sx_j * 2^(F - fx) + sh_j * 2^(F - fh), F = max(fx, fh)   one accumulator per row
@@ -17,7 +17,7 @@
  *   m           = requantize(o * tanh unit(c_t) [C -> A], frac 2na -> A)
  *   h_t         = m, or with projection requantize(sum W_hr[p,u] ms_u, frac nwh + nah -> A), ms = m in Ah
  */
-import { requantize, requantizeArray, type FixedFormat } from './fixed-point.js';
+import { requantize, requantizeArray, type FixedFormat, type Rounding } from './fixed-point.js';
 import type { IntegerActivation } from './activation-tables.js';
 import { intMatVec, saturateAccumulators } from './integer-matvec.js';
 import type { IntegerParams } from './quantized-params.js';
@@ -42,6 +42,8 @@ export interface StepOperands {
   /** Input side: W_ih, b_ih codes, and the format of x_t. */
   readonly inputParams: IntegerParams;
   readonly inputActivation: FixedFormat;
+  /** Rounding of x_t, h_{t-1} and the projection input when reduced below the static precision. */
+  readonly rounding: Rounding;
 }
 
 export interface IntegerLstmScratch {
@@ -87,9 +89,9 @@ export function lstmStepInteger(
   const nax = ops.inputActivation.fracBits;
   const nc = u.cell.fracBits;
   const rows = 4 * hidden;
-  const xs = requantizeArray(x.subarray(xOff, xOff + inSize), na, ops.inputActivation, s.xs);
+  const xs = requantizeArray(x.subarray(xOff, xOff + inSize), na, ops.inputActivation, s.xs, ops.rounding);
   const hs = s.hs.subarray(0, outSize);
-  requantizeArray(h, na, stepActivation, hs);
+  requantizeArray(h, na, stepActivation, hs, ops.rounding);
   intMatVec(ops.inputParams.wIh, rows, inSize, xs, 0, ops.inputParams.bIh, nax, s.acc, 0, false);
   intMatVec(p.wHh, rows, outSize, hs, 0, p.bHh, nas, s.accH, 0, false);
   const fx = ops.inputParams.format.fracBits + nax;
@@ -118,7 +120,7 @@ export function lstmStepInteger(
     h.set(m);
     return;
   }
-  const ms = requantizeArray(m, na, stepActivation, s.hs.subarray(0, hidden));
+  const ms = requantizeArray(m, na, stepActivation, s.hs.subarray(0, hidden), ops.rounding);
   intMatVec(p.wHr, outSize, hidden, ms, 0, null, 0, s.acc, 0, false);
   saturateAccumulators(s.acc, 0, outSize);
   const projFrac = p.format.fracBits + nas;

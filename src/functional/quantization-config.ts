@@ -20,7 +20,7 @@
  * sums are aligned to the finer of their fractional bits (an exact left shift) in one accumulator.
  */
 import { DEFAULT_SIGMOID_SPEC, DEFAULT_TANH_SPEC, type ActivationSpec } from './activation-tables.js';
-import { assertExact, formatName, q, validateFormat, wordBits, type FixedFormat } from './fixed-point.js';
+import { assertExact, formatName, q, validateFormat, wordBits, type FixedFormat, type Rounding } from './fixed-point.js';
 import type { RnnTopology } from './tensor.js';
 
 export interface LayerQuantization {
@@ -35,6 +35,12 @@ export interface LayerQuantization {
 export interface QuantizationConfig {
   /** One entry per layer. */
   readonly layers: readonly LayerQuantization[];
+  /**
+   * How weights and matrix-vector inputs are rounded when a step runs below the static precision
+   * (default 'half_even'). 'half_up' is what hardware storing the full word most significant bit
+   * first computes from the kept bits and the first dropped one (src/dps/storage.ts 'msb_first').
+   */
+  readonly reductionRounding?: Rounding;
 }
 
 /**

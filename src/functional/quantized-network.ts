@@ -24,7 +24,7 @@
 import type { IntegerActivation } from './activation-tables.js';
 import { Requantizer, saturate48 } from './batch-kernels.js';
 import { gemmBackend, type GemmBackend, type GemmKernel, type Region } from './gemm-backend.js';
-import { dequantizeArray, maxCode, minCode, quantizeArray, requantizeArray, type FixedFormat } from './fixed-point.js';
+import { dequantizeArray, maxCode, minCode, quantizeArray, requantizeArray, type FixedFormat, type Rounding } from './fixed-point.js';
 import {
   checkInputSideBits,
   formatsAtPrecision,
@@ -181,8 +181,8 @@ function sideBySide(a: Float64Array, ca: number, b: Float64Array, cb: number, ro
   return out;
 }
 
-function requantizerTo(fromFrac: number, to: FixedFormat): Requantizer {
-  return new Requantizer(fromFrac, to.fracBits, minCode(to), maxCode(to));
+function requantizerTo(fromFrac: number, to: FixedFormat, rounding: Rounding = 'half_even'): Requantizer {
+  return new Requantizer(fromFrac, to.fracBits, minCode(to), maxCode(to), rounding);
 }
 
 /** Scratch of a layer for batches of up to `capacity` sequences (GEMM operands in the backend). */
@@ -364,8 +364,9 @@ export class QuantizedRnn {
       bIn: inp.bIh.subarray(2 * hidden),
       bHn: rec.bHh.subarray(2 * hidden),
       wHr: rec.wHr === null ? null : b.copyOf(rec.wHr),
-      rqX: requantizerTo(na, inpF.activation),
-      rqH: requantizerTo(na, recF.activation),
+      // Reductions of the matrix-vector inputs to the step's precision (the config's rounding).
+      rqX: requantizerTo(na, inpF.activation, rt.reductionRounding),
+      rqH: requantizerTo(na, recF.activation, rt.reductionRounding),
       biasUnitX: ux,
       biasUnitH: uh,
       sumScaleX: sx,

@@ -8,6 +8,7 @@ import type { IntegerGruUnits } from './integer-gru-cell.js';
 import type { IntegerLstmUnits } from './integer-lstm-cell.js';
 import type { LayerQuantization, QuantizationConfig } from './quantization-config.js';
 import { IntegerParamsCache } from './quantized-params.js';
+import type { Rounding } from './fixed-point.js';
 import type { RnnModel } from './rnn-model.js';
 
 export interface LayerRuntime {
@@ -16,9 +17,12 @@ export interface LayerRuntime {
   readonly gruUnits: IntegerGruUnits;
   /** One cache per direction. */
   readonly params: IntegerParamsCache[];
+  /** Rounding of weights and matrix-vector inputs reduced below the static precision. */
+  readonly reductionRounding: Rounding;
 }
 
 export function buildLayerRuntimes(model: RnnModel, config: QuantizationConfig): LayerRuntime[] {
+  const rounding = config.reductionRounding ?? 'half_even';
   return config.layers.map((lq, l) => {
     const sigmoid = new IntegerActivation('sigmoid', lq.sigmoid, lq.gate, lq.activation);
     const tanhGate = new IntegerActivation('tanh', lq.tanh, lq.gate, lq.activation);
@@ -27,7 +31,8 @@ export function buildLayerRuntimes(model: RnnModel, config: QuantizationConfig):
       quantization: lq,
       lstmUnits: { sigmoid, tanhGate, tanhCell, activation: lq.activation, gate: lq.gate, cell: lq.cell },
       gruUnits: { sigmoid, tanhGate, activation: lq.activation, gate: lq.gate },
-      params: model.layers[l].map((p) => new IntegerParamsCache(p, lq.weight)),
+      params: model.layers[l].map((p) => new IntegerParamsCache(p, lq.weight, rounding)),
+      reductionRounding: rounding,
     };
   });
 }

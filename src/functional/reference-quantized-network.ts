@@ -94,6 +94,7 @@ export class ReferenceQuantizedRnn {
             activation: formats.activation,
             inputParams: rt.params[d].get(inputFormats.weight),
             inputActivation: inputFormats.activation,
+            rounding: rt.reductionRounding,
           };
           if (lstmScratch) {
             lstmStepInteger(ops, rt.lstmUnits, inSize, hidden, hOut, layerInput, step * inSize, h, c, lstmScratch);

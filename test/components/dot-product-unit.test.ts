@@ -13,7 +13,7 @@ describe('DotProductUnit', () => {
     expect(dpu.issueCycles(1, 40)).toBe(3);
     dpu.recordDotProducts(1, 40);
     // tree adds per chunk of a products = a - 1: 15 + 15 + 7 = 37 = 40 - 3
-    expect(dpu.actionCounts()).toEqual({ multiply: 40, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 37, accumulate: 3, precision_switch: 0 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 40, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 37, accumulate: 3, precision_switch: 0, operand_round: 0 });
     expect(dpu.macsPerformed).toBe(40);
   });
 
@@ -27,7 +27,7 @@ describe('DotProductUnit', () => {
     dpu.recordDotProducts(5, 40); // 200 mul, 185 tree, 15 acc
     dpu.recordDotProducts(7, 32); // 224 mul, 7 x 30 = 210 tree, 14 acc
     dpu.recordDotProducts(4, 1); // 4 mul, 0 tree, 4 acc
-    expect(dpu.actionCounts()).toEqual({ multiply: 428, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 395, accumulate: 33, precision_switch: 0 });
+    expect(dpu.actionCounts()).toEqual({ multiply: 428, brick_multiply: 0, compose_add: 0, serial_step: 0, tree_add: 395, accumulate: 33, precision_switch: 0, operand_round: 0 });
     expect(dpu.macsPerformed).toBe(428);
   });
 

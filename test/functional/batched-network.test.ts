@@ -93,6 +93,33 @@ describe('batched datapath = one-sequence reference = BigInt scalar model (torch
     }
   }
 
+  it('with half-up reductions (msb-first storage), batched = reference on every case, and differs from half-even where ties occur', () => {
+    let differing = 0;
+    for (const name of REFERENCE_CASES) {
+      const ref = loadReferenceCase(name);
+      const model = loadRnnModel(ref.weights);
+      const even = uniformQuantization(model.topology.num_layers, WIDE);
+      const up = { ...even, reductionRounding: 'half_up' as const };
+      const seqs = sequencesOf(name);
+      const chooser = (k: number): PrecisionChooser => {
+        const at = mixedPrecision(k);
+        return (ctx) => at(ctx.layer, ctx.direction, ctx.timestep);
+      };
+      const batch: BatchSequence[] = seqs.map((s, k) => ({ ...s, sequence: k, choosePrecision: chooser(k) }));
+      const batched = new QuantizedRnn(model, up).forwardBatch(batch, { inputSideBits: 8 });
+      const evenBatched = new QuantizedRnn(model, even).forwardBatch(batch, { inputSideBits: 8 });
+      const reference = new ReferenceQuantizedRnn(model, up);
+      seqs.forEach((s, k) => {
+        const r = reference.forward(s.input, s.seqLen, { sequence: k, choosePrecision: chooser(k), inputSideBits: 8 });
+        expect(Array.from(batched[k].outputCodes)).toEqual(Array.from(r.outputCodes));
+        expect(Array.from(batched[k].hNCodes)).toEqual(Array.from(r.hNCodes));
+        if (Array.from(batched[k].outputCodes).some((v, i) => v !== evenBatched[k].outputCodes[i])) differing++;
+      });
+    }
+    // The rounding reaches the outputs: some sequence somewhere gives other codes (ties are common in 12 -> 6/8/10-bit reductions).
+    expect(differing).toBeGreaterThan(0);
+  });
+
   it('a batch gives the same codes as its sequences one at a time, with initial states', () => {
     const ref = loadReferenceCase('lstmp_bidir_2layer');
     const model = loadRnnModel(ref.weights);
@@ -236,16 +263,16 @@ describe('kernels', () => {
     ];
     const values = [0, 1, -1, 8, -8, 24, -24, 40, -40, 2 ** 11 + 2 ** 3, -(2 ** 11) - 2 ** 3, 2 ** 52 + 2 ** 40, -(2 ** 53) + 2 ** 39, 2 ** 53 - 1, 2 ** 47 - 1, -(2 ** 47)];
     for (let i = 0; i < 2000; i++) values.push(Math.round(Math.sin(i) * 2 ** (i % 50)));
-    for (const [from, toFrac, to] of cases) {
-      const rq = new Requantizer(from, toFrac, -(2 ** (to.intBits + to.fracBits - 1)), 2 ** (to.intBits + to.fracBits - 1) - 1);
+    for (const [[from, toFrac, to], rounding] of cases.flatMap((c) => (['half_even', 'half_up'] as const).map((r) => [c, r] as const))) {
+      const rq = new Requantizer(from, toFrac, -(2 ** (to.intBits + to.fracBits - 1)), 2 ** (to.intBits + to.fracBits - 1) - 1, rounding);
       // + 0: -0 and 0 are the same code.
-      for (const v of values) expect([v, rq.apply(v) + 0]).toEqual([v, requantize(v, from, to) + 0]);
+      for (const v of values) expect([v, rq.apply(v) + 0]).toEqual([v, requantize(v, from, to, rounding) + 0]);
       // The block form: 48-bit saturation of (value + addend) first.
       const src = Float64Array.from(values);
       const add = Float64Array.from(values, (_, i) => (i % 3) - 1);
       const block = new Int32Array(values.length);
       rq.applyAccumulators(src, 0, add, values.length, block, 0);
-      expect(Array.from(block)).toEqual(values.map((v, i) => requantize(saturateAccumulator(v + add[i]), from, to) | 0));
+      expect(Array.from(block)).toEqual(values.map((v, i) => requantize(saturateAccumulator(v + add[i]), from, to, rounding) | 0));
     }
   });
 });

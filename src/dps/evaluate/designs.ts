@@ -8,13 +8,26 @@
  *     at 16 bits;
  *   - dynamic designs (dps-*, their controls, static-min-per-layer): E-PUR with composable 16-bit
  *     dot-product units whose bricks are the design's lowest precision (Bit Fusion-style:
- *     16/8 gives 32 products per cycle at 8 bits, 16/4 gives 64 at 4), bit-sliced weights and a
- *     precision-select unit that runs the schedule the functional model ran (decisions:
+ *     16/8 gives 32 products per cycle at 8 bits, 16/4 gives 64 at 4), weights stored once at 16
+ *     bits most significant bit first (a step at b bits reads b + 1 and rounds half up, so
+ *     storage and residency are E-PUR's: src/dps/storage.ts 'msb_first'; the functional model
+ *     runs the same half-up reductions) and a precision-select unit that runs the schedule the functional model ran (decisions:
  *     recorded), on the step-by-step schedule (both sides of a step at its precision, the
  *     paper's semantics) or on MWL with the input side at a fixed width ('-mwl' designs).
  */
 import type { ConfigPatch } from './derived-config.js';
 import type { DpsPolicySpec } from '../policy-spec.js';
+import { reductionRoundingOf, type WeightLayout } from '../storage.js';
+import { widenFormats } from '../model-eval.js';
+import type { QuantizationConfig } from '../../functional/quantization-config.js';
+
+/** How the dynamic designs store weights (and so how their reduced codes are rounded). */
+export const DYNAMIC_WEIGHT_LAYOUT: WeightLayout = 'msb_first';
+
+/** The functional formats of a dynamic design whose lowest precision has the formats `low`: widened to 16 bits, reduced as the layout rounds. */
+export function dynamicQuantization(low: QuantizationConfig): QuantizationConfig {
+  return { ...widenFormats(low, 16), reductionRounding: reductionRoundingOf(DYNAMIC_WEIGHT_LAYOUT) };
+}
 
 /** Multiplier bits per cycle of every design (E-PUR's 16 x 16-bit multipliers). */
 export const MULTIPLIER_BITS_PER_CYCLE = 256;
@@ -74,9 +87,9 @@ export function dynamicHardware(precisions: readonly number[], options: { schedu
   return {
     base: options.schedule === 'mwl' ? 'configs/epur-dps-mwl.yaml' : 'configs/epur-dps.yaml',
     patch: {
-      dataflow: options.schedule === 'mwl' ? { input_side_bits: options.inputSideBits ?? 16 } : {},
+      dataflow: { weight_layout: DYNAMIC_WEIGHT_LAYOUT, ...(options.schedule === 'mwl' ? { input_side_bits: options.inputSideBits ?? 16 } : {}) },
       components: {
-        dot_product_unit: { multi_precision: 'composable', min_precision_bits: lowest },
+        dot_product_unit: { multi_precision: 'composable', min_precision_bits: lowest, operand_rounding: DYNAMIC_WEIGHT_LAYOUT === 'msb_first' ? 'increment' : 'none' },
         precision_select_unit: { precisions: precisions.join(','), decisions: 'recorded' },
       },
     },

@@ -18,7 +18,7 @@ import type { QuantizationConfig } from '../../functional/quantization-config.js
 import type { LayerRanges } from '../../functional/range-observer.js';
 import { directionCount } from '../../functional/rnn-model.js';
 import { dpsPrecisionPlan } from '../chooser.js';
-import { widenFormats } from '../model-eval.js';
+import { dynamicQuantization } from './designs.js';
 import type { EvalSplit, FunctionalBackend, FunctionalRun, FunctionalRunSpec } from './backend.js';
 import { Schedule } from './schedules.js';
 
@@ -62,14 +62,14 @@ export async function functionalBackend(model: LoadedModel, o: BackendOptions): 
       }
       case 'policy': {
         const lowest = spec.spec.precisions[0];
-        return { name: 'design', quantization: widenFormats(await formatsAt(lowest), 16), precision: dpsPrecisionPlan(spec.spec), inputSideBits: spec.inputSideBits };
+        return { name: 'design', quantization: dynamicQuantization(await formatsAt(lowest)), precision: dpsPrecisionPlan(spec.spec), inputSideBits: spec.inputSideBits };
       }
       case 'schedule': {
         const levels = Object.keys(spec.schedule.stepsByBits()).map(Number);
         const streams = new Map(spec.schedule.entries());
         return {
           name: 'design',
-          quantization: widenFormats(await formatsAt(Math.min(...levels)), 16),
+          quantization: dynamicQuantization(await formatsAt(Math.min(...levels))),
           precision: { kind: 'module', module: new URL('./schedule-chooser.js', import.meta.url).href, export: 'scheduleChooserFactory', args: { streams } },
           inputSideBits: spec.inputSideBits,
         };

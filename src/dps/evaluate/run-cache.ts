@@ -15,7 +15,7 @@ import type { EvalSplit, FunctionalBackend, FunctionalRun, FunctionalRunSpec } f
 import { Schedule } from './schedules.js';
 
 /** Bump when what a cached entry means changes (its inputs, its semantics). */
-export const EVALUATION_CACHE_VERSION = 1;
+export const EVALUATION_CACHE_VERSION = 2;
 const MARKER = 'rnnsim-cache.json';
 
 export class EvaluationCache {

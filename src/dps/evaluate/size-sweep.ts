@@ -4,7 +4,10 @@
  * 16 bits (the paper's baseline), E-PUR with MWL at static 8 bits on the same multiplier bits
  * per cycle (configs/epur-static8.yaml), and E-PUR with dynamic precision on the step-by-step
  * schedule (configs/epur-dps.yaml, both sides of a step at its precision) and on MWL with the
- * input side at 16 bits (configs/epur-dps-mwl.yaml). The 8-bit steps are spread periodically
+ * input side at 16 bits (configs/epur-dps-mwl.yaml), each with the shipped bit-sliced weights
+ * (16 + 1 guard bit stored) and with weights stored most significant bit first (16 bits stored,
+ * 9 read at 8 bits: 'msb_first', the layout `rnnsim dps evaluate` gives its dynamic designs).
+ * The 8-bit steps are spread periodically
  * (precision-traces.ts); s = 1 is the best case a dynamic design can reach, so a design that
  * loses there loses by construction.
  */
@@ -49,7 +52,7 @@ export async function sizeSweep(o: SizeSweepOptions): Promise<SizeSweepRow[]> {
   const configs = o.configsDir ?? 'configs';
   const traces = o.tracesDir ?? join('traces', 'deepbench');
   const rows: SizeSweepRow[] = [];
-  const total = SIZE_SWEEP_TRACES.length * (2 + 2 * o.shares.length);
+  const total = SIZE_SWEEP_TRACES.length * (2 + 4 * o.shares.length);
   let done = 0;
   const run = async (config: string, trace: string, what: string): Promise<RunSummary> => {
     o.progress?.(done, total, what);
@@ -61,6 +64,9 @@ export async function sizeSweep(o: SizeSweepOptions): Promise<SizeSweepRow[]> {
   const recorded = { components: { precision_select_unit: { decisions: 'recorded' } } };
   const dpsSbs = writeDerivedConfig(join(configs, 'epur-dps.yaml'), recorded, o.workDir, 'epur-dps-recorded');
   const dpsMwl = writeDerivedConfig(join(configs, 'epur-dps-mwl.yaml'), recorded, o.workDir, 'epur-dps-mwl-recorded');
+  const msbFirst = { dataflow: { weight_layout: 'msb_first' }, components: { ...recorded.components, dot_product_unit: { operand_rounding: 'increment' } } };
+  const dpsSbsMsb = writeDerivedConfig(join(configs, 'epur-dps.yaml'), msbFirst, o.workDir, 'epur-dps-msb-first-recorded');
+  const dpsMwlMsb = writeDerivedConfig(join(configs, 'epur-dps-mwl.yaml'), msbFirst, o.workDir, 'epur-dps-mwl-msb-first-recorded');
   for (const name of SIZE_SWEEP_TRACES) {
     const file = join(traces, `${name}.json`);
     const header = JSON.parse(readFileSync(file, 'utf8')) as TraceHeader;
@@ -87,6 +93,8 @@ export async function sizeSweep(o: SizeSweepOptions): Promise<SizeSweepRow[]> {
       const trace = await writeScheduleTrace(o.workDir, header, `${name}-s${Math.round(share * 100)}`, 16, (_s, _l, _d, t) => at(t));
       rows.push(row('epur-dps-step-by-step', share, await run(dpsSbs, trace, `epur-dps (share ${share}) on ${name}`)));
       rows.push(row('epur-dps-mwl', share, await run(dpsMwl, trace, `epur-dps-mwl (share ${share}) on ${name}`)));
+      rows.push(row('epur-dps-step-by-step-msb-first', share, await run(dpsSbsMsb, trace, `epur-dps msb-first (share ${share}) on ${name}`)));
+      rows.push(row('epur-dps-mwl-msb-first', share, await run(dpsMwlMsb, trace, `epur-dps-mwl msb-first (share ${share}) on ${name}`)));
     }
   }
   o.progress?.(done, total, 'done');

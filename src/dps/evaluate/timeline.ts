@@ -9,7 +9,7 @@ import { evaluateParts } from '../../accuracy/evaluate.js';
 import type { QuantizedStepRecord } from '../../functional/quantized-network.js';
 import { dpsChooser } from '../chooser.js';
 import { resolvePolicy, type DpsPolicySpec } from '../policy-spec.js';
-import { widenFormats } from '../model-eval.js';
+import { dynamicQuantization } from './designs.js';
 import { chooseFixedPointConfig } from '../../accuracy/table.js';
 import type { TimelinePoint } from './plots.js';
 
@@ -18,7 +18,7 @@ export async function policyTimeline(model: LoadedModel, spec: DpsPolicySpec, op
   const seq = test.sequences[Math.min(options.sequence, test.sequences.length - 1)];
   const one = { ...test, sequences: [seq], description: `one test sequence (${seq.steps} steps)` };
   const lowest = spec.precisions[0];
-  const formats = widenFormats((await chooseFixedPointConfig(model, lowest, model.data.load('validation', options.validationLimit))).config, 16);
+  const formats = dynamicQuantization((await chooseFixedPointConfig(model, lowest, model.data.load('validation', options.validationLimit))).config);
   const H = model.topology.hidden_size;
   const records: QuantizedStepRecord[] = [];
   await evaluateParts(partsOf(model), one, {

@@ -20,13 +20,16 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
   // Operand registers (2 x N x P) and the accumulator register.
   const common = t.addUm2(acc).plus(t.registerUm2(2 * n * p + acc));
   const fixedUm2 = sum([t.multiplyUm2(p).times(n, 'multipliers'), t.addUm2(2 * p).times(n - 1, 'tree adders'), common]);
-  let areaUm2 = fixedUm2;
+  // operand_rounding: increment adds one P-bit incrementer per lane for each of the two operands
+  // (split at the composed widths like the lane itself).
+  const rounding = c.roundsOperands ? [t.addUm2(p).times(2 * n, 'operand incrementers')] : [];
+  let areaUm2 = rounding.length > 0 ? sum([fixedUm2, ...rounding]) : fixedUm2;
   if (c.mode === 'composable') {
     const r = composableAreaRatio(p, c.minPrecisionBits);
-    areaUm2 = fixedUm2.times(r.ratio, `(${r.how})`);
+    areaUm2 = sum([fixedUm2.times(r.ratio, `(${r.how})`), ...rounding]);
   } else if (c.mode === 'bit_serial') {
     const r = bitSerialAreaRatio();
-    areaUm2 = fixedUm2.times(r.ratio, `(${r.how})`);
+    areaUm2 = sum([fixedUm2.times(r.ratio, `(${r.how})`), ...rounding]);
   }
   const bricks = (p / c.minPrecisionBits) ** 2;
   return {
@@ -38,6 +41,8 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
       tree_add: t.addPj(2 * p),
       accumulate: t.addPj(acc).plus(t.registerPj(acc)),
       precision_switch: t.registerPj(4),
+      // Priced at the full width: the widest operand rounded is P - 1 bits plus the extra one (conservative).
+      operand_round: c.roundsOperands ? t.addPj(p) : Price.zero('operand_rounding: none'),
     },
     leakageMw: Price.zero('logic leakage not modelled'),
     areaMm2: toMm2(areaUm2),

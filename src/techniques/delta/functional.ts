@@ -86,7 +86,7 @@ export class DeltaLstm {
           deltaStep({ values: hTrue, fractionalBits: lq.activation.fracBits }, hHat, this.thresholds.hidden, mask);
           for (let j = 0; j < inSize; j++) xCodes[j] = Math.round(xHat[j] / scale);
           for (let j = 0; j < hOut; j++) h[j] = Math.round(hHat[j] / scale);
-          lstmStepInteger({ params, activation: formats.activation, inputParams: params, inputActivation: formats.activation }, this.units[l], inSize, H, hOut, xCodes, 0, h, c, scratch);
+          lstmStepInteger({ params, activation: formats.activation, inputParams: params, inputActivation: formats.activation, rounding: 'half_even' }, this.units[l], inSize, H, hOut, xCodes, 0, h, c, scratch);
           hTrue.set(h);
           output.set(h, step * dirs * hOut + d * hOut);
         }

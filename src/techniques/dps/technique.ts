@@ -38,7 +38,14 @@ const params = {
     default: 0,
     description: "precision of the input-side products W_x x_t: 0 = each step's decided precision (step_by_step only); a fixed width (e.g. 8 or 16) is what lets the mwl schedule keep its weight locality; the functional model must use the same (rnnsim dps evaluate does)",
   },
-  weight_layout: { type: 'string', unit: '-', enum: ['bit_sliced', 'packed'], default: 'bit_sliced', description: "'bit_sliced' (a lower precision reads fewer bits from SRAM and DRAM) or 'packed' (always the full word)" },
+  weight_layout: {
+    type: 'string',
+    unit: '-',
+    enum: ['bit_sliced', 'msb_first', 'packed'],
+    default: 'bit_sliced',
+    description:
+      "'bit_sliced' (the low-precision code, then residual slices with guard bits: a lower precision reads fewer bits), 'msb_first' (the full word, most significant bit first: a step at b bits reads b + 1 and rounds half up; needs the dot-product unit's operand_rounding: increment) or 'packed' (always the full word)",
+  },
   residual_guard_bits: { type: 'integer', unit: 'bits', minimum: 0, maximum: 4, default: 1, description: 'extra bits per residual slice (the residual of a rounded code spans one more value than its width)' },
 } as const;
 
@@ -128,6 +135,11 @@ class DpsExtension implements EpurExtension {
     }
     for (const u of units) {
       if (u.parts.dpu.precisionBits < top) throw new InputError(`dot-product unit of compute unit ${u.index} has precision_bits ${u.parts.dpu.precisionBits} < ${top}`);
+      if (this.layout.layout === 'msb_first' && !u.parts.dpu.roundsOperands) {
+        throw new InputError(
+          `dataflow.weight_layout: msb_first reads one bit below a step's precision and rounds it in the operand path: the dot-product unit (compute unit ${u.index}) needs operand_rounding: increment`,
+        );
+      }
     }
   }
 
