@@ -16,31 +16,21 @@ import { toCsv } from '../../reports/csv.js';
 import { stallBreakdownSvg } from '../../reports/plots.js';
 import { compareMarkdown, compareRuns } from '../../reports/compare.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { dpsMarkdown, dpsRow, tracePolicyText } from '../../dps/report.js';
-import type { TraceHeader } from '../../traces/header.js';
-import type { Calibration } from '../../dps/calibrate.js';
+import { evaluationHeadline, type Evaluation } from '../../dps/evaluate/report.js';
 
-/** The headline: dynamic precision selection on the functional traces of the bundled models. */
-export const DPS_CONFIGS = { baseline: 'configs/epur-step-by-step.yaml', mwl: 'configs/epur.yaml', dps: 'configs/epur-dps.yaml' };
-export const DPS_TRACES = ['traces/dps/mnist-columns-dps.json', 'traces/dps/spam-words-dps.json', 'traces/dps/sotu-char-dps.json'];
-/** The calibration behind the shipped traces' policies (a copy of results/dps/calibration.json); a fresh `rnnsim dps calibrate` wins. */
-export const DPS_CALIBRATION = ['results/dps/calibration.json', 'traces/dps/calibration.json'];
+/**
+ * Dynamic precision selection as `rnnsim dps evaluate` measured it: a fresh evaluation of yours
+ * (results/dps-evaluation) if there is one, else the evaluation shipped with rnnsim (rerunning it
+ * takes minutes, so `npm start` does not). Every dynamic design is shown against static-16 and the
+ * best static design within budget, never against 16 bits alone.
+ */
+export const DPS_EVALUATIONS = ['results/dps-evaluation/evaluation.json', 'docs/dps-evaluation/evaluation.json'];
 
-async function dpsHeadline(files: Map<string, string>): Promise<string> {
-  const traces = DPS_TRACES.filter((t) => existsSync(t));
-  if (traces.length === 0) return '';
-  const sections: string[] = [];
-  for (const [label, base] of [['same design without the unit (step-by-step)', DPS_CONFIGS.baseline], ['E-PUR with MWL (configs/epur.yaml)', DPS_CONFIGS.mwl]] as const) {
-    const rows = [];
-    for (const t of traces) {
-      const dpsInputs = await loadInputs(DPS_CONFIGS.dps, t);
-      rows.push(dpsRow(simulateLoaded(await loadInputs(base, t)).summary, simulateLoaded(dpsInputs).summary, tracePolicyText(JSON.parse(readFileSync(t, 'utf8')) as TraceHeader)));
-    }
-    const calFile = DPS_CALIBRATION.find((f) => existsSync(f));
-    const cal = label.startsWith('same') && calFile ? (JSON.parse(readFileSync(calFile, 'utf8')) as Calibration) : undefined;
-    sections.push(`### epur-dps vs ${label}\n\n${dpsMarkdown(rows, cal)}`);
-  }
-  const md = `## Dynamic precision selection, per-model calibrated policies (paper: >66% lowest precision, 1.56x, 23% energy, 8.8% area, no accuracy loss)\n\n${sections.join('\n')}`;
+function dpsHeadline(files: Map<string, string>): string {
+  const file = DPS_EVALUATIONS.find((f) => existsSync(f));
+  if (!file) return '';
+  const evaluation = JSON.parse(readFileSync(file, 'utf8')) as Evaluation;
+  const md = `## Dynamic precision selection against static-16 and the best static design (${file}; \`${evaluation.command}\`)\n\n${evaluationHeadline(evaluation)}\nEvery design has E-PUR's resources (256 multiplier bits per cycle, the same SRAM and DRAM); losses are on test, paired against static-16; the full tables, controls and plots are beside ${file}.\n`;
   files.set('dps.md', md);
   return md;
 }
@@ -117,7 +107,7 @@ export const startCommand: Command = {
       sig(s.area_mm2.total),
     ]);
     const table = textTable(COLUMNS, rows);
-    const dps = await dpsHeadline(files);
+    const dps = dpsHeadline(files);
     const sparse = await sparseSection(files);
     files.set('comparison.csv', toCsv(COLUMNS, rows));
     files.set('comparison.md', markdownTable(COLUMNS, rows));
