@@ -182,7 +182,7 @@ export function evaluationMarkdown(e: Evaluation): string {
   ];
   for (const m of e.models) {
     parts.push(
-      `## ${m.model}\n\nTest: ${m.test_data} (${m.test_examples} ${m.higher_is_better ? 'examples' : 'predictions'}); validation: ${m.validation_data}. Standard error of a paired loss (static-8's): ${f(m.loss_standard_error)} ${lossUnit(m)}, budget ${m.budget} (${f(m.budget / m.loss_standard_error, 1)} standard errors). Hardware: the first ${m.hardware_sequences} test sequences, batch 1.\n\n${designTable(m)}\n${findings(m).map((x) => `- ${x}`).join('\n')}\n`,
+      `## ${m.model}\n\nTest: ${m.test_data} (${m.test_examples} ${m.higher_is_better ? 'examples' : 'predictions'}); validation: ${m.validation_data}. Standard error of a paired loss (static-8's): ${m.loss_standard_error.toPrecision(2)} ${lossUnit(m)}, budget ${m.budget} (${f(m.budget / m.loss_standard_error, 1)} standard errors). Hardware: the first ${m.hardware_sequences} test sequences, batch 1.\n\n${designTable(m)}\n${findings(m).map((x) => `- ${x}`).join('\n')}\n`,
     );
   }
   if (e.size_sweep.length) {
