@@ -19,3 +19,4 @@ import { validateCommand } from './validate.js'; commands.push(validateCommand);
 import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand); // accuracy: float vs fixed point / ternary / ... with memory footprint
 import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
 import { dpsCommands } from './dps.js'; commands.push(...dpsCommands); // dps calibrate | trace | compare
+import { dataExportCommand } from './data.js'; commands.push(dataExportCommand); // data export --dataset NAME --split S --out DIR
