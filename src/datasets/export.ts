@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadMnistSplits, MNIST_SIDE } from './mnist.js';
-import { MNIST_PIXEL_STEPS, mnistPixelSequences } from './mnist-pixels.js';
+import { MNIST_PIXELS, mnistPixelSequences } from './mnist-pixels.js';
 import { encodeNpy } from './npy.js';
 import { sotuCharStreams } from './sotu-chars.js';
 import type { SplitName } from './split-rule.js';
@@ -49,23 +49,28 @@ const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** Segment length (tokens) of the character language-model exports. */
 export const SOTU_SEGMENT_LENGTH = 256;
 
-export const mnistPixelsDataset: ExportableDataset = {
-  name: 'mnist-pixels',
-  summary: 'MNIST read pixel by pixel, row-major: 784 steps of 1 grey level, 10 classes',
-  exportSplit(split) {
-    const s = mnistPixelSequences(loadMnistSplits()[split]);
-    return {
-      dataset: 'mnist-pixels',
-      split,
-      task: 'classification',
-      arrays: [
-        { file: 'inputs.npy', data: s.inputs, shape: [s.count, MNIST_PIXEL_STEPS, 1], description: 'float32 [N, 784, 1]: step t = pixel (row floor(t/28), column t%28), grey level in [0, 1]' },
-        { file: 'labels.npy', data: s.labels, shape: [s.count], description: 'int32 [N]: digit 0-9' },
-      ],
-      info: { source: MNIST_SOURCE, split_rule: MNIST_SPLIT_RULE, classes: MNIST_CLASSES, readout: 'last step', encoder: 'src/datasets/mnist-pixels.ts' },
-    };
-  },
-};
+function mnistPixelsDataset(pixelsPerStep: number): ExportableDataset {
+  const name = pixelsPerStep === 1 ? 'mnist-pixels' : `mnist-pixels-${pixelsPerStep}`;
+  const steps = MNIST_PIXELS / pixelsPerStep;
+  const step = pixelsPerStep === 1 ? 'pixel t (row floor(t/28), column t%28)' : `pixels ${pixelsPerStep}t .. ${pixelsPerStep}t+${pixelsPerStep - 1} in row-major order`;
+  return {
+    name,
+    summary: `MNIST read ${pixelsPerStep === 1 ? 'pixel by pixel' : `${pixelsPerStep} pixels at a time`}, row-major: ${steps} steps of ${pixelsPerStep} grey level${pixelsPerStep === 1 ? '' : 's'}, 10 classes`,
+    exportSplit(split) {
+      const s = mnistPixelSequences(loadMnistSplits()[split], pixelsPerStep);
+      return {
+        dataset: name,
+        split,
+        task: 'classification',
+        arrays: [
+          { file: 'inputs.npy', data: s.inputs, shape: [s.count, s.steps, pixelsPerStep], description: `float32 [N, ${steps}, ${pixelsPerStep}]: step t = ${step}, grey levels in [0, 1]` },
+          { file: 'labels.npy', data: s.labels, shape: [s.count], description: 'int32 [N]: digit 0-9' },
+        ],
+        info: { source: MNIST_SOURCE, split_rule: MNIST_SPLIT_RULE, order: 'digit 0 images first, then 1, ... (mnist.ts)', classes: MNIST_CLASSES, readout: 'last step', encoder: 'src/datasets/mnist-pixels.ts' },
+      };
+    },
+  };
+}
 
 export const mnistColumnsDataset: ExportableDataset = {
   name: 'mnist-columns',
@@ -116,7 +121,7 @@ export const sotuCharsDataset: ExportableDataset = {
 };
 
 /** The data sets `rnnsim data export` knows, by name. */
-export const EXPORTABLE_DATASETS: readonly ExportableDataset[] = [mnistPixelsDataset, mnistColumnsDataset, sotuCharsDataset];
+export const EXPORTABLE_DATASETS: readonly ExportableDataset[] = [mnistPixelsDataset(1), mnistPixelsDataset(4), mnistColumnsDataset, sotuCharsDataset];
 
 export function findExportableDataset(name: string): ExportableDataset {
   const d = EXPORTABLE_DATASETS.find((x) => x.name === name);
