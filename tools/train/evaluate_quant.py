@@ -151,6 +151,13 @@ def main():
            'static': {str(b): r for b, r in results.items()}, 'minutes': round((time.time() - t0) / 60, 1)}
     with open(os.path.join(args.model_dir, 'quantization.json'), 'w') as f:
         json.dump(out, f, indent=2)
+    # The summary also goes into model.json, next to the float metrics.
+    sc.card['quantization_emulation'] = {
+        'file': 'quantization.json', 'semantics': out['semantics'], 'calibration_examples': n_cal,
+        'static': {b: {'validation': r['validation'], 'test': r['test'], 'test_loss_vs_float': r['test_vs_float'],
+                       'test_loss_vs_static16': r.get('test_vs_static16'), 'formats_layer0': r['formats_dps'][0]} for b, r in out['static'].items()}}
+    with open(os.path.join(args.model_dir, 'model.json'), 'w') as f:
+        json.dump(sc.card, f, indent=2)
     print(f'wrote {args.model_dir}/quantization.json in {out["minutes"]} min', flush=True)
 
 
