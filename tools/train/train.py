@@ -134,8 +134,16 @@ def main():
             perm = np.random.default_rng([r['seed'], epoch]).permutation(n_train)
             order = [epoch, perm]
         idx = order[1][pos:pos + r['batch']]
-        x = torch.as_tensor(tr_x[idx])
-        y = torch.as_tensor(tr_y[idx]).long()
+        x, y = tr_x[idx], tr_y[idx]
+        if r.get('train_window'):
+            # Language models train on a random window of each segment (seeded by update), so more,
+            # cheaper updates fit the time budget; evaluation reads whole segments from a zero state.
+            w = r['train_window']
+            start = np.random.default_rng([r['seed'], 1, step]).integers(0, x.shape[1] - w + 1, size=len(idx))
+            x = np.stack([x[i, s:s + w] for i, s in enumerate(start)])
+            y = np.stack([y[i, s:s + w] for i, s in enumerate(start)])
+        x = torch.as_tensor(x)
+        y = torch.as_tensor(y).long()
         for g in opt.param_groups:
             g['lr'] = learning_rate(step, r['updates'], r['lr'], r['warmup'])
         logits = model(x)
@@ -185,7 +193,7 @@ def main():
                  'sizes': {'train': int(n_train), 'validation': int(len(va_x)), 'test': int(len(te_x))},
                  'evaluated': {'validation': f'{len(va_idx)} evenly spread (floor(i*N/k))', 'test': f'{len(te_idx)} evenly spread (floor(i*N/k))'}},
         'seed': r['seed'],
-        'hyperparameters': {k: r[k] for k in ('batch', 'updates', 'lr', 'warmup', 'clip') if k in r} | {'optimizer': 'Adam (torch defaults)', 'schedule': 'linear warm-up, cosine decay to 10%', 'initialisation': 'torch defaults'},
+        'hyperparameters': {k: r[k] for k in ('batch', 'train_window', 'updates', 'lr', 'warmup', 'clip') if k in r} | {'optimizer': 'Adam (torch defaults)', 'schedule': 'linear warm-up, cosine decay to 10%', 'initialisation': 'torch defaults'},
         'command': f'nice -n 10 /usr/bin/python3 tools/train/train.py {args.recipe} --data DATA_DIR --out OUT_DIR',
         'float': {'validation': summarize(r, va), 'test': summarize(r, te)},
         'baseline': trivial_baseline(r, tr_y, te_y[te_idx]),
