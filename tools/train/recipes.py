@@ -5,7 +5,7 @@ against low precision. Update counts are set by the time budget of one shared CP
 RECIPES = {
     # Character LM of State of the Union, 2 x 256 LSTM (the multi-layer model).
     'sotu-char-lstm-2x256': {
-        'dataset': 'sotu-chars', 'task': 'language-model', 'cell': 'lstm', 'layers': 2, 'hidden': 256, 'embedding': 64,
+        'dataset': 'sotu-chars-256', 'task': 'language-model', 'cell': 'lstm', 'layers': 2, 'hidden': 256, 'embedding': 64,
         'batch': 16, 'train_window': 64, 'updates': 1200, 'lr': 2e-3, 'warmup': 20, 'clip': 1.0, 'seed': 20250101,
         'log_every': 20, 'eval_every': 200, 'eval_quick': 40, 'eval_validation': 400, 'eval_test': 400,
     },
