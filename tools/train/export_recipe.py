@@ -159,7 +159,7 @@ def readme(name, card, quant, dataset, rnnsim_card, size_bytes):
     ]
     for bits, r in quant['static'].items():
         sf = r['step_formats'][0]
-        lines.append(f'| static {bits} | {r["test"]} | {fmt_ci(r["test_vs_float"], digits)} | {fmt_ci(r["test_vs_static16"], digits)} | {fmt_ci(r["validation_vs_static16"], digits)} | weights {sf["weight"]}, inputs {sf["matvec_inputs"]}; gates {r["formats_dps"][0]["gate"]}, cell {r["formats_dps"][0]["cell"]} |')
+        lines.append(f'| static {bits} | {r["test"]} | {fmt_ci(r["test_vs_float"], digits)} | {fmt_ci(r["test_vs_static16"], digits)} | {fmt_ci(r["validation_vs_static16"], digits)} | weights {sf["weight"]}, inputs {sf["matvec_inputs"]}; gates {r["formats_dps"][0]["gate"]}' + (f', cell {r["formats_dps"][0]["cell"]}' if t['cell'] == 'lstm' else '') + ' |')
     lines += [
         '',
         'The emulation (tools/train/quantize.py) was checked bit for bit against rnnsim\'s integer datapath',
