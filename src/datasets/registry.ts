@@ -6,7 +6,9 @@
 import { InputError } from '../errors.js';
 import type { ModelCard } from '../models/card.js';
 import { mnistColumnsDataset } from './bundled-mnist-columns.js';
+import { mnistPixelsDataset } from './bundled-mnist-pixels.js';
 import { sotuCharsDataset } from './bundled-sotu-chars.js';
+import { sotuSegmentsDataset } from './bundled-sotu-segments.js';
 import { spamWordsDataset } from './bundled-spam-words.js';
 import type { SplitData } from './split-data.js';
 import type { SplitName } from './split-rule.js';
@@ -20,15 +22,32 @@ export interface EncodeOptions {
   readonly cardFile: string;
 }
 
+/** Default subset sizes by purpose (src/models/model-data.ts LimitPurpose), in the data set's unit. */
+export interface LimitDefaults {
+  readonly choice: number | undefined;
+  readonly evaluation: number | undefined;
+  readonly 'dps-test': number | undefined;
+  readonly 'dps-trace': number | undefined;
+}
+
 export interface BundledDataset {
   readonly name: string;
   readonly summary: string;
   /** What a limit counts: evenly spread examples, or the first characters of the split's text. */
   readonly unit: 'examples' | 'characters';
+  /** Default subsets when the unit's defaults (model-data.ts) would be far too long or short for this data set. */
+  readonly defaultLimits?: LimitDefaults;
   encode(split: SplitName, options: EncodeOptions): SplitData;
 }
 
-const DATASETS: readonly BundledDataset[] = [mnistColumnsDataset, spamWordsDataset, sotuCharsDataset];
+const DATASETS: readonly BundledDataset[] = [
+  mnistColumnsDataset,
+  spamWordsDataset,
+  sotuCharsDataset,
+  mnistPixelsDataset(1), // 784 steps of one pixel, row-major (the PyTorch recipes' data, tools/train/)
+  mnistPixelsDataset(4), // 196 steps of 4 pixels, row-major
+  sotuSegmentsDataset, // independent 256-prediction character segments (the PyTorch recipes' data)
+];
 
 export function bundledDatasetNames(): string[] {
   return DATASETS.map((d) => d.name);

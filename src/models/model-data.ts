@@ -80,7 +80,7 @@ class BundledData implements ModelData {
   }
 
   defaultLimit(purpose: LimitPurpose): number | undefined {
-    return DEFAULT_LIMITS[this.unit][purpose];
+    return (this.dataset.defaultLimits ?? DEFAULT_LIMITS[this.unit])[purpose];
   }
 
   fingerprint(): string {

@@ -1,5 +1,5 @@
 /**
- * Bit-exactness of the batched evaluator on the three bundled models: at static 16, 8, 6 and 4
+ * Bit-exactness of the batched evaluator on the bundled models: at static 16, 8, 6 and 4
  * bits (the accuracy table's range-rule formats), with a dynamic-precision policy in the loop,
  * with a chooser that mixes four precisions within every step of a batch, and with the input side
  * at a fixed 16 bits. Compared with the one-sequence reference path (ReferenceQuantizedRnn), per
@@ -26,10 +26,12 @@ import { QuantizedRnn, type PrecisionChooser, type QuantizedStepRecord } from '.
 import { ReferenceQuantizedRnn } from '../../src/functional/reference-quantized-network.js';
 import { directionCount, outputSize } from '../../src/functional/rnn-model.js';
 
-const MODELS: [string, number][] = [
-  ['mnist-columns', 16],
-  ['spam-words', 10],
-  ['sotu-char', 1000],
+/** Model, test subset, validation subset for the ranges (examples, or characters of sotu-char). */
+const MODELS: [string, number, number][] = [
+  ['mnist-columns', 16, 40],
+  ['spam-words', 10, 40],
+  ['sotu-char', 1000, 800],
+  ['mnist-pixels-gru-128-600u', 6, 20], // the GRU, 196 steps
 ];
 
 /** A policy that visits all of 4, 8 and 16 bits on the model (the language model's cell state moves more). */
@@ -92,12 +94,12 @@ function referenceRun(parts: InferenceParts, data: EvalData, config: Quantizatio
 }
 
 describe('batched evaluation = one-sequence reference on the bundled models', () => {
-  for (const [name, limit] of MODELS) {
+  for (const [name, limit, validationLimit] of MODELS) {
     it(`${name}: static 16/8/6/4, a policy, mixed precisions, input side 16`, async () => {
       const model = loadModel(name);
       const data = model.data.load('test', limit);
       const parts = partsOf(model);
-      const ranges = calibrationRanges(model, model.data.load('validation', name === 'sotu-char' ? 800 : 40));
+      const ranges = calibrationRanges(model, model.data.load('validation', validationLimit));
       const dynamic = widenFormats(fixedPointConfig(ranges, 4), 16);
       const designs: (Design & { chooserFor?: (k: number) => PrecisionChooser })[] = [
         ...[16, 8, 6, 4].map((bits) => ({ name: `static-${bits}`, quantization: fixedPointConfig(ranges, bits) })),

@@ -19,6 +19,7 @@ import { validateCommand } from './validate.js'; commands.push(validateCommand);
 import { accuracyCommand } from './accuracy.js'; commands.push(accuracyCommand); // accuracy: float vs fixed point / ternary / ... with memory footprint
 import { traceModelCommand } from './trace-model.js'; commands.push(traceModelCommand); // trace model --model <name> --split test --quant fixed8 -o traces/<name>.json
 import { dpsCommands } from './dps.js'; commands.push(...dpsCommands); // dps calibrate | trace | compare
+import { dataExportCommand } from './data.js'; commands.push(dataExportCommand); // data export --dataset NAME --split S --out DIR
 import { modelCheckCommand } from './model-check.js'; commands.push(modelCheckCommand); // model check CARD|NAME: card vs weights vs data, parameters, MACs, a sample
 import { deltaTraceCommand } from '../../techniques/delta/command.js'; commands.push(deltaTraceCommand); // delta trace --model <bundled> --theta-input X --theta-hidden Y -o FILE
 import { traceGemmCommand } from './trace-gemm.js'; commands.push(traceGemmCommand); // trace gemm --m M --n N --k K -o FILE
