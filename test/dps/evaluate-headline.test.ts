@@ -1,6 +1,7 @@
 /** The best static baseline and `npm start`'s DPS section, on a hand-made evaluation. */
 import { describe, expect, it } from 'vitest';
-import { bestStatic, evaluationHeadline, type Evaluation } from '../../src/dps/evaluate/report.js';
+import { bestStatic, evaluationHeadline, mostDynamicPolicy, type Evaluation } from '../../src/dps/evaluate/report.js';
+import type { DpsPolicySpec } from '../../src/dps/policy-spec.js';
 import type { DesignResult, ModelEvaluation } from '../../src/dps/evaluate/evaluation.js';
 
 function design(name: string, kind: DesignResult['kind'], cost: { latency_us: number; energy_uj: number; loss: number; bits: number }): DesignResult {
@@ -66,5 +67,17 @@ describe("npm start's DPS section", () => {
     expect(md).toContain('best static (per layer 4, 8 bits)');
     // static-min is not the best static here, so it is not shown.
     expect(md).not.toContain('| static-min |');
+  });
+});
+
+describe('the policy the timeline shows', () => {
+  it('is the step-by-step policy with the most even split, not one that reduces to static', () => {
+    const mostly8 = { ...design('dps-8-16', 'policy', { latency_us: 40, energy_uj: 20, loss: 0, bits: 8.1 }), share_by_bits: { 8: 0.99, 16: 0.01 } };
+    const mixed = { ...design('dps-4-16', 'policy', { latency_us: 40, energy_uj: 20, loss: 0, bits: 10 }), share_by_bits: { 4: 0.5, 16: 0.5 } };
+    const mwl = { ...design('dps-4-16-mwl', 'policy', { latency_us: 40, energy_uj: 20, loss: 0, bits: 10 }), share_by_bits: { 4: 0.5, 16: 0.5 } };
+    const spec: DpsPolicySpec = { statistic: 'count_above', precisions: [4, 16], delta: 0.25, thresholds: [0.5], hysteresisSteps: 0 };
+    const m = { ...model([s16, mostly8, mixed, mwl]), choices: { static_min_bits: 6, static_min_per_layer: [6], policies: {}, policy_specs: { 'dps-8-16': spec, 'dps-4-16': spec, 'dps-4-16-mwl': spec } } };
+    expect(mostDynamicPolicy(m)).toBe('dps-4-16');
+    expect(mostDynamicPolicy(model([s16]))).toBeUndefined();
   });
 });

@@ -17,7 +17,7 @@ import { functionalBackend } from '../../dps/evaluate/functional-backend.js';
 import { cachedBackend, EvaluationCache } from '../../dps/evaluate/run-cache.js';
 import { evaluateModel, type ModelEvaluation } from '../../dps/evaluate/evaluation.js';
 import { sizeSweep } from '../../dps/evaluate/size-sweep.js';
-import { evaluationCsv, evaluationMarkdown, type Evaluation } from '../../dps/evaluate/report.js';
+import { evaluationCsv, evaluationMarkdown, mostDynamicPolicy, type Evaluation } from '../../dps/evaluate/report.js';
 import { accuracyVsBitsSvg, paretoSvg, thresholdSweepSvg, timelineSvg } from '../../dps/evaluate/plots.js';
 import { policyTimeline } from '../../dps/evaluate/timeline.js';
 import { GRID_OPTIONS, gridFromOptions } from '../grid-options.js';
@@ -130,13 +130,12 @@ export const dpsEvaluateCommand: Command = {
       files.set('pareto.svg', await paretoSvg(evaluations));
     }
     for (const [i, m] of evaluations.entries()) {
-      const dps = m.designs.find((d) => d.design === 'dps-8-16');
-      if (m.validation.policy_grids['dps-8-16']) files.set(`threshold-sweep-${m.model}.svg`, await thresholdSweepSvg(m, 'dps-8-16'));
-      const policy = m.choices.policy_specs['dps-8-16'];
-      if (dps && policy) {
-        const tl = await policyTimeline(models[i], policy, { sequence: 0, validationLimit: limits.validation });
-        files.set(`timeline-${m.model}.svg`, await timelineSvg(`${m.model}, dps-8-16: precision and cell-state change, test sequence 0`, tl.points, tl.changeTitle));
-      }
+      const design = mostDynamicPolicy(m);
+      const policy = design ? m.choices.policy_specs[design] : null;
+      if (!design || !policy) continue;
+      if (m.validation.policy_grids[design]) files.set(`threshold-sweep-${m.model}.svg`, await thresholdSweepSvg(m, design));
+      const tl = await policyTimeline(models[i], policy, { sequence: 0, validationLimit: limits.validation });
+      files.set(`timeline-${m.model}.svg`, await timelineSvg(`${m.model}, ${design}: precision and cell-state change, test sequence 0`, tl.points, tl.changeTitle));
     }
     out.write(files);
     process.stdout.write(evaluationMarkdown(evaluation));
@@ -144,3 +143,4 @@ export const dpsEvaluateCommand: Command = {
     return 0;
   },
 };
+

@@ -118,6 +118,17 @@ export function evaluationHeadline(e: Evaluation): string {
   return parts.join('\n');
 }
 
+/**
+ * The step-by-step policy whose steps are most evenly split between precisions (the smallest
+ * largest share), for the timeline and threshold-sweep plots: a policy that reduces to static
+ * shows nothing. MWL variants are left out because their timeline would need the input side apart.
+ */
+export function mostDynamicPolicy(m: ModelEvaluation): string | undefined {
+  const candidates = m.designs.filter((d) => d.kind === 'policy' && !d.design.endsWith('-mwl') && m.choices.policy_specs[d.design]);
+  const largestShare = (d: DesignResult): number => Math.max(...Object.values(d.share_by_bits));
+  return [...candidates].sort((a, b) => largestShare(a) - largestShare(b) || a.design.localeCompare(b.design))[0]?.design;
+}
+
 function findings(m: ModelEvaluation): string[] {
   const out: string[] = [];
   const by = new Map(m.designs.map((d) => [d.design, d]));
