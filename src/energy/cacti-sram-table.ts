@@ -59,6 +59,8 @@ export interface CactiSramTable {
   readonly command: string;
   readonly cacti: CactiProvenance;
   readonly settings: Readonly<Record<string, string>>;
+  /** CACTI's periphery supply at this node and cell type (V): the energies are at this voltage. Null in tables without it. */
+  readonly supplyVoltageV: number | null;
   readonly rows: readonly CactiRow[];
   /** Grid points CACTI found no organisation for: [size_bytes, word_bits, rw_ports, banks, message]. */
   readonly noSolution: readonly (readonly [number, number, number, number, string])[];
@@ -173,6 +175,8 @@ export function parseCactiSramTable(data: unknown, file: string): CactiSramTable
   if (typeof data['command'] !== 'string') fail('command', 'expected the command that regenerates the table');
   const settings = data['settings'];
   if (!isRecord(settings)) return fail('settings', 'expected the CACTI settings as an object');
+  const supply = data['supply_voltage_v'];
+  if (supply !== undefined && (typeof supply !== 'number' || !(supply > 0))) fail('supply_voltage_v', `expected a positive number of volts, found ${JSON.stringify(supply)}`);
   const columns = data['columns'];
   if (!Array.isArray(columns)) return fail('columns', 'expected an array of { name, unit, description }');
   const names = columns.map((c, i) => {
@@ -237,6 +241,7 @@ export function parseCactiSramTable(data: unknown, file: string): CactiSramTable
       build: String(cacti['build'] ?? 'unknown'),
     },
     settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+    supplyVoltageV: typeof supply === 'number' ? supply : null,
     rows,
     noSolution,
   };

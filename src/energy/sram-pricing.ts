@@ -41,6 +41,9 @@ export function chainFactor(chain: readonly TechTableFile[], name: 'energy' | 'a
   return { factor, inputs };
 }
 
+/** CACTI 7's finest technology file (tech_params/22nm.dat; its 16 nm entry is commented out). */
+export const CACTI_FINEST_NODE_NM = 22;
+
 interface NodeSource {
   readonly table: CactiSramTable;
   /** Multipliers applied to the table's values (1 when the table is the node's own). */
@@ -57,10 +60,11 @@ export function sramSourceAtNode(nodeNm: number, cells: CactiCellType, chain: re
   if (nodes.includes(nodeNm)) {
     return { table: loadCactiSramTable(nodeNm, cells), factors: ones, factorInputs: {}, step: null, extrapolated: false };
   }
-  const finest = nodes[0];
-  if (finest === undefined || nodeNm > finest) {
+  const finest = CACTI_FINEST_NODE_NM;
+  if (nodeNm >= finest || !nodes.includes(finest)) {
     throw new InputError(
-      `no CACTI SRAM table for ${nodeNm} nm ${cells} (configs/tech/cacti has ${nodes.map((n) => `${n}`).join(', ') || 'no'} nm); generate one with tools/cacti/generate.py --nodes ${nodeNm}`,
+      `no CACTI SRAM table for ${nodeNm} nm ${cells} (configs/tech/cacti has ${nodes.map((n) => `${n}`).join(', ') || 'no'} nm)` +
+        (nodeNm >= finest ? `; generate one with tools/cacti/generate.py --nodes ${nodeNm}` : `; nodes below ${finest} nm are scaled from the ${finest} nm table, which is missing`),
     );
   }
   // Below CACTI's finest node: scale from it by the technology tables' factors.
@@ -116,15 +120,34 @@ function rowInput(table: CactiSramTable, row: CactiRow, quantity: CactiQuantity)
   };
 }
 
-/** Every quantity of one SRAM at a node, each with its audit record. */
-export function priceSram(nodeNm: number, cells: CactiCellType, chain: readonly TechTableFile[], query: SramQuery): Record<CactiQuantity, Computed> {
+/**
+ * Every quantity of one SRAM at a node, each with its audit record. With `voltageV`, read and
+ * write energy scale by (voltageV / CACTI's supply at the node)^2; without it they stay at
+ * CACTI's supply.
+ */
+export function priceSram(
+  nodeNm: number,
+  cells: CactiCellType,
+  chain: readonly TechTableFile[],
+  query: SramQuery,
+  voltage?: { readonly voltageV: number; readonly fallbackNominalV: number },
+): Record<CactiQuantity, Computed> {
   const source = sramSourceAtNode(nodeNm, cells, chain);
   const lookup = lookupSram(source.table, query);
   const result = {} as Record<CactiQuantity, Computed>;
+  const supply = source.table.supplyVoltageV;
+  const nominal = supply ?? voltage?.fallbackNominalV ?? 1;
+  const voltageFactor = voltage ? (voltage.voltageV / nominal) ** 2 : 1;
   for (const q of CACTI_QUANTITIES) {
-    const factor = source.factors[q];
+    const isEnergy = q === 'read_energy_pj' || q === 'write_energy_pj';
+    const factor = source.factors[q] * (isEnergy ? voltageFactor : 1);
     const steps = [...lookup.steps[q]];
     if (source.step) steps.push(source.step);
+    if (isEnergy && voltage) {
+      steps.push(
+        `x (${voltage.voltageV} V / ${nominal} V)^2 = ${voltageFactor.toFixed(4)} (voltage scaling; ${supply !== null ? "CACTI's supply at this node and cell type" : 'the table records no CACTI supply: the nominal voltage is assumed'})`,
+      );
+    }
     result[q] = {
       value: lookup.values[q] * factor,
       inputs: [...lookup.rows.map((row) => rowInput(source.table, row, q)), ...(source.factorInputs[q] ?? [])],

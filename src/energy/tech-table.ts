@@ -183,6 +183,8 @@ export class TechTable {
   private readonly cellDerivation: SramCellDerivation | null;
   /** The base node's model: logic leakage starts from base-node areas. */
   private readonly baseModel: BaseNodeModel;
+  /** Whether options.voltageV was given (sram() then scales from CACTI's own supply). */
+  private readonly voltageGiven: boolean;
 
   constructor(chain: readonly TechTableFile[], options: TechTableOptions = {}) {
     const base = chain[chain.length - 1];
@@ -213,6 +215,7 @@ export class TechTable {
       this.cellDerivation = null;
     }
     const nominal = base.data.nominal_voltage;
+    this.voltageGiven = options.voltageV !== undefined;
     const usedV = options.voltageV ?? nominal.voltage_v;
     if (!(usedV > 0) || !Number.isFinite(usedV)) {
       throw new InputError(`voltageV must be a positive number of volts, got ${String(options.voltageV)}`, chain[0]!.file);
@@ -400,10 +403,10 @@ export class TechTable {
     const cells = spec.cells ?? this.settings.sram_cells.value;
     const args = { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells };
     let priced: Record<CactiQuantity, Computed> | null = null;
+    const voltage = this.voltageGiven ? { voltageV: this.voltage.used_v, fallbackNominalV: this.voltage.nominal_v } : undefined;
     const compute = (q: CactiQuantity): Computed => {
-      priced ??= priceSram(this.nodeNm, cells, this.chain, { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation });
-      const computed = priced[q];
-      return q === 'read_energy_pj' || q === 'write_energy_pj' ? this.voltageScaled(computed) : computed;
+      priced ??= priceSram(this.nodeNm, cells, this.chain, { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation }, voltage);
+      return priced[q];
     };
     const figures: Record<string, number | string | boolean> = { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells, nodeNm: this.nodeNm };
     let extrapolated = false;

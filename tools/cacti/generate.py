@@ -384,6 +384,30 @@ def cacti_version(cacti: Path) -> str:
     return f"CACTI {fields.get('VER_MAJOR_CACTI', '?')}.{fields.get('VER_MINOR_CACTI', '?')} ({fields.get('VER_COMMENT_CACTI', '').strip()})".replace('"', '')
 
 
+CACTI_TECH_FILES_NM = [180, 90, 65, 45, 32, 22]
+CELL_COLUMN = {'itrs-hp': 0, 'itrs-lstp': 1, 'itrs-lop': 2}
+
+
+def tech_file_vdd(cacti_dir: Path, node_nm: int, cell: str) -> float:
+    """The periphery supply "-Vdd (V)" of one technology file, column of the cell type."""
+    text = (cacti_dir / 'tech_params' / f'{node_nm}nm.dat').read_text()
+    match = re.search(r'^-Vdd \(V\)\s+(.+)$', text, re.M)
+    if not match:
+        raise RuntimeError(f'no -Vdd line in tech_params/{node_nm}nm.dat')
+    return float(match.group(1).split()[CELL_COLUMN[cell]])
+
+
+def supply_voltage(cacti_dir: Path, node_nm: int, cell: str) -> float:
+    """CACTI's supply at a node: its file's, or between two files alpha*lo + (1-alpha)*hi with
+    alpha = (node - hi)/(lo - hi), as CACTI interpolates every technology parameter."""
+    if node_nm in CACTI_TECH_FILES_NM:
+        return tech_file_vdd(cacti_dir, node_nm, cell)
+    lo = min(n for n in CACTI_TECH_FILES_NM if n > node_nm)
+    hi = max(n for n in CACTI_TECH_FILES_NM if n < node_nm)
+    alpha = (node_nm - hi) / (lo - hi)
+    return round(alpha * tech_file_vdd(cacti_dir, lo, cell) + (1 - alpha) * tech_file_vdd(cacti_dir, hi, cell), 6)
+
+
 def build_table(node_nm: int, cell: str, preset: str, settings: dict[str, str], rows: list, failures: list, args, command: str) -> dict:
     return {
         'format': TABLE_FORMAT,
@@ -404,6 +428,8 @@ def build_table(node_nm: int, cell: str, preset: str, settings: dict[str, str], 
             'technology': f'{node_nm} nm' + (' (CACTI interpolates its 32 and 22 nm technology files linearly)' if node_nm == 28 else ''),
             'block size': 'one word (word_bits / 8 bytes); output/input bus width = word_bits',
         },
+        'supply_voltage_v': supply_voltage(args.cacti.parent, node_nm, cell),
+        'supply_voltage_note': "CACTI's periphery supply (-Vdd in tech_params/<node>nm.dat, the cell type's column; interpolated between files as CACTI does); the energies are at this voltage",
         'leakage_note': LEAKAGE_NOTE,
         'columns': [{'name': n, 'unit': u, 'description': d} for n, u, d in COLUMNS],
         'rows': rows,
