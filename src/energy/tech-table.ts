@@ -163,14 +163,6 @@ export interface SramFigures {
   readonly extrapolated: boolean;
 }
 
-const SRAM_FIGURE_KEYS: Readonly<Record<CactiQuantity, keyof SramFigures>> = {
-  read_energy_pj: 'readEnergyPj',
-  write_energy_pj: 'writeEnergyPj',
-  leakage_mw: 'leakageMw',
-  area_mm2: 'areaMm2',
-  access_ns: 'accessNs',
-  cycle_ns: 'cycleNs',
-};
 
 export class TechTable {
   readonly nodeNm: number;
@@ -408,14 +400,16 @@ export class TechTable {
       priced ??= priceSram(this.nodeNm, cells, this.chain, { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation }, voltage);
       return priced[q];
     };
-    const figures: Record<string, number | string | boolean> = { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells, nodeNm: this.nodeNm };
-    let extrapolated = false;
-    for (const q of Object.keys(SRAM_FIGURE_KEYS) as CactiQuantity[]) {
-      figures[SRAM_FIGURE_KEYS[q]] = this.remember(`sram_${q}`, args, CACTI_QUANTITY_UNIT[q], () => compute(q));
-      extrapolated ||= this.record.get(`sram_${q}(${formatArgs(args)})`)!.extrapolated;
-    }
-    figures['extrapolated'] = extrapolated;
-    return figures as unknown as SramFigures;
+    const value = (q: CactiQuantity): number => this.remember(`sram_${q}`, args, CACTI_QUANTITY_UNIT[q], () => compute(q));
+    const readEnergyPj = value('read_energy_pj');
+    const writeEnergyPj = value('write_energy_pj');
+    const leakageMw = value('leakage_mw');
+    const areaMm2 = value('area_mm2');
+    const accessNs = value('access_ns');
+    const cycleNs = value('cycle_ns');
+    // Whether the node had to be scaled from another is the same for every quantity.
+    const extrapolated = this.record.get(`sram_read_energy_pj(${formatArgs(args)})`)!.extrapolated;
+    return { readEnergyPj, writeEnergyPj, leakageMw, areaMm2, accessNs, cycleNs, sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells, nodeNm: this.nodeNm, extrapolated };
   }
 
   /**
