@@ -71,13 +71,14 @@ describe(`the generator reproduces Accelergy's CACTI runs (${fixture.repository}
 });
 
 describe("rnnsim's tables against Accelergy's published component estimates", () => {
-  // SRAM. Same CACTI, different settings: rnnsim optimises for dynamic energy at 350 K,
-  // Accelergy for leakage at 300 K (its ED^2 / 'fast' mode pick another organisation).
-  // Dynamic energy and area therefore differ by organisation only; leakage differs mostly by
-  // temperature (subthreshold leakage grows steeply with it).
-  const SRAM_ENERGY = { low: 0.5, high: 2.0 };
-  const SRAM_AREA = { low: 0.5, high: 2.0 };
-  const SRAM_LEAKAGE = { low: 1, high: 30 };
+  // SRAM. Same CACTI and cell type (itrs-lstp), different settings: rnnsim optimises for
+  // dynamic energy at 350 K, Accelergy for leakage at 300 K (ED^2, 'fast' mode), so CACTI
+  // picks another organisation. Found: read 0.67-0.91x, write 0.83-1.44x, area 0.95-1.14x.
+  // Leakage 6.2-7.7x: the temperature (rnnsim's organisation of the 128 KiB buffer leaks
+  // 0.0254 mW at 350 K and 0.00395 mW at 300 K, against Accelergy's 0.00334 mW).
+  const SRAM_ENERGY = { low: 0.6, high: 1.6 };
+  const SRAM_AREA = { low: 0.8, high: 1.25 };
+  const SRAM_LEAKAGE = { low: 4, high: 10 };
   const sramCases = designs.flatMap(([design, d]) => d.sram.map((s) => [`${design} ${s.name}`, d.node_nm, s] as const));
   test.each(sramCases)('SRAM %s', (_name, node, ref) => {
     const t = loadTechTable(node, { sramCells: 'itrs-lstp' });
@@ -103,20 +104,22 @@ describe("rnnsim's tables against Accelergy's published component estimates", ()
 
   // MAC (8-bit multiplier, 16-bit adder). Accelergy's library prices it with Aladdin's
   // 45 nm adder entry (0.21 pJ / 278 um^2 per 32 bits) for both units; rnnsim with Horowitz
-  // (multiply 0.2 pJ, add 0.05 pJ at 45 nm): 0.25 against 0.315 pJ. Area: Horowitz's (assumed)
-  // 282 + 67 um^2 against 278 + 139. Leakage: rnnsim's Aladdin densities against Accelergy's
-  // library leak entries.
+  // (multiply 0.2 pJ, add 0.05 pJ at 45 nm): 0.25 against 0.315 pJ, 0.79x at every node (both
+  // scale 45 to 32 nm by about 0.66). Area: Horowitz's (assumed) 282 + 67 um^2 against
+  // 278 + 139, 0.84x. Leakage: rnnsim's Aladdin densities give 1.07x at 45 nm; at 32 nm rnnsim
+  // scales leakage by CACTI's itrs-hp ratio (0.33) where Accelergy scales it like energy
+  // (0.66), so 0.54x.
   test.each(designs)('MAC, %s', (_design, d) => {
     const t = loadTechTable(d.node_nm);
     const { multiplier_bits: m, adder_bits: a } = d.mac;
     const energy = ratio(t.macEnergyPj(m, a), d.mac.compute_pj);
-    expect(energy).toBeGreaterThan(0.7);
-    expect(energy).toBeLessThan(1.0);
+    expect(energy).toBeGreaterThan(0.75);
+    expect(energy).toBeLessThan(0.85);
     const area = ratio(t.macAreaUm2(m, a), d.mac.area_um2);
-    expect(area).toBeGreaterThan(0.75);
-    expect(area).toBeLessThan(1.0);
+    expect(area).toBeGreaterThan(0.8);
+    expect(area).toBeLessThan(0.9);
     const leakage = ratio(t.macLeakageMw(m, a), d.mac.leakage_mw);
     expect(leakage).toBeGreaterThan(0.5);
-    expect(leakage).toBeLessThan(1.5);
+    expect(leakage).toBeLessThan(1.2);
   });
 });

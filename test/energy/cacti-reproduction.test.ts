@@ -55,3 +55,15 @@ describe('CACTI reproduces the 45 nm table rnnsim was built from', () => {
     expect(relativeError(row['access_ns']!, point.access_ns)).toBeLessThan(TOLERANCE.access_ns);
   });
 });
+
+describe('and the direct CACTI points of the 32 and 22 nm tables', () => {
+  const cases = [32, 22].flatMap((node) => yamlPoints(`${node}nm.yaml`, 'direct').map((p) => [node, p.size_bytes, p] as const));
+  test.each(cases)('%i nm, %i bytes', (node, size, point) => {
+    const row = cactiRow(node, size);
+    expect(relativeError(row['read_energy_pj']!, point.read_energy_pj)).toBeLessThan(TOLERANCE.read_energy_pj);
+    expect(relativeError(row['write_energy_pj']!, point.write_energy_pj)).toBeLessThan(TOLERANCE.write_energy_pj);
+    expect(relativeError(row['subthreshold_leakage_per_bank_mw']!, point.leakage_mw)).toBeLessThan(TOLERANCE.leakage_mw);
+    expect(relativeError(row['area_mm2']!, point.area_mm2)).toBeLessThan(TOLERANCE.area_mm2);
+    expect(relativeError(row['access_ns']!, point.access_ns)).toBeLessThan(TOLERANCE.access_ns);
+  });
+});
