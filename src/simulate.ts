@@ -1,32 +1,44 @@
 /**
  * One simulation, end to end: an architecture config and a trace in, a checked report out.
- * Nothing here touches the file system except to read its inputs, so the CLI, `compare`,
- * benchmarks and tests all run the same path.
+ * The dataflow runs on a RunContext (components by role, compute-unit accounts, phases); this
+ * module assembles the result once for every dataflow (work, stalls, utilization, energy and
+ * area priced from the technology table) and checks the invariants. Nothing here touches the
+ * file system except to read its inputs, so the CLI, `compare`, benchmarks and tests all run
+ * the same path.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { loadArchitecture, type ArchitectureConfig } from './config/load-architecture.js';
-import { loadTechTable, type TechTable } from './energy/tech-table.js';
-import { readTrace } from './traces/reader.js';
-import type { TraceHeader } from './traces/header.js';
+import { loadArchitecture, type ArchitectureConfig, type LoadArchitectureOptions } from './config/load-architecture.js';
+import type { TechTable } from './energy/tech-table.js';
+import { techFor } from './config/technology.js';
+import { Primitives } from './energy/price.js';
+import { isRnnTrace, readAnyTrace } from './traces/reader.js';
+import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
 import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
-import { workloadFromTrace, type Workload } from './dataflows/workload.js';
-import type { SimulationResult, StepRecord } from './dataflows/dataflow-kind.js';
-import { energyAndArea, type EnergyAreaReport } from './reports/energy-area.js';
+import { gemmMacs } from './traces/gemm.js';
+import { gemmWorkloadFromTrace, workloadFromTrace, type Workload } from './dataflows/workload.js';
+import { dataflowKinds } from './dataflows/registry.js';
+import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
+import { RunContext } from './dataflows/run-context.js';
+import type { PhaseRecord } from './dataflows/phase-log.js';
+import { energyAndArea, priceAll, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
 import { ConfigValueError, InputError } from './errors.js';
-import { SramBuffer } from './components/sram-buffer.js';
-import { Dram } from './components/dram.js';
-import { STALL_CAUSES } from './dataflows/stall-accounting.js';
+import { STALL_CAUSES, zeroStalls } from './dataflows/stall-accounting.js';
+import type { Component } from './engine/component.js';
+import type { ComponentPrice } from './energy/prices/component-price.js';
 
 export interface RunSummary {
-  readonly config: { readonly name: string; readonly file: string; readonly sha256: string; readonly dataflow: string };
+  readonly config: { readonly name: string; readonly file: string; readonly sha256: string; readonly dataflow: string; readonly overrides?: readonly string[] };
   readonly trace: { readonly name: string; readonly file: string; readonly sha256: string };
   readonly clock_mhz: number;
   readonly cycles: number;
   readonly latency_us: number;
   readonly macs: number;
+  /** MACs the trace requires of this dataflow after any technique's skipping (the MAC invariant's reference). */
   readonly macs_required: number;
+  /** MACs a technique skipped (counted from the trace); macs + macs_skipped = the dataflow's basis. */
+  readonly macs_skipped: number;
   readonly throughput_gmac_per_s: number;
   readonly events: number;
   readonly energy_pj: EnergyAreaReport['energy_pj'];
@@ -43,26 +55,40 @@ export interface RunSummary {
 
 export interface RunReport {
   readonly summary: RunSummary;
-  readonly energyDetail: EnergyAreaReport['energy_detail'];
+  readonly energy: EnergyAreaReport;
   readonly steps: readonly StepRecord[];
-  readonly header: TraceHeader;
+  readonly phases: readonly PhaseRecord[];
+  /** The run's components and their prices (phase reports price their action counts). */
+  readonly components: readonly Component[];
+  readonly prices: ReadonlyMap<Component, ComponentPrice>;
+  readonly header: AnyTraceHeader;
   readonly resolvedTech: unknown;
 }
 
 export interface LoadedInputs {
   readonly config: ArchitectureConfig;
   readonly tech: TechTable;
-  readonly header: TraceHeader;
+  readonly header: AnyTraceHeader;
   readonly traceFile: string;
   readonly traceSha256: string;
   /** The workload with whatever the dataflow read from the payload (absent: derived from the header). */
   readonly workload?: Workload;
 }
 
-export async function loadInputs(configPath: string, tracePath: string): Promise<LoadedInputs> {
-  const config = loadArchitecture(configPath);
-  const trace = await readTrace(tracePath);
+export async function loadInputs(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<LoadedInputs> {
+  const config = loadArchitecture(configPath, options);
+  const trace = await readAnyTrace(tracePath);
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
+  if (!isRnnTrace(trace)) {
+    if (!config.dataflow.simulateGemm) {
+      const able = dataflowKinds().filter((k) => k.simulateGemm).map((k) => k.kind);
+      throw new InputError(
+        `a plain GEMM trace (workload_kind gemm); dataflow '${config.dataflow.kind}' (${configPath}) runs LSTM/GRU traces only. Dataflows that run plain GEMMs: ${able.join(', ')} (e.g. configs/tpu-v1.yaml)`,
+        tracePath,
+      );
+    }
+    return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
+  }
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
     ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
@@ -70,40 +96,56 @@ export async function loadInputs(configPath: string, tracePath: string): Promise
   return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }
 
-export function techFor(config: ArchitectureConfig): TechTable {
-  const t = config.technology;
-  return loadTechTable(t.node_nm, { voltageV: t.voltage_v, sramModel: t.sram_model, sramCells: t.sram_cells, multiplierModel: t.multiplier_model, adderModel: t.adder_model });
+export { techFor };
+
+/** A fresh run context for a config (the dataflow's roles filled as the config says). */
+export function runContextFor(config: ArchitectureConfig): RunContext {
+  return new RunContext(config.dataflow.roles, config.roles, config.clockMhz);
 }
 
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
-  const workload = inputs.workload ?? workloadFromTrace(header);
-  let result: SimulationResult;
+  const run = runContextFor(config);
+  let outcome: DataflowOutcome;
   try {
-    result = config.dataflow.simulate({ workload, dataflowParams: config.dataflowParams, roles: config.roles, tech, clockMhz: config.clockMhz });
+    if (isGemmTrace(header)) {
+      if (!config.dataflow.simulateGemm) throw new InputError(`dataflow '${config.dataflow.kind}' runs LSTM/GRU traces only, not a plain GEMM`, inputs.traceFile);
+      outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header));
+    } else {
+      outcome = config.dataflow.simulate(run, config.dataflowParams, inputs.workload ?? workloadFromTrace(header));
+    }
   } catch (err) {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
     throw err;
   }
-  const summary = summarize(inputs, result);
-  checkInvariants(summary, result, header);
-  return {
-    summary,
-    energyDetail: energyAndArea(result.components, summary.latency_us).energy_detail,
-    steps: result.steps,
-    header,
-    resolvedTech: tech.resolved(),
-  };
+  run.phases.finish(outcome.cycles);
+  const prices = priceAll(run.components, new Primitives(tech));
+  const latencyUs = outcome.cycles / config.clockMhz;
+  const energy = energyAndArea(run.components, prices, latencyUs);
+  const summary = summarize(inputs, run, outcome, energy);
+  checkInvariants(summary, header, outcome);
+  return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: tech.resolved() };
 }
 
-export async function simulate(configPath: string, tracePath: string): Promise<RunReport> {
-  return simulateLoaded(await loadInputs(configPath, tracePath));
+/** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */
+export async function simulate(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<RunReport> {
+  return simulateLoaded(await loadInputs(configPath, tracePath, options));
 }
 
-function summarize(inputs: LoadedInputs, r: SimulationResult): RunSummary {
+/** Element-wise operations performed: the element-wise components' actions, plus any done without one. */
+function elementOps(run: RunContext): Record<string, number> {
+  const ops: Record<string, number> = { ...run.elementOpsWithoutComponent };
+  for (const c of run.components) {
+    if (c.kind.implements !== 'multifunction_unit') continue;
+    const counts = c.actionCounts();
+    for (const op of Object.keys(ops)) ops[op] += counts[op] ?? 0;
+  }
+  return ops;
+}
+
+function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea: EnergyAreaReport): RunSummary {
   const { config, header } = inputs;
   const latencyUs = r.cycles / config.clockMhz;
-  const ea = energyAndArea(r.components, latencyUs);
   let sramBusy = 0;
   let sramCapacity = 0;
   let dramBusy = 0;
@@ -111,57 +153,69 @@ function summarize(inputs: LoadedInputs, r: SimulationResult): RunSummary {
   let dramRead = 0;
   let dramWritten = 0;
   const components: Record<string, Record<string, number>> = {};
-  for (const c of r.components) {
-    components[c.name] = c.stats();
-    if (c instanceof SramBuffer) {
-      sramBusy += c.stats().port_busy_cycles;
-      sramCapacity += c.portCapacity(r.cycles);
-    } else if (c instanceof Dram) {
-      const s = c.stats();
+  for (const c of run.components) {
+    const s = c.stats();
+    components[c.name] = s;
+    // Utilization and traffic come from the declared statistics of the interfaces' implementations.
+    if (c.kind.implements === 'sram_buffer') {
+      sramBusy += s.port_busy_cycles;
+      sramCapacity += r.cycles * Number(c.params.banks) * Number(c.params.ports_per_bank);
+    } else if (c.kind.implements === 'dram') {
       dramBusy += s.channel_busy_cycles;
-      dramChannels += c.channels.length;
+      dramChannels += Number(c.params.channels);
       dramRead += s.bytes_read;
       dramWritten += s.bytes_written;
     }
   }
-  const sequences = header.workload.sequence_lengths_timesteps.length;
-  const byCause = Object.fromEntries(STALL_CAUSES.map((c) => [c, r.stallCycles[c]]));
+  const byCause = zeroStalls();
+  let busy = 0;
+  for (const u of run.computeUnits) {
+    busy += u.busy;
+    for (const cause of STALL_CAUSES) byCause[cause] += u.stalls.get(cause);
+  }
+  const units = run.computeUnits.length;
+  // A plain GEMM is one piece of work (energy per sequence = per GEMM).
+  const sequences = isGemmTrace(header) ? 1 : header.workload.sequence_lengths_timesteps.length;
+  const basis = isGemmTrace(header) ? gemmMacs(header.gemm) : r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
   return {
-    config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind },
+    config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind, ...(config.overrides.length > 0 ? { overrides: config.overrides } : {}) },
     trace: { name: header.name, file: inputs.traceFile, sha256: inputs.traceSha256 },
     clock_mhz: config.clockMhz,
     cycles: r.cycles,
     latency_us: latencyUs,
     macs: r.macsPerformed,
-    macs_required: r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header),
+    macs_required: basis - r.macsSkipped,
+    macs_skipped: r.macsSkipped,
     throughput_gmac_per_s: latencyUs === 0 ? 0 : r.macsPerformed / latencyUs / 1000,
-    events: r.events,
+    events: run.sim.eventsProcessed,
     energy_pj: ea.energy_pj,
     energy_per_sequence_uj: ea.energy_pj.total / sequences / 1e6,
     area_mm2: ea.area_mm2,
     utilization: {
       pe: r.cycles === 0 ? 0 : r.macsPerformed / (r.cycles * r.multipliers),
-      compute_unit_busy: r.cycles === 0 ? 0 : r.computeBusyCycles / (r.cycles * r.computeUnits),
+      compute_unit_busy: r.cycles === 0 ? 0 : busy / (r.cycles * units),
       sram: sramCapacity === 0 ? 0 : sramBusy / sramCapacity,
       dram: dramChannels === 0 || r.cycles === 0 ? 0 : dramBusy / (r.cycles * dramChannels),
     },
-    compute: { units: r.computeUnits, multipliers: r.multipliers, busy_cycles: r.computeBusyCycles },
+    compute: { units, multipliers: r.multipliers, busy_cycles: busy },
     stall_cycles: { total: Object.values(byCause).reduce((a, b) => a + b, 0), by_cause: byCause },
     dram_bytes: { read: dramRead, written: dramWritten },
-    element_ops: r.elementOps,
+    element_ops: elementOps(run),
     components,
   };
 }
 
-function checkInvariants(s: RunSummary, r: SimulationResult, header: TraceHeader): void {
+function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
   const check = new InvariantChecker();
-  check.equal('MACs performed vs MACs the trace requires', s.macs, s.macs_required);
-  const ops = traceElementwiseOps(header);
-  check.equal('sigmoids performed vs required', r.elementOps.sigmoid, ops.sigmoid);
-  check.equal('tanhs performed vs required', r.elementOps.tanh, ops.tanh);
-  check.equal('element-wise multiplies performed vs required', r.elementOps.multiply, ops.multiply);
-  check.equal('element-wise adds (incl. bias) performed vs required', r.elementOps.add, ops.add + ops.bias_add);
-  check.equal('compute-unit busy + stall cycles vs cycles x units', r.computeBusyCycles + s.stall_cycles.total, r.cycles * r.computeUnits);
+  check.equal('MACs performed vs MACs the trace requires (after skipping)', s.macs, s.macs_required);
+  check.nonNegative('MACs skipped', s.macs_skipped);
+  // A plain GEMM has no element-wise work.
+  const ops = isGemmTrace(header) ? { sigmoid: 0, tanh: 0, multiply: 0, add: 0, bias_add: 0 } : traceElementwiseOps(header);
+  check.equal('sigmoids performed vs required', s.element_ops.sigmoid, ops.sigmoid);
+  check.equal('tanhs performed vs required', s.element_ops.tanh, ops.tanh);
+  check.equal('element-wise multiplies performed vs required', s.element_ops.multiply, ops.multiply);
+  check.equal('element-wise adds (incl. bias) performed vs required', s.element_ops.add, ops.add + ops.bias_add);
+  check.equal('compute-unit busy + stall cycles vs cycles x units', s.compute.busy_cycles + s.stall_cycles.total, r.cycles * s.compute.units);
   check.allNonNegative('cycles', s.cycles);
   check.allNonNegative('stall_cycles', s.stall_cycles);
   check.allNonNegative('energy_pj', s.energy_pj);

@@ -1,5 +1,5 @@
 /**
- * The accuracy table: for each bundled model, float32 against fixed point at 16/8/6/4 bits
+ * The accuracy table: for each model (bundled or a user's), float32 against fixed point at 16/8/6/4 bits
  * (post-training, Rapuano-style formats, integer datapath) and Ott et al.'s ternary,
  * pow2-ternary, exponential and binary weights (post-training AND quantization-aware
  * fine-tuning, reported as separate rows), each with its memory footprint.
@@ -11,11 +11,13 @@ import { observeRanges, type LayerRanges } from '../functional/range-observer.js
 import { formatName, wordBits } from '../functional/fixed-point.js';
 import type { QuantizationConfig } from '../functional/quantization-config.js';
 import type { TensorMap } from '../functional/tensor.js';
-import { inferenceParts, loadBundledModel, loadEvalData, sequenceInput, type EvalData, type LoadedModel } from './bundled.js';
-import { evaluateParts, type EvaluationResult } from './evaluate.js';
+import type { EvalData } from '../models/eval-data.js';
+import { sequenceInput } from '../models/inference.js';
+import { partsOf, type LoadedModel } from '../models/load-model.js';
+import { effectiveMetric, evaluateParts, metricLabel, type EvaluationResult } from './evaluate.js';
 import { fixedPointConfig, searchFixedFormats, type FormatTrial } from './fixed-point-formats.js';
 import { bitsForLevels, distinctValues, footprint, isCoreTensor, type Footprint, type TensorStorage } from './footprint.js';
-import { DEFAULT_FINE_TUNE, fineTuneData, fineTuneOtt, ottQuantizedNames, quantizedTensors, sequenceModelOf, type FineTuneOptions, type OttScheme } from './ott.js';
+import { DEFAULT_FINE_TUNE, fineTuneData, fineTuneOtt, ottQuantizedNames, postTrainingOttTensors, qatUnsupportedReason, type FineTuneOptions, type OttScheme } from './ott.js';
 
 export const FIXED_WORD_BITS = [16, 8, 6, 4] as const;
 export const OTT_SCHEMES: readonly OttScheme[] = ['ternary', 'pow2-ternary', 'exponential', 'binary'];
@@ -52,29 +54,32 @@ export interface ModelAccuracy {
   readonly test: string;
   readonly validation: string;
   readonly modelSha256: string;
-  readonly cardTestMetric: number;
+  /** The card's metrics.test, when it has one. */
+  readonly cardTestMetric?: number;
   readonly rows: readonly AccuracyRow[];
   readonly formatSearch: readonly { readonly wordBits: number; readonly trials: readonly FormatTrial[] }[];
+  /** What was not run and why (e.g. QAT on a model the trainer cannot run); absent when everything ran. */
+  readonly notes?: readonly string[];
 }
 
 export interface AccuracyOptions {
-  readonly models: readonly string[];
-  readonly modelsDir?: string;
-  /** Test subset: examples (classifiers) / characters (language model); undefined = default. */
-  readonly testLimit: (model: string) => number | undefined;
-  readonly validationLimit: (model: string) => number | undefined;
+  /** Test subset: examples (classifiers) / characters (language model); undefined = all (or the data set's default). */
+  readonly testLimit: (model: LoadedModel) => number | undefined;
+  readonly validationLimit: (model: LoadedModel) => number | undefined;
   readonly fineTune: FineTuneOptions | null;
   /** Status lines (progress). */
   readonly log?: (message: string) => void;
   readonly progress?: (task: string, done: number, total: number) => void;
 }
 
-export function defaultTestLimit(model: string): number | undefined {
-  return model === 'sotu-char' ? 20_000 : undefined;
+/** Default test subset of the accuracy table: every example, or the first 20,000 characters of a text data set. */
+export function defaultTestLimit(model: LoadedModel): number | undefined {
+  return model.data.defaultLimit('evaluation');
 }
 
-export function defaultValidationLimit(model: string): number | undefined {
-  return model === 'sotu-char' ? 5_000 : 200;
+/** Default validation subset for choices: 200 evenly spread examples, or the first 5,000 characters. */
+export function defaultValidationLimit(model: LoadedModel): number | undefined {
+  return model.data.defaultLimit('choice');
 }
 
 function lossOf(metric: number, float: number, higherIsBetter: boolean): number {
@@ -120,7 +125,7 @@ function describeFixed(config: QuantizationConfig): string {
 
 /** Ranges of the float model on the validation data (calibration for the integer bits). */
 export function calibrationRanges(model: LoadedModel, data: EvalData): LayerRanges[] {
-  const parts = inferenceParts(model.tensors, model.card.topology, model.safetensorsPath);
+  const parts = partsOf(model);
   return observeRanges(
     parts.rnn,
     data.sequences.map((s) => ({ input: sequenceInput(s, parts), seqLen: s.steps })),
@@ -135,31 +140,35 @@ export async function chooseFixedPointConfig(
   ranges: LayerRanges[] = calibrationRanges(model, validation),
   progress?: (done: number, total: number) => void,
 ): Promise<{ config: QuantizationConfig; trials: FormatTrial[]; validationMetric: number }> {
-  const parts = inferenceParts(model.tensors, model.card.topology, model.safetensorsPath);
+  const parts = partsOf(model);
   if (bits >= 16) {
     const config = fixedPointConfig(ranges, bits);
     return { config, trials: [], validationMetric: NaN };
   }
-  const higher = validation.task === 'classification';
-  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress })).metric, higher);
+  const metric = effectiveMetric(validation, model.metric);
+  const higher = metricLabel(metric, validation).higherIsBetter;
+  const r = await searchFixedFormats(ranges, bits, async (config) => (await evaluateParts(parts, validation, { quantization: config, progress, metric, workers: 'auto' })).metric, higher);
   const best = r.trials.find((t) => t.choice === r.best) as FormatTrial;
   return { config: r.config, trials: r.trials, validationMetric: best.metric };
 }
 
-export async function accuracyForModel(name: string, o: AccuracyOptions): Promise<ModelAccuracy> {
+export async function accuracyForModel(model: LoadedModel, o: AccuracyOptions): Promise<ModelAccuracy> {
   const log = o.log ?? (() => undefined);
-  const model = loadBundledModel(name, o.modelsDir);
-  const test = loadEvalData(model, 'test', o.testLimit(name));
-  const validation = loadEvalData(model, 'validation', o.validationLimit(name));
-  const partsFloat = inferenceParts(model.tensors, model.card.topology, model.safetensorsPath);
+  const name = model.name;
+  const test = model.data.load('test', o.testLimit(model));
+  const validation = model.data.load('validation', o.validationLimit(model));
+  const partsFloat = partsOf(model);
   const rows: AccuracyRow[] = [];
+  const notes: string[] = [];
   const evalTest = (tensors: TensorMap, task: string, quantization?: QuantizationConfig): Promise<EvaluationResult> =>
-    evaluateParts(inferenceParts(tensors, model.card.topology, model.safetensorsPath), test, {
+    evaluateParts(partsOf(model, tensors), test, {
       quantization,
+      metric: model.metric,
+      workers: 'auto',
       progress: (d, t) => o.progress?.(`${name} ${task}`, d, t),
     });
 
-  const float = await evaluateParts(partsFloat, test, { progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
+  const float = await evaluateParts(partsFloat, test, { metric: model.metric, workers: 'auto', progress: (d, t) => o.progress?.(`${name} float32`, d, t) });
   const higher = float.higherIsBetter;
   const push = (r: Omit<AccuracyRow, 'model' | 'loss' | 'relativeLoss'>): void => {
     const loss = lossOf(r.metric, float.metric, higher);
@@ -187,14 +196,15 @@ export async function accuracyForModel(name: string, o: AccuracyOptions): Promis
     });
   }
 
-  const sm = sequenceModelOf(model);
   for (const scheme of OTT_SCHEMES) {
-    const q = quantizedTensors(sm, scheme);
+    const q = postTrainingOttTensors(model, scheme);
     const r = await evalTest(q, `${scheme} post-training`);
     const s = ottStorage(q, scheme);
     push({ scheme, kind: 'ott-post-training', label: `${scheme} (post-training, no retraining; not Ott's method)`, metric: r.metric, weightBits: s.bits, activationBits: 32, footprint: footprint(s.storage), detail: s.detail });
   }
-  if (o.fineTune) {
+  const qatBlocked = o.fineTune ? qatUnsupportedReason(model) : null;
+  if (qatBlocked) notes.push(`Ott QAT fine-tuning not run: ${qatBlocked}`);
+  if (o.fineTune && !qatBlocked) {
     const ft = o.fineTune;
     const trainData = fineTuneData(model, ft);
     for (const scheme of OTT_SCHEMES) {
@@ -223,9 +233,10 @@ export async function accuracyForModel(name: string, o: AccuracyOptions): Promis
     test: test.description,
     validation: validation.description,
     modelSha256: model.sha256,
-    cardTestMetric: model.card.metrics.test,
+    ...(typeof model.card.metrics?.['test'] === 'number' ? { cardTestMetric: model.card.metrics['test'] } : {}),
     rows,
     formatSearch,
+    ...(notes.length ? { notes } : {}),
   };
 }
 

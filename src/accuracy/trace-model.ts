@@ -1,5 +1,5 @@
 /**
- * Records a trace from a bundled model run in fixed point through the integer datapath
+ * Records a trace from a model (bundled or a user's) run in fixed point through the integer datapath
  * (QuantizedRnn): the header gives topology, quantization formats, the task metric of this very
  * run (and of float32 on the same sequences) and provenance (model file and SHA-256, data
  * split); the payload has, per sequence, layer, direction and timestep, the quantized cell state
@@ -18,12 +18,13 @@ import type { QuantizedStepRecord } from '../functional/quantized-network.js';
 import { pruneRnnWeights } from '../functional/pruning.js';
 import type { TensorMap } from '../functional/tensor.js';
 import type { SplitName } from '../datasets/split-rule.js';
-import { writeFileAtomic } from '../reports/atomic-write.js';
+import { TRACE_HEADER_FILE, writeOwnedFile } from '../output/owned-file.js';
 import { headerToJson, type TraceFixedFormat, type TraceHeader } from '../traces/header.js';
 import { packMask, type Direction } from '../traces/payload-format.js';
 import { validateTraceHeader } from '../traces/validate-header.js';
 import { TraceWriter, type TraceHeaderWithoutPayload } from '../traces/writer.js';
-import { inferenceParts, loadBundledModel, loadEvalData, type LoadedModel } from './bundled.js';
+import { loadModel, partsOf, type LoadedModel } from '../models/load-model.js';
+import type { DataFlags } from '../models/model-data.js';
 import { evaluateParts, type EvaluationResult } from './evaluate.js';
 import { chooseFixedPointConfig, defaultValidationLimit } from './table.js';
 
@@ -37,8 +38,11 @@ export function schemeBits(scheme: string): number {
 }
 
 export interface ModelTraceOptions {
+  /** A bundled model's name or a model card's path. */
   readonly model: string;
   readonly modelsDir?: string;
+  /** Data flags (--data, --validation-data, --dataset); default the card's data. */
+  readonly data?: DataFlags;
   readonly split: SplitName;
   readonly scheme: TraceScheme;
   /** Header path <name>.json. */
@@ -92,28 +96,38 @@ function sparsityOf(tensors: TensorMap, numLayers: number, dirs: number): { dens
   return nonzero === total ? null : { density: nonzero / total, masks };
 }
 
+/** The command-line flags that select data, for provenance. */
+export function dataFlagsText(data: DataFlags | undefined): string {
+  if (!data) return '';
+  return `${data.dataset !== undefined ? ` --dataset ${data.dataset}` : ''}${data.data !== undefined ? ` --data ${data.data}` : ''}${data.validationData !== undefined ? ` --validation-data ${data.validationData}` : ''}`;
+}
+
 export async function writeModelTrace(o: ModelTraceOptions): Promise<ModelTraceResult> {
   const bits = schemeBits(o.scheme);
-  const model: LoadedModel = loadBundledModel(o.model, o.modelsDir);
-  const t = model.card.topology;
+  const model: LoadedModel = loadModel(o.model, { modelsDir: o.modelsDir, data: o.data });
+  const t = model.topology;
   let tensors = model.tensors;
   if (o.density !== undefined && o.density < 1) {
     tensors = new Map([...model.tensors].map(([k, v]) => [k, { shape: [...v.shape], data: v.data.slice() }]));
     pruneRnnWeights(tensors, o.density);
   }
   const pruned: LoadedModel = { ...model, tensors };
-  const data = loadEvalData(model, o.split, o.limit);
+  const data = model.data.load(o.split, o.limit);
   const config =
-    o.quantization ?? (await chooseFixedPointConfig(pruned, bits, loadEvalData(model, 'validation', defaultValidationLimit(o.model)))).config;
-  const parts = inferenceParts(tensors, t, model.safetensorsPath);
-  const float = await evaluateParts(parts, data);
+    o.quantization ?? (await chooseFixedPointConfig(pruned, bits, model.data.load('validation', defaultValidationLimit(model)))).config;
+  const parts = partsOf(model, tensors);
+  const float = await evaluateParts(parts, data, { metric: model.metric });
   const dirs = t.bidirectional ? 2 : 1;
   const sparsity = sparsityOf(tensors, t.num_layers, dirs);
   const name = basename(o.output, '.json');
+  const trainedBy = String(model.card.command ?? 'rnnsim train');
+  const source = model.bundled
+    ? `bundled model ${o.model} (${model.safetensorsPath}, trained by '${trainedBy}') run through rnnsim's bit-exact integer datapath (src/functional/quantized-network.ts)`
+    : `model ${model.name} (card ${model.cardFile}, weights ${model.safetensorsPath}${model.card.command ? `, made by '${model.card.command}'` : ''}) on ${model.data.origin}, run through rnnsim's bit-exact integer datapath (src/functional/quantized-network.ts)`;
   const header: TraceHeaderWithoutPayload = {
     format_version: 1,
     name,
-    description: `${o.model} (${model.card.topology.cell} ${t.num_layers}x${t.hidden_size}) run in ${bits}-bit fixed point on ${data.description}`,
+    description: `${model.name} (${t.cell} ${t.num_layers}x${t.hidden_size}) run in ${bits}-bit fixed point on ${data.description}`,
     model: { cell: t.cell, num_layers: t.num_layers, input_size: t.input_size, hidden_size: t.hidden_size, projection_size: t.proj_size, bidirectional: t.bidirectional },
     workload: { batch_size: 1, sequence_lengths_timesteps: data.sequences.map((s) => s.steps) },
     precision: {
@@ -122,10 +136,10 @@ export async function writeModelTrace(o: ModelTraceOptions): Promise<ModelTraceR
     },
     sparsity: { weight_density: sparsity ? sparsity.density : 1 },
     provenance: {
-      generator: `rnnsim trace model --model ${o.model} --split ${o.split} --quant ${o.scheme}${o.limit !== undefined ? ` --limit ${o.limit}` : ''}${o.density !== undefined && o.density < 1 ? ` --density ${o.density}` : ''}`,
-      source: `bundled model ${o.model} (${model.safetensorsPath}, trained by '${String(model.card['command'] ?? 'rnnsim train')}') run through rnnsim's bit-exact integer datapath (src/functional/quantized-network.ts)`,
+      generator: `rnnsim trace model --model ${o.model}${dataFlagsText(o.data)} --split ${o.split} --quant ${o.scheme}${o.limit !== undefined ? ` --limit ${o.limit}` : ''}${o.density !== undefined && o.density < 1 ? ` --density ${o.density}` : ''}`,
+      source,
       assumptions: [
-        'sequences run one at a time (batch 1), each from a zero state; the language model reads 32 contiguous segments of the text',
+        `sequences run one at a time (batch 1), each from a zero state${model.data.unit === 'characters' ? '; the language model reads 32 contiguous segments of the text' : ''}`,
         'cell_state records: LSTM c_t codes (GRU: h_t) after each step, in the layer cell format (value = code * 2^-fractional_bits)',
         'precision records: the static precision of the layer at every step (no dynamic precision selection)',
         'embedding lookup and output head run in float32 and are not part of the trace',
@@ -181,6 +195,6 @@ export async function writeModelTrace(o: ModelTraceOptions): Promise<ModelTraceR
     ...(payload ? { payload } : {}),
   };
   const checked = validateTraceHeader(JSON.parse(JSON.stringify(withAccuracy)) as unknown, o.output);
-  writeFileAtomic(o.output, headerToJson(checked));
+  writeOwnedFile(o.output, headerToJson(checked), TRACE_HEADER_FILE);
   return { header: checked, quantized, float };
 }

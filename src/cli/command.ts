@@ -34,3 +34,10 @@ export function stringOption(options: OptionValues, name: string): string | unde
   if (typeof v !== 'string') throw new TypeError(`--${name} must be given once as a string`);
   return v;
 }
+
+/** --force: replace an rnnsim result folder written by another command (never anything rnnsim did not write). */
+export const FORCE_OPTION: CommandOption = {
+  name: 'force',
+  type: 'boolean',
+  description: 'replace an rnnsim result folder at --out written by another command; a folder or file rnnsim did not write is never replaced',
+};

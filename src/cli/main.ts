@@ -1,12 +1,14 @@
 /**
  * rnnsim command-line entry point. Parses `rnnsim <command words> [flags]`, dispatches to a
  * Command from the registry, and maps errors to exit codes: 0 ok, 1 bad input, 2 internal.
+ * Help and argument parsing use the commands' declarations; a command's code is loaded only
+ * when it runs (command-table.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
-import { commands } from './commands/index.js';
-import type { Command, CommandOption } from './command.js';
+import { commandTable, type CommandDeclaration, type CommandEntry } from './command-table.js';
+import type { CommandOption } from './command.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
 
 function optionLine(o: CommandOption): string {
@@ -18,13 +20,13 @@ function optionLine(o: CommandOption): string {
   return `  ${flag.padEnd(34)} ${o.description}${unit}${extra ? ` (${extra})` : ''}`;
 }
 
-function commandHelp(c: Command): string {
+function commandHelp(c: CommandDeclaration): string {
   const lines = [`rnnsim ${c.path.join(' ')}${c.positionals ? ` ${c.positionals}` : ''} [options]`, '', c.summary, ''];
   if (c.options.length > 0) lines.push('Options:', ...c.options.map(optionLine));
   return lines.join('\n') + '\n';
 }
 
-function globalHelp(): string {
+function globalHelp(commands: readonly CommandDeclaration[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
   const lines = [
     'rnnsim: a discrete-event, cycle-accurate simulator of LSTM and GRU inference accelerators',
@@ -44,8 +46,8 @@ function globalHelp(): string {
 }
 
 /** Longest command path that prefixes argv. */
-function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
-  let best: Command | undefined;
+function findCommand(commands: readonly CommandEntry[], argv: readonly string[]): { command: CommandEntry; rest: string[] } | undefined {
+  let best: CommandEntry | undefined;
   for (const c of commands) {
     if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.path.length)) best = c;
   }
@@ -53,11 +55,12 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const commands = await commandTable();
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(globalHelp());
+    process.stdout.write(globalHelp(commands));
     return argv.length === 0 ? EXIT_BAD_INPUT : 0;
   }
-  const found = findCommand(argv);
+  const found = findCommand(commands, argv);
   if (!found) {
     process.stderr.write(`rnnsim: unknown command '${argv.join(' ')}'. Run 'rnnsim --help' for the list.\n`);
     return EXIT_BAD_INPUT;
@@ -95,7 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new InputError(`missing required option --${o.name} (see 'rnnsim ${command.path.join(' ')} --help')`);
       }
     }
-    return await command.run(parsed.values, parsed.positionals);
+    return await (await command.load()).run(parsed.values, parsed.positionals);
   } catch (err) {
     if (err instanceof InputError) {
       process.stderr.write(`rnnsim: error: ${err.message}\n`);

@@ -5,12 +5,13 @@
  * average board or module power times run time; the counted actions are reported but carry
  * no energy of their own (see average_power_w).
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import { type ComponentContext, nsToCycles } from './context.js';
 
-export const gpuKind: ComponentKind = {
+export const gpuKind = defineComponentKind({
   kind: 'gpu',
+  implements: 'gpu',
   description: 'GPU roofline: peak FLOP/s, memory bandwidth, per-kernel launch overhead, average power',
   params: {
     peak_gflops: { type: 'number', unit: 'GFLOP/s', exclusiveMinimum: 0, description: 'peak arithmetic rate at datatype_bits (1 MAC = 2 FLOP)' },
@@ -23,6 +24,7 @@ export const gpuKind: ComponentKind = {
   stats: {
     kernels: { unit: 'count', description: 'kernels launched' },
     flops: { unit: 'FLOP', description: 'floating-point operations (2 per MAC)' },
+    macs: { unit: 'count', description: 'multiply-accumulates (flops / 2)' },
     dram_bytes: { unit: 'bytes', description: 'bytes moved to or from DRAM' },
     compute_bound_kernels: { unit: 'count', description: 'kernels whose flops / peak exceeded bytes / bandwidth' },
   },
@@ -30,7 +32,7 @@ export const gpuKind: ComponentKind = {
     flop: { description: 'one floating-point operation (energy in average_power_w)' },
     dram_byte: { description: 'one byte moved to or from DRAM (energy in average_power_w)' },
   },
-};
+});
 
 export interface KernelTime {
   /** Cycles of the roofline part. */
@@ -38,29 +40,26 @@ export interface KernelTime {
   readonly computeBound: boolean;
 }
 
-export class Gpu extends Component {
+export class Gpu extends Component<typeof gpuKind.params> {
   readonly unit: Resource;
   readonly datatypeBits: number;
   readonly launchCycles: number;
   private readonly peakFlopsPerCycle: number;
   private readonly bytesPerCycle: number;
-  private readonly powerW: number;
-  private readonly areaMm2: number;
   private kernels = 0;
   private flops = 0;
   private bytes = 0;
   private computeBound = 0;
 
-  constructor(name: string, params: ParamValues, ctx: ComponentContext) {
-    super(name, gpuKind);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof gpuKind.params>) {
+    super(gpuKind, identity);
+    const p = this.params;
     const hz = ctx.clockMhz * 1e6;
-    this.peakFlopsPerCycle = ((params.peak_gflops as number) * 1e9) / hz;
-    this.bytesPerCycle = ((params.memory_bandwidth_gb_per_s as number) * 1e9) / hz;
-    this.launchCycles = nsToCycles((params.kernel_launch_overhead_us as number) * 1000, ctx.clockMhz);
-    this.datatypeBits = params.datatype_bits as number;
-    this.powerW = params.average_power_w as number;
-    this.areaMm2 = params.die_area_mm2 as number;
-    this.unit = new Resource(`${name}.sm`, ctx.sim);
+    this.peakFlopsPerCycle = (p.peak_gflops * 1e9) / hz;
+    this.bytesPerCycle = (p.memory_bandwidth_gb_per_s * 1e9) / hz;
+    this.launchCycles = nsToCycles(p.kernel_launch_overhead_us * 1000, ctx.clockMhz);
+    this.datatypeBits = p.datatype_bits;
+    this.unit = new Resource(`${this.name}.sm`, ctx.sim);
   }
 
   /** Multiply-accumulators the peak rate implies (peak FLOP per cycle / 2), for PE utilization. */
@@ -86,11 +85,6 @@ export class Gpu extends Component {
   }
 
   stats(): Record<string, number> {
-    return { kernels: this.kernels, flops: this.flops, dram_bytes: this.bytes, compute_bound_kernels: this.computeBound };
-  }
-
-  cost(): CostModel {
-    // W -> mW; charged over the run's latency as a constant power.
-    return { energyPerActionPj: { flop: 0, dram_byte: 0 }, leakageMw: this.powerW * 1000, areaMm2: this.areaMm2 };
+    return { kernels: this.kernels, flops: this.flops, macs: this.flops / 2, dram_bytes: this.bytes, compute_bound_kernels: this.computeBound };
   }
 }

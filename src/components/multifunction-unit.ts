@@ -4,12 +4,15 @@
  * cell update (the gate products, the sum and the tanh of the cell state). Results appear
  * `latency_cycles` after the last element is issued.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import type { Cycle, Simulator } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
+import type { ComponentContext } from './context.js';
 
-export const multifunctionUnitKind: ComponentKind = {
+export const multifunctionUnitKind = defineComponentKind({
   kind: 'multifunction_unit',
+  implements: 'multifunction_unit',
   description: 'element-wise unit: sigmoid/tanh by lookup table, multiply and add, pipelined lanes',
   params: {
     lanes: { type: 'integer', unit: 'elements/cycle', minimum: 1, maximum: 4096, default: 1, description: 'elements issued per cycle' },
@@ -27,55 +30,81 @@ export const multifunctionUnitKind: ComponentKind = {
     multiply: { description: 'one element-wise multiply' },
     add: { description: 'one element-wise add or subtract' },
   },
-};
+});
 
 export type ElementOp = 'sigmoid' | 'tanh' | 'multiply' | 'add';
 
-export class MultifunctionUnit extends Component {
+/** Operations per element resolved to action indices once (elementMix), for hot paths. */
+export interface ElementMix {
+  readonly ids: readonly number[];
+  readonly perElement: readonly number[];
+}
+
+export class MultifunctionUnit extends Component<typeof multifunctionUnitKind.params> implements Repeatable {
   readonly unit: Resource;
   readonly lanes: number;
   readonly latencyCycles: number;
-  private readonly precisionBits: number;
-  private readonly lutEntries: number;
   private elements = 0;
+  private readonly sim: Simulator;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, multifunctionUnitKind);
-    this.lanes = params.lanes as number;
-    this.precisionBits = params.precision_bits as number;
-    this.lutEntries = params.lut_entries as number;
-    this.latencyCycles = params.latency_cycles as number;
-    this.unit = new Resource(`${name}.lanes`, ctx.sim);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof multifunctionUnitKind.params>) {
+    super(multifunctionUnitKind, identity);
+    this.lanes = this.params.lanes;
+    this.latencyCycles = this.params.latency_cycles;
+    this.unit = new Resource(`${this.name}.lanes`, ctx.sim);
+    this.sim = ctx.sim;
   }
 
   issueCycles(elements: number): number {
     return Math.ceil(elements / this.lanes);
   }
 
-  /** Count `elements` elements, each performing the listed operations once. */
+  /**
+   * Issue `elements` elements of a mix now (as soon as the lanes are free) and count them;
+   * returns the cycle their results leave the pipeline.
+   */
+  process(elements: number, mix: ElementMix): number {
+    const cycles = this.issueCycles(elements);
+    const end = this.unit.reserve(cycles, this.sim.now) + cycles;
+    this.recordMix(elements, mix);
+    return end + this.latencyCycles;
+  }
+
+  /** Count `elements` elements, each performing the listed operations the given number of times. */
   recordElements(elements: number, opsPerElement: Readonly<Partial<Record<ElementOp, number>>>): void {
+    this.recordMix(elements, this.elementMix(opsPerElement));
+  }
+
+  /** Resolve an operation mix once; recordMix then counts it without looking names up. */
+  elementMix(opsPerElement: Readonly<Partial<Record<ElementOp, number>>>): ElementMix {
+    const entries = Object.entries(opsPerElement);
+    return { ids: entries.map(([op]) => this.actionId(op)), perElement: entries.map(([, n]) => n ?? 0) };
+  }
+
+  /** Count `elements` elements of a resolved mix (elementMix). */
+  recordMix(elements: number, mix: ElementMix): void {
     this.elements += elements;
-    for (const [op, n] of Object.entries(opsPerElement)) this.count(op, elements * (n ?? 0));
+    for (let i = 0; i < mix.ids.length; i++) this.countAt(mix.ids[i], elements * mix.perElement[i]);
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts).
+  appendState(now: Cycle, out: StateKey): void {
+    this.unit.appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    out.push(this.elements);
+    this.unit.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const at = this.repeatActionCounts(r.times, r.delta, offset);
+    this.elements += r.times * r.delta[at];
+    return this.unit.repeat(r, at + 1);
   }
 
   stats(): Record<string, number> {
     return { busy_cycles: this.unit.busyCycles, elements: this.elements };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const p = this.precisionBits;
-    const lutBytes = (this.lutEntries * p) / 8;
-    // A lookup is a read of a small table (priced as an SRAM of that size) plus the index clamp.
-    const lookup = t.sramReadEnergyPj(lutBytes, p) + t.intAddEnergyPj(p);
-    // Per lane: two tables, one multiplier, one adder and pipeline registers (3 operands deep).
-    const laneUm2 =
-      t.intMultiplyAreaUm2(p) + t.intAddAreaUm2(p) + 3 * p * this.latencyCycles * t.registerAreaUm2PerBit();
-    const tablesMm2 = 2 * t.sramAreaMm2(lutBytes, p);
-    return {
-      energyPerActionPj: { sigmoid: lookup, tanh: lookup, multiply: t.intMultiplyEnergyPj(p), add: t.intAddEnergyPj(p) },
-      leakageMw: 2 * this.lanes * t.sramLeakageMw(lutBytes, p),
-      areaMm2: this.lanes * (laneUm2 / UM2_PER_MM2 + tablesMm2),
-    };
   }
 }

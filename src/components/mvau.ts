@@ -8,12 +8,13 @@
  *   ceil(rows / PE) x max(ceil(I / SIMD_input), ceil(R / SIMD_recurrent)) cycles,
  * the FINN folding formula (neuron fold x synapse fold), with all gates in parallel.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import type { ComponentContext } from './context.js';
 
-export const mvauKind: ComponentKind = {
+export const mvauKind = defineComponentKind({
   kind: 'mvau',
+  implements: 'mvau',
   description: 'FINN-style matrix-vector unit with PE/SIMD folding, one per gate, weights on chip',
   params: {
     pe: { type: 'integer', unit: 'count', minimum: 1, maximum: 4096, description: 'processing elements per gate (rows computed in parallel)' },
@@ -33,9 +34,9 @@ export const mvauKind: ComponentKind = {
     mac: { description: 'one W x A-bit multiply-accumulate' },
     weight_read: { description: 'one weight read from on-chip memory' },
   },
-};
+});
 
-export class Mvau extends Component {
+export class Mvau extends Component<typeof mvauKind.params> {
   readonly unit: Resource;
   readonly pe: number;
   readonly simdInput: number;
@@ -44,20 +45,19 @@ export class Mvau extends Component {
   readonly weightBits: number;
   readonly activationBits: number;
   readonly pipelineDepth: number;
-  private readonly accumulatorBits: number;
   private macs = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, mvauKind);
-    this.pe = params.pe as number;
-    this.simdInput = params.simd_input as number;
-    this.simdRecurrent = params.simd_recurrent as number;
-    this.gatesInParallel = params.gates_in_parallel as number;
-    this.weightBits = params.weight_bits as number;
-    this.activationBits = params.activation_bits as number;
-    this.accumulatorBits = params.accumulator_bits as number;
-    this.pipelineDepth = params.pipeline_depth_cycles as number;
-    this.unit = new Resource(`${name}.pes`, ctx.sim);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof mvauKind.params>) {
+    super(mvauKind, identity);
+    const p = this.params;
+    this.pe = p.pe;
+    this.simdInput = p.simd_input;
+    this.simdRecurrent = p.simd_recurrent;
+    this.gatesInParallel = p.gates_in_parallel;
+    this.weightBits = p.weight_bits;
+    this.activationBits = p.activation_bits;
+    this.pipelineDepth = p.pipeline_depth_cycles;
+    this.unit = new Resource(`${this.name}.pes`, ctx.sim);
   }
 
   /** Multipliers in all gate units. */
@@ -83,18 +83,5 @@ export class Mvau extends Component {
 
   stats(): Record<string, number> {
     return { busy_cycles: this.unit.busyCycles, macs: this.macs };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const bits = Math.max(this.weightBits, this.activationBits);
-    // ASIC-equivalent estimate from the technology table; the real design is FPGA LUTs and DSPs.
-    const macPj = t.intMultiplyEnergyPj(bits) + t.intAddEnergyPj(this.accumulatorBits);
-    const macUm2 = t.intMultiplyAreaUm2(bits) + t.intAddAreaUm2(this.accumulatorBits) + this.weightBits * t.registerAreaUm2PerBit();
-    return {
-      energyPerActionPj: { mac: macPj, weight_read: this.weightBits * t.registerEnergyPjPerBit() },
-      leakageMw: 0,
-      areaMm2: (this.multipliers * macUm2) / UM2_PER_MM2,
-    };
   }
 }

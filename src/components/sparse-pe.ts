@@ -7,11 +7,11 @@
  * The timing itself is the dataflow's (src/dataflows/ese/spmv-timing.ts); this class holds the
  * parameters, counts the actions and prices them.
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
-import { type ComponentContext, UM2_PER_MM2 } from './context.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 
-export const sparsePeKind: ComponentKind = {
+export const sparsePeKind = defineComponentKind({
   kind: 'sparse_pe',
+  implements: 'sparse_pe',
   description: 'sparse matrix-vector PE: activation FIFO, column-compressed weights with relative indices, one MAC per cycle',
   params: {
     fifo_depth: { type: 'integer', unit: 'entries', minimum: 1, maximum: 4096, default: 8, description: 'activation FIFO depth (columns the broadcaster may run ahead of this PE)' },
@@ -36,9 +36,9 @@ export const sparsePeKind: ComponentKind = {
     fifo_push: { description: 'one activation written into the FIFO' },
     fifo_pop: { description: 'one activation read from the FIFO' },
   },
-};
+});
 
-export class SparsePe extends Component {
+export class SparsePe extends Component<typeof sparsePeKind.params> {
   readonly fifoDepth: number;
   readonly fifoLatencyCycles: number;
   readonly emptyColumnCycles: number;
@@ -53,23 +53,21 @@ export class SparsePe extends Component {
   private emptyPops = 0;
   private pushes = 0;
 
-  constructor(
-    name: string,
-    params: ParamValues,
-    private readonly ctx: ComponentContext,
-    /** Weight width of the stored entries (from the workload). */
-    readonly weightBits = 12,
-  ) {
-    super(name, sparsePeKind);
-    this.fifoDepth = params.fifo_depth as number;
-    this.fifoLatencyCycles = params.fifo_latency_cycles as number;
-    this.emptyColumnCycles = params.empty_column_cycles as number;
-    this.indexBits = params.index_bits as number;
-    this.pointerBits = params.pointer_bits as number;
-    this.activationBits = params.activation_bits as number;
-    this.accumulatorBits = params.accumulator_bits as number;
-    this.accumulators = params.accumulators as number;
-    this.pipelineLatencyCycles = params.pipeline_latency_cycles as number;
+  /** Weight width of the stored entries (the workload's); set by the dataflow before the run. */
+  weightBits = 12;
+
+  constructor(identity: ComponentIdentity<typeof sparsePeKind.params>) {
+    super(sparsePeKind, identity);
+    const p = this.params;
+    this.fifoDepth = p.fifo_depth;
+    this.fifoLatencyCycles = p.fifo_latency_cycles;
+    this.emptyColumnCycles = p.empty_column_cycles;
+    this.indexBits = p.index_bits;
+    this.pointerBits = p.pointer_bits;
+    this.activationBits = p.activation_bits;
+    this.accumulatorBits = p.accumulator_bits;
+    this.accumulators = p.accumulators;
+    this.pipelineLatencyCycles = p.pipeline_latency_cycles;
   }
 
   /** Bits of one stored entry (weight + relative index). */
@@ -98,25 +96,5 @@ export class SparsePe extends Component {
 
   stats(): Record<string, number> {
     return { macs: this.macs, padding_entries: this.padding, empty_column_pops: this.emptyPops, fifo_pushes: this.pushes };
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const mulBits = Math.max(this.weightBits, this.activationBits);
-    const acc = this.accumulatorBits;
-    const mac = t.intMultiplyEnergyPj(mulBits) + t.intAddEnergyPj(acc) + t.registerEnergyPjPerBit() * acc;
-    const fifoEntryBits = this.activationBits;
-    const fifo = t.registerEnergyPjPerBit() * fifoEntryBits;
-    // Multiplier, accumulator adder, accumulator registers and FIFO registers; the entry
-    // decoder and pointer logic are not modelled (no figure for them).
-    const areaUm2 =
-      t.intMultiplyAreaUm2(mulBits) +
-      t.intAddAreaUm2(acc) +
-      (this.accumulators * acc + this.fifoDepth * fifoEntryBits) * t.registerAreaUm2PerBit();
-    return {
-      energyPerActionPj: { mac, padding_mac: mac, fifo_push: fifo, fifo_pop: fifo },
-      leakageMw: 0,
-      areaMm2: areaUm2 / UM2_PER_MM2,
-    };
   }
 }

@@ -5,12 +5,16 @@
  * it touches, one word per cycle; with several ports per bank that many streams proceed at
  * once, and a further stream needing the same bank queues (a bank conflict).
  */
-import { Component, type ComponentKind, type CostModel, type ParamValues } from '../engine/component.js';
+import { Component, defineComponentKind, type ComponentIdentity } from '../engine/component.js';
 import { Resource } from '../engine/resource.js';
 import type { ComponentContext } from './context.js';
+import type { Cycle } from '../engine/simulator.js';
+import type { Repeatable, RepeatRequest, StateKey } from '../engine/steady-state.js';
+import type { BankRequest } from './interfaces.js';
 
-export const sramBufferKind: ComponentKind = {
+export const sramBufferKind = defineComponentKind({
   kind: 'sram_buffer',
+  implements: 'sram_buffer',
   description: 'banked on-chip SRAM buffer with per-bank ports',
   params: {
     size_kib: { type: 'number', unit: 'KiB', exclusiveMinimum: 0, description: 'capacity (all banks together)' },
@@ -30,39 +34,35 @@ export const sramBufferKind: ComponentKind = {
     read: { description: 'one word read from one bank' },
     write: { description: 'one word written to one bank' },
   },
-};
+});
 
-export interface BankRequest {
-  readonly resource: Resource;
-  occupancy: number;
-}
-
-export class SramBuffer extends Component {
+export class SramBuffer extends Component<typeof sramBufferKind.params> implements Repeatable {
   readonly bankPorts: Resource[];
   readonly capacityBits: number;
   readonly wordBits: number;
   readonly readLatencyCycles: number;
   readonly writeLatencyCycles: number;
-  private readonly bankBytes: number;
+  /** Bytes of one bank. */
+  readonly bankBytes: number;
   private readonly portsPerBank: number;
-  private reads = 0;
-  private writes = 0;
-  /** One reusable request per bank for appendStreamRequests. */
-  private readonly scratch: BankRequest[];
+  private readonly readId: number;
+  private readonly writeId: number;
   /** Bank holding the word after the last stream (streams are laid out consecutively). */
   private nextBank = 0;
 
-  constructor(name: string, params: ParamValues, private readonly ctx: ComponentContext) {
-    super(name, sramBufferKind);
-    const banks = params.banks as number;
-    this.portsPerBank = params.ports_per_bank as number;
-    this.wordBits = params.word_bits as number;
-    this.capacityBits = Math.floor((params.size_kib as number) * 1024 * 8);
+  constructor(ctx: ComponentContext, identity: ComponentIdentity<typeof sramBufferKind.params>) {
+    super(sramBufferKind, identity);
+    const p = this.params;
+    const banks = p.banks;
+    this.portsPerBank = p.ports_per_bank;
+    this.wordBits = p.word_bits;
+    this.capacityBits = Math.floor(p.size_kib * 1024 * 8);
     this.bankBytes = this.capacityBits / 8 / banks;
-    this.readLatencyCycles = params.read_latency_cycles as number;
-    this.writeLatencyCycles = params.write_latency_cycles as number;
-    this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${name}.bank${b}`, ctx.sim, this.portsPerBank));
-    this.scratch = this.bankPorts.map((resource) => ({ resource, occupancy: 0 }));
+    this.readLatencyCycles = p.read_latency_cycles;
+    this.writeLatencyCycles = p.write_latency_cycles;
+    this.bankPorts = Array.from({ length: banks }, (_, b) => new Resource(`${this.name}.bank${b}`, ctx.sim, this.portsPerBank));
+    this.readId = this.actionId('read');
+    this.writeId = this.actionId('write');
   }
 
   /** Words needed to hold `bits` bits. */
@@ -91,23 +91,42 @@ export class SramBuffer extends Component {
   }
 
   /**
-   * The same as streamRequests, appended to `out` without allocating: the request objects are
-   * this buffer's own (one per bank) and are valid only until the next call. For hot paths
-   * that reserve them at once (acquireTogether).
+   * Earliest cycle, not before `notBefore` (at least the current cycle), at which every bank a
+   * stream of `words` words would touch has a free port. With reserveStream this is
+   * streamRequests + acquireTogether without building the request list (the hot path of E-PUR).
    */
-  appendStreamRequests(words: number, out: BankRequest[]): void {
-    const banks = this.bankPorts.length;
+  streamFreeAt(words: number, notBefore: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
+    const touched = words < banks ? words : banks;
+    let t = notBefore;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      const free = ports[b].earliestFree();
+      if (free > t) t = free;
+      if (++b === banks) b = 0;
+    }
+    return t;
+  }
+
+  /**
+   * Reserve the ports of a stream of `words` words from `start`, at which every bank it touches
+   * must have a free port (streamFreeAt), and lay the stream out after the previous one. Returns
+   * the cycle the longest bank share ends (`start` for no words).
+   */
+  reserveStream(words: number, start: Cycle): Cycle {
+    const ports = this.bankPorts;
+    const banks = ports.length;
     const base = Math.floor(words / banks);
     const extra = words % banks;
-    const first = this.nextBank;
-    for (let i = 0; i < banks; i++) {
-      const perBank = base + (i < extra ? 1 : 0);
-      if (perBank === 0) continue;
-      const request = this.scratch[(first + i) % banks];
-      request.occupancy = perBank;
-      out.push(request);
+    const touched = words < banks ? words : banks;
+    let b = this.nextBank;
+    for (let i = 0; i < touched; i++) {
+      if (ports[b].reserve(i < extra ? base + 1 : base, start) !== start) throw new Error(`internal: stream reservation of ${ports[b].name} slipped`);
+      if (++b === banks) b = 0;
     }
-    this.nextBank = (first + words) % banks;
+    this.nextBank = (this.nextBank + words) % banks;
+    return touched === 0 ? start : start + (extra > 0 ? base + 1 : base);
   }
 
   /** Cycles to stream `words` words with no other traffic. */
@@ -116,13 +135,11 @@ export class SramBuffer extends Component {
   }
 
   recordReads(words: number): void {
-    this.reads += words;
-    this.count('read', words);
+    this.countAt(this.readId, words);
   }
 
   recordWrites(words: number): void {
-    this.writes += words;
-    this.count('write', words);
+    this.countAt(this.writeId, words);
   }
 
   stats(): Record<string, number> {
@@ -132,24 +149,31 @@ export class SramBuffer extends Component {
       busy += r.busyCycles;
       wait += r.waitCycles;
     }
-    return { reads: this.reads, writes: this.writes, port_busy_cycles: busy, conflict_wait_cycles: wait };
+    return { reads: this.countOf(this.readId), writes: this.countOf(this.writeId), port_busy_cycles: busy, conflict_wait_cycles: wait };
+  }
+
+  // Steady-state fast-forward (src/engine/steady-state.ts). Banks are interchangeable (equal
+  // ports, statistics summed over banks) and only reached through the stream pointer, so the
+  // state is the banks' free times in stream order from the pointer: two buffers equal up to a
+  // rotation of their banks behave alike (and counting per bank, only the sums are reported).
+  appendState(now: Cycle, out: StateKey): void {
+    const banks = this.bankPorts.length;
+    for (let i = 0; i < banks; i++) this.bankPorts[(this.nextBank + i) % banks].appendState(now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    this.appendActionCounts(out);
+    for (const r of this.bankPorts) r.appendCounters(out);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    let at = this.repeatActionCounts(r.times, r.delta, offset);
+    for (const port of this.bankPorts) at = port.repeat(r, at);
+    return at;
   }
 
   /** Port-cycles available over `cycles` cycles (banks x ports x cycles). */
   portCapacity(cycles: number): number {
     return cycles * this.bankPorts.length * this.portsPerBank;
-  }
-
-  cost(): CostModel {
-    const t = this.ctx.tech;
-    const banks = this.bankPorts.length;
-    return {
-      energyPerActionPj: {
-        read: t.sramReadEnergyPj(this.bankBytes, this.wordBits),
-        write: t.sramWriteEnergyPj(this.bankBytes, this.wordBits),
-      },
-      leakageMw: banks * t.sramLeakageMw(this.bankBytes, this.wordBits),
-      areaMm2: banks * t.sramAreaMm2(this.bankBytes, this.wordBits),
-    };
   }
 }

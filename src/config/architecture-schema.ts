@@ -4,15 +4,11 @@
  * schemas/architecture.schema.json is this output, committed for editors' autocompletion; a
  * test keeps the two identical (`rnnsim schema` rewrites it).
  */
-import { componentKinds } from '../components/registry.js';
-import { paramsSchema, type ComponentKind } from '../engine/component.js';
-import { dataflowKinds } from '../dataflows/registry.js';
+import { paramsSchema } from '../engine/component.js';
+import { componentKinds, dataflowKinds } from '../kinds.js';
 
 function dataflowSchema(): Record<string, unknown> {
-  const variants = dataflowKinds().map((d) => {
-    const asComponent: ComponentKind = { kind: d.kind, description: d.description, params: d.params, stats: {}, actions: {} };
-    return paramsSchema(asComponent);
-  });
+  const variants = dataflowKinds().map((d) => paramsSchema(d.kind, d.description, d.params));
   return { type: 'object', description: 'how the workload is mapped onto the components', required: ['kind'], properties: { kind: { type: 'string' } }, discriminator: { propertyName: 'kind' }, oneOf: variants };
 }
 
@@ -23,21 +19,44 @@ function componentSchema(): Record<string, unknown> {
     required: ['kind'],
     properties: { kind: { type: 'string' } },
     discriminator: { propertyName: 'kind' },
-    oneOf: componentKinds().map((k) => paramsSchema(k)),
+    oneOf: componentKinds().map((k) => presetAware(paramsSchema(k.kind, k.description, k.params))),
+  };
+}
+
+/**
+ * A kind with a `preset` parameter (dram) takes the fields a preset supplies from the preset:
+ * rnnsim merges the preset in before validating, but an editor validates the file as written,
+ * so the schema must accept either a preset or every field (else it shows false "missing
+ * property" errors on every config that names a preset).
+ */
+function presetAware(variant: Record<string, unknown>): Record<string, unknown> {
+  const properties = variant.properties as Record<string, unknown>;
+  const required = variant.required as string[];
+  if (!('preset' in properties)) return variant;
+  const fromPreset = required.filter((k) => k !== 'kind');
+  if (fromPreset.length === 0) return variant;
+  return {
+    ...variant,
+    required: ['kind'],
+    anyOf: [
+      { description: 'a preset (configs/dram/<preset>.yaml) fills the fields not given', required: ['preset'], properties: { preset: { not: { const: 'none' } } } },
+      // (the branch names its properties again, as ajv's strict mode asks of a `required` list)
+      { description: 'without a preset, every field is given', required: fromPreset, properties: Object.fromEntries(fromPreset.map((k) => [k, true])) },
+    ],
   };
 }
 
 export function architectureSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://rnnsim.dev/schemas/architecture.schema.json',
+    $id: 'urn:rnnsim:schema:architecture:1',
     title: 'rnnsim architecture config',
     description: 'An accelerator: clock, technology, dataflow and the components filling its roles. Generated from the component and dataflow declarations; do not edit by hand (run `rnnsim schema`).',
     type: 'object',
     additionalProperties: false,
     required: ['name', 'clock_mhz', 'technology', 'dataflow', 'components'],
     properties: {
-      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'short name used in results' },
+      name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200, description: 'short name used in results and as a folder name (starts with a letter or digit)' },
       description: { type: 'string' },
       clock_mhz: { type: 'number', exclusiveMinimum: 0, maximum: 100000, description: 'accelerator clock [MHz]' },
       technology: {

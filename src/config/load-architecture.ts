@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolveParams, type ParamValues } from '../engine/component.js';
-import { componentFactory } from '../components/registry.js';
-import { dataflowKind } from '../dataflows/registry.js';
-import type { DataflowKind } from '../dataflows/dataflow-kind.js';
+import { componentKinds, dataflowKind, dataflowKinds, registeredKind } from '../kinds.js';
+import type { DataflowKind, RoleConfig } from '../dataflows/dataflow-kind.js';
 import { loadDramPreset, type DramPreset } from '../energy/dram-presets.js';
 import { readYamlFile, validateAgainstSchemaObject, type LoadedYaml } from '../energy/yaml-loader.js';
 import { InputError } from '../errors.js';
 import { architectureSchema } from './architecture-schema.js';
+import { applyOverrides, overridesText, type Override } from './overrides.js';
 
 export interface TechnologySettings {
   readonly node_nm: number;
@@ -42,12 +42,19 @@ export interface ArchitectureConfig {
   readonly technology: TechnologySettings;
   readonly dataflow: DataflowKind;
   readonly dataflowParams: ParamValues;
-  /** Resolved parameters of each role's component. */
-  readonly roles: Readonly<Record<string, ParamValues>>;
+  /** Each role's component: its kind and resolved parameters. */
+  readonly roles: Readonly<Record<string, RoleConfig>>;
   /** The DRAM preset the config named, if any (for the sources in the report). */
   readonly dramPreset?: DramPreset;
-  /** "line L, column C (at a.b.c)" for a key path of the config file. */
+  /** "line L, column C (at a.b.c)" for a key path of the config file (or the --set that set it). */
   where(keyPath: readonly (string | number)[]): string;
+  /** The overrides applied to the file, as "key=value" lines (empty without any). */
+  readonly overrides: readonly string[];
+}
+
+export interface LoadArchitectureOptions {
+  /** Values set on top of the file (--set, sweep points), validated as if they were in it. */
+  readonly overrides?: readonly Override[];
 }
 
 /** Fill a dram block's missing fields from its preset before validation, so the schema sees them all. */
@@ -82,27 +89,38 @@ function mergeDramPresets(raw: unknown, loaded: LoadedYaml): DramPreset | undefi
   return used;
 }
 
-export function loadArchitecture(file: string): ArchitectureConfig {
-  const loaded = readYamlFile(file);
+let cachedSchema: { readonly signature: string; readonly schema: object } | undefined;
+
+/** The generated schema, made again only when the registered kinds change (its validator is compiled once per schema object). */
+function currentSchema(): object {
+  const signature = `${componentKinds().map((k) => k.kind).join(',')}|${dataflowKinds().map((d) => d.kind).join(',')}`;
+  if (cachedSchema?.signature !== signature) cachedSchema = { signature, schema: architectureSchema() };
+  return cachedSchema.schema;
+}
+
+export function loadArchitecture(file: string, options: LoadArchitectureOptions = {}): ArchitectureConfig {
+  const overrides = options.overrides ?? [];
+  const loaded = applyOverrides(readYamlFile(file), overrides);
   const dramPreset = mergeDramPresets(loaded.data, loaded);
-  const raw = validateAgainstSchemaObject<RawConfig>(loaded, architectureSchema(), 'the architecture schema (schemas/architecture.schema.json)');
+  const raw = validateAgainstSchemaObject<RawConfig>(loaded, currentSchema(), 'the architecture schema (schemas/architecture.schema.json)');
 
   const dataflow = dataflowKind(raw.dataflow.kind);
   if (!dataflow) throw new InputError(`${loaded.where(['dataflow', 'kind'])}: unknown dataflow '${raw.dataflow.kind}'`, file);
-  const dataflowParams = resolveParams({ kind: dataflow.kind, description: dataflow.description, params: dataflow.params, stats: {}, actions: {} }, raw.dataflow, 'dataflow');
+  const dataflowParams = resolveParams(dataflow.params, raw.dataflow, 'dataflow');
 
-  const roles: Record<string, ParamValues> = {};
+  const roles: Record<string, RoleConfig> = {};
   for (const [role, decl] of Object.entries(dataflow.roles)) {
     const block = raw.components[role];
+    const implementers = componentKinds().filter((k) => k.implements === decl.interface).map((k) => k.kind);
     if (!block) {
-      throw new InputError(`${loaded.where(['components'])}: the ${dataflow.kind} dataflow needs a component '${role}' of kind ${decl.kind} (${decl.description})`, file);
+      throw new InputError(`${loaded.where(['components'])}: the ${dataflow.kind} dataflow needs a component '${role}' implementing ${decl.interface} (${decl.description}; kinds: ${implementers.join(', ')})`, file);
     }
-    if (block.kind !== decl.kind) {
-      throw new InputError(`${loaded.where(['components', role, 'kind'])}: role '${role}' must be a ${decl.kind}, found ${block.kind}`, file);
+    const registration = registeredKind(block.kind);
+    if (!registration) throw new InputError(`${loaded.where(['components', role, 'kind'])}: unknown component kind '${block.kind}'`, file);
+    if (registration.kind.implements !== decl.interface) {
+      throw new InputError(`${loaded.where(['components', role, 'kind'])}: role '${role}' needs a component implementing ${decl.interface} (${implementers.join(', ')}), found ${block.kind}, which implements ${registration.kind.implements}`, file);
     }
-    const factory = componentFactory(block.kind);
-    if (!factory) throw new InputError(`${loaded.where(['components', role, 'kind'])}: unknown component kind '${block.kind}'`, file);
-    roles[role] = resolveParams(factory.kind, block, `components.${role}`);
+    roles[role] = { kind: block.kind, params: resolveParams(registration.kind.params, block, `components.${role}`) };
   }
   for (const role of Object.keys(raw.components)) {
     if (!(role in dataflow.roles)) {
@@ -111,7 +129,8 @@ export function loadArchitecture(file: string): ArchitectureConfig {
   }
   return {
     file,
-    sha256: createHash('sha256').update(readFileSync(file)).digest('hex'),
+    // With overrides, the hash covers them too: the same file with other values is another config.
+    sha256: overrides.length === 0 ? createHash('sha256').update(readFileSync(file)).digest('hex') : createHash('sha256').update(readFileSync(file)).update(`\n--set\n${overridesText(overrides)}`).digest('hex'),
     name: raw.name,
     description: raw.description ?? '',
     clockMhz: raw.clock_mhz,
@@ -121,5 +140,6 @@ export function loadArchitecture(file: string): ArchitectureConfig {
     roles,
     dramPreset,
     where: (keyPath) => loaded.where(keyPath),
+    overrides: overridesText(overrides).split('\n').filter((l) => l !== ''),
   };
 }

@@ -1,13 +1,17 @@
 /** Dataflow kinds known to rnnsim; a user adds one by registering its declaration. */
 import type { DataflowKind } from './dataflow-kind.js';
-import { epurDataflowKind } from './epur/epur-kind.js';
+import type { ParamDecls } from '../engine/component.js';
+import { epurDataflowKind } from './epur/kind.js';
 import { eseDataflowKind } from './ese/ese-kind.js';
+import { systolicDataflowKind } from './systolic/systolic-kind.js';
+import { gpuRooflineDataflowKind } from './gpu/gpu-kind.js';
+import { finnDataflowKind } from './finn/finn-kind.js';
 
 const kinds = new Map<string, DataflowKind>();
 
-export function registerDataflowKind(kind: DataflowKind): void {
+export function registerDataflowKind<P extends ParamDecls>(kind: DataflowKind<P>): void {
   if (kinds.has(kind.kind)) throw new Error(`dataflow kind '${kind.kind}' is already registered`);
-  kinds.set(kind.kind, kind);
+  kinds.set(kind.kind, kind as unknown as DataflowKind);
 }
 
 export function dataflowKind(kind: string): DataflowKind | undefined {
@@ -19,8 +23,7 @@ export function dataflowKinds(): DataflowKind[] {
 }
 
 registerDataflowKind(epurDataflowKind);
-import { systolicDataflowKind } from './systolic/systolic-kind.js'; registerDataflowKind(systolicDataflowKind);
+registerDataflowKind(systolicDataflowKind);
 registerDataflowKind(eseDataflowKind);
-import { gpuRooflineDataflowKind } from './gpu/gpu-kind.js'; registerDataflowKind(gpuRooflineDataflowKind);
-import { finnDataflowKind } from './finn/finn-kind.js'; registerDataflowKind(finnDataflowKind);
-import { epurDpsDataflowKind } from './epur/epur-dps-kind.js'; registerDataflowKind(epurDpsDataflowKind);
+registerDataflowKind(gpuRooflineDataflowKind);
+registerDataflowKind(finnDataflowKind);

@@ -5,7 +5,7 @@
  * statement of the counting convention, and the simulator checks what it performed against it.
  */
 import type { CellType } from '../functional/tensor.js';
-import type { TraceHeader } from '../traces/header.js';
+import type { GemmTraceHeader, TraceHeader } from '../traces/header.js';
 import { directionCount, gateCount, layerInputSize, recurrentInputSize } from '../traces/work.js';
 import type { PrecisionSchedule } from '../dps/replay.js';
 
@@ -69,4 +69,18 @@ export function workloadFromTrace(header: TraceHeader): Workload {
     activationBits: header.precision.activation_bits,
     weightDensity: header.sparsity.weight_density,
   };
+}
+
+/** One plain GEMM C = A . B (A m x k activations, B k x n weights), for dataflows that run plain GEMMs. */
+export interface GemmWorkload {
+  readonly name: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly weightBits: number;
+  readonly activationBits: number;
+}
+
+export function gemmWorkloadFromTrace(header: GemmTraceHeader): GemmWorkload {
+  return { name: header.name, ...header.gemm, weightBits: header.precision.weight_bits, activationBits: header.precision.activation_bits };
 }

@@ -1,6 +1,6 @@
 /**
  * `rnnsim dps calibrate`: choose the policy's thresholds on the validation split under an
- * accuracy budget, then report on the test split. Per bundled model:
+ * accuracy budget, then report on the test split. Per model (bundled or a user's):
  *   - static top precision with the accuracy table's formats (the reference), static lowest
  *     precision with the old formats (fractional bits dropped) and with the accuracy table's
  *     (the formats dynamic precision uses), and every candidate policy on validation;
@@ -13,32 +13,58 @@
  */
 import type { SplitName } from '../datasets/split-rule.js';
 import { isCoreTensor } from '../accuracy/footprint.js';
+import type { LoadedModel } from '../models/load-model.js';
 import { lossVs, runPolicy, setupModel, type ModelSetup, type PolicyRun } from './model-eval.js';
 import { describeSpec, type DpsPolicySpec } from './policy-spec.js';
 import { storedBits } from './storage.js';
 import { formatsAtPrecision, type QuantizationConfig } from '../functional/quantization-config.js';
 
 export interface Budget {
-  /** Largest accuracy loss, in percentage points (classifiers). */
+  /** Largest accuracy (or top-1 agreement) loss, in percentage points (classifiers). */
   readonly accuracyPoints: number;
   /** Largest increase in bits per character (language models). */
   readonly bpc: number;
+  /** Largest relative perplexity increase, in percent (language models scored by perplexity). */
+  readonly perplexityPercent?: number;
+  /** Largest increase of the relative RMS output error against float32 (models without a head). */
+  readonly outputError?: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { accuracyPoints: 0.1, bpc: 0.01 };
+/**
+ * Defaults (assumed): 0.1 points, 0.01 bpc, 0.7% perplexity (the relative perplexity change of
+ * 0.01 bpc: 2^0.01 = 1.0070), 0.01 relative RMS output error.
+ */
+export const DEFAULT_BUDGET: Required<Budget> = { accuracyPoints: 0.1, bpc: 0.01, perplexityPercent: 0.7, outputError: 0.01 };
+
+/** The budget that applies to a run's metric, in lossVs units. */
+export function budgetFor(run: Pick<PolicyRun, 'metricId' | 'higherIsBetter'>, budget: Budget): number {
+  if (run.metricId === 'bits_per_char') return budget.bpc;
+  if (run.metricId === 'perplexity') return budget.perplexityPercent ?? DEFAULT_BUDGET.perplexityPercent;
+  if (!run.higherIsBetter) return budget.outputError ?? DEFAULT_BUDGET.outputError;
+  return budget.accuracyPoints;
+}
+
+/** The grid's axes: count_above deltas and shares, max_abs thresholds (cell-state units). */
+export interface GridAxes {
+  readonly deltas: readonly number[];
+  readonly shares: readonly number[];
+  readonly maxAbs: readonly number[];
+}
+
+export const DEFAULT_GRID: GridAxes = { deltas: [1 / 64, 1 / 16, 1 / 4], shares: [0.05, 0.1, 0.2, 0.35, 0.5, 0.75], maxAbs: [0.125, 0.25, 0.5, 1, 2] };
 
 /**
  * The candidate grid (assumed ranges; the choice within it is the calibration's). The last
  * candidate never exceeds its threshold (count > H is impossible): every step after the first at
  * the lowest precision, i.e. static lowest precision with a 16-bit first step.
  */
-export function candidateGrid(precisions: readonly number[] = [8, 16]): DpsPolicySpec[] {
+export function candidateGrid(precisions: readonly number[] = [8, 16], axes: GridAxes = DEFAULT_GRID): DpsPolicySpec[] {
   const out: DpsPolicySpec[] = [];
   const two = precisions.length === 2;
-  for (const delta of [1 / 64, 1 / 16, 1 / 4]) {
-    for (const f of [0.05, 0.1, 0.2, 0.35, 0.5, 0.75]) out.push({ precisions, statistic: 'count_above', delta, thresholds: two ? [f] : [f, Math.min(1, 2 * f)], hysteresisSteps: 0 });
+  for (const delta of axes.deltas) {
+    for (const f of axes.shares) out.push({ precisions, statistic: 'count_above', delta, thresholds: two ? [f] : [f, Math.min(1, 2 * f)], hysteresisSteps: 0 });
   }
-  for (const m of [0.125, 0.25, 0.5, 1, 2]) out.push({ precisions, statistic: 'max_abs', delta: 0, thresholds: two ? [m] : [m, 2 * m], hysteresisSteps: 0 });
+  for (const m of axes.maxAbs) out.push({ precisions, statistic: 'max_abs', delta: 0, thresholds: two ? [m] : [m, 2 * m], hysteresisSteps: 0 });
   out.push({ precisions, statistic: 'count_above', delta: 1 / 64, thresholds: two ? [1] : [1, 1], hysteresisSteps: 0 });
   return out;
 }
@@ -57,6 +83,7 @@ export interface Evaluated {
 export interface ModelCalibration {
   readonly model: string;
   readonly metricName: string;
+  readonly metricId?: PolicyRun['metricId'];
   readonly budget: number;
   readonly rows: Evaluated[];
   /** The model's policy: most validation steps at the lowest precision within the budget. */
@@ -91,13 +118,14 @@ function coreWeights(setup: ModelSetup): number {
 const fmt = (f: { intBits: number; fracBits: number }): string => `Q${f.intBits}.${f.fracBits}`;
 
 export interface CalibrateOptions {
-  readonly models: readonly string[];
+  readonly models: readonly LoadedModel[];
   readonly precisions?: readonly number[];
   readonly budget?: Budget;
-  readonly limits: (model: string, split: SplitName) => number | undefined;
+  readonly limits: (model: LoadedModel, split: SplitName) => number | undefined;
   readonly guardBits?: number;
   readonly log?: (line: string) => void;
-  readonly modelsDir?: string;
+  /** Candidate grid axes; default DEFAULT_GRID. */
+  readonly grid?: GridAxes;
 }
 
 export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
@@ -106,18 +134,19 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const lowest = precisions[0];
   const budget = o.budget ?? DEFAULT_BUDGET;
   const log = o.log ?? (() => undefined);
-  const grid = candidateGrid(precisions);
+  const grid = candidateGrid(precisions, o.grid);
   const setups: ModelSetup[] = [];
   const valRuns: Map<string, PolicyRun>[] = [];
   const refs: PolicyRun[] = [];
   const budgets: number[] = [];
-  for (const name of o.models) {
-    const setup = await setupModel(name, { validation: o.limits(name, 'validation'), test: o.limits(name, 'test') }, o.modelsDir, precisions);
+  for (const model of o.models) {
+    const name = model.name;
+    const setup = await setupModel(model, { validation: o.limits(model, 'validation'), test: o.limits(model, 'test') }, precisions);
     setups.push(setup);
     // Reference: the accuracy table's static top-precision formats (pure range rule).
     const ref = await runPolicy(setup, 'validation', top, { quantization: setup.reference });
     refs.push(ref);
-    budgets.push(ref.higherIsBetter ? budget.accuracyPoints : budget.bpc);
+    budgets.push(budgetFor(ref, budget));
     const runs = new Map<string, PolicyRun>();
     for (const spec of grid) {
       const r = await runPolicy(setup, 'validation', spec);
@@ -191,6 +220,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     models.push({
       model: name,
       metricName: refs[i].metricName,
+      metricId: refs[i].metricId,
       budget: budgets[i],
       rows,
       bestPolicy: best,
@@ -211,10 +241,21 @@ export function modelPolicy(c: Calibration, model: string): DpsPolicySpec | unde
   return c.models.find((m) => m.model === model)?.bestPolicy ?? undefined;
 }
 
+/** Budget clauses for the metrics beyond accuracy and bits per character, when a model uses them. */
+function budgetExtras(c: Calibration): string {
+  const ids = new Set(c.models.map((m) => m.metricId));
+  const lowerBetterAgreement = c.models.some((m) => m.metricId === 'agreement' && m.rows[0]?.validation?.higherIsBetter === false);
+  let out = '';
+  if (ids.has('agreement') && c.models.some((m) => m.metricId === 'agreement' && m.rows[0]?.validation?.higherIsBetter !== false)) out += ` (top-1 agreement: the same points)`;
+  if (ids.has('perplexity')) out += ` or ${c.budget.perplexityPercent ?? DEFAULT_BUDGET.perplexityPercent}% perplexity`;
+  if (lowerBetterAgreement) out += ` or ${c.budget.outputError ?? DEFAULT_BUDGET.outputError} relative RMS output error`;
+  return out;
+}
+
 /** Markdown table of a calibration (test split, with validation for the choice). */
 export function calibrationMarkdown(c: Calibration): string {
   const lines = [
-    `Budget: at most ${c.budget.accuracyPoints} accuracy points or ${c.budget.bpc} bits per character of loss against static ${c.precisions[c.precisions.length - 1]}-bit, on the validation split. Fallback policy (configs/epur-dps.yaml, for traces without a recorded policy): ${c.shared ? describeSpec(c.shared) : 'none within budget on every model'}.`,
+    `Budget: at most ${c.budget.accuracyPoints} accuracy points or ${c.budget.bpc} bits per character${budgetExtras(c)} of loss against static ${c.precisions[c.precisions.length - 1]}-bit, on the validation split. Fallback policy (configs/epur-dps.yaml, for traces without a recorded policy): ${c.shared ? describeSpec(c.shared) : 'none within budget on every model'}.`,
     '',
     ...c.models.map((m) => `- ${m.model}: validation ${m.validationData}; test ${m.testData}; formats (weights, activations) ${Object.entries(m.formats).map(([k, v]) => `${k}: ${v}`).join('; ')}; policy ${m.bestPolicy ? describeSpec(m.bestPolicy) : 'none within budget'}`),
     '',
@@ -227,6 +268,6 @@ export function calibrationMarkdown(c: Calibration): string {
       lines.push(`| ${m.model} | ${r.label} | ${f(r.validation?.metric)} | ${f(r.validationLoss, 3)} | ${f(r.test?.metric)} | ${f(r.testLoss, 3)} | ${(100 * (r.lowestShare ?? 0)).toFixed(1)}% | ${r.weightBytes} |`);
     }
   }
-  lines.push('', 'Loss: against the reference (static top precision, accuracy table formats) on the same split, in accuracy points (classifiers) or bits per character (language model); positive = worse.');
+  lines.push('', `Loss: against the reference (static top precision, accuracy table formats) on the same split, in accuracy points (classifiers) or bits per character (language model)${budgetExtras(c) ? '; perplexity in percent, output error as a difference' : ''}; positive = worse.`);
   return lines.join('\n') + '\n';
 }

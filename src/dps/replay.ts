@@ -70,6 +70,41 @@ interface StreamState {
   next: number;
 }
 
+/**
+ * Take every step's precision from the trace's precision records, as written by the functional
+ * model with some chooser in the loop (a policy, or a control such as a random or periodic
+ * schedule, or an oracle): the hardware then runs exactly the schedule whose accuracy was
+ * measured. Every step must have a record, at one of `precisions`.
+ */
+export async function recordedPrecisions(trace: LoadedTrace, precisions: readonly number[], where: string): Promise<PrecisionSchedule> {
+  const header = trace.header;
+  const file = trace.payloadPath ?? trace.headerPath;
+  if (!header.payload || (header.payload.record_counts.precision ?? 0) === 0) {
+    throw new InputError(`${where}: decisions: recorded needs a trace with precision records (written by \`rnnsim dps trace\` or \`rnnsim dps evaluate\`), and this trace has none`, trace.headerPath);
+  }
+  const store = new ScheduleStore(precisions, header);
+  for await (const r of readPayloadRecords(trace)) {
+    if (r.kind !== 'precision') continue;
+    if (!precisions.includes(r.weight_bits)) {
+      throw new InputError(`${where}: precision record of sequence ${r.sequence_index}, layer ${r.layer_index}, direction ${r.direction}, timestep ${r.timestep} is ${r.weight_bits} bits, not one of the unit's precisions {${precisions.join(', ')}}`, file);
+    }
+    store.bits[store.index(r.sequence_index, r.layer_index, r.direction, r.timestep)] = r.weight_bits;
+  }
+  const dirs = directionCount(header.model);
+  header.workload.sequence_lengths_timesteps.forEach((len, seq) => {
+    for (let l = 0; l < header.model.num_layers; l++) {
+      for (let d = 0; d < dirs; d++) {
+        for (let t = 0; t < len; t++) {
+          const b = store.bits[store.index(seq, l, d, t)];
+          if (b === 0) throw new InputError(`${where}: no precision record for sequence ${seq}, layer ${l}, direction ${d}, timestep ${t}`, file);
+          store.stepsByBits.set(b, (store.stepsByBits.get(b) ?? 0) + 1);
+        }
+      }
+    }
+  });
+  return store;
+}
+
 /** Decide every step's precision from the trace's cell states with the policy `spec`. */
 export async function replayPrecisions(trace: LoadedTrace, spec: DpsPolicySpec, where: string, checkRecorded = true): Promise<PrecisionSchedule> {
   const header = trace.header;

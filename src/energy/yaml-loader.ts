@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { InputError } from '../errors.js';
 import { schemasDir } from './package-paths.js';
+import { validatorFor } from '../config/validators.js';
+import { ARCHITECTURE_VALIDATION, YAML_VALIDATION } from '../config/validation-options.js';
 
 export type KeyPath = readonly (string | number)[];
 
@@ -64,13 +66,14 @@ function describePosition(doc: Document, lineCounter: LineCounter, keyPath: KeyP
 }
 
 const validators = new Map<string, ValidateFunction>();
+const objectValidators = new WeakMap<object, ValidateFunction>();
 
 function schemaValidator(schemaFileName: string): ValidateFunction {
   const cached = validators.get(schemaFileName);
   if (cached) return cached;
   const schemaFile = path.join(schemasDir(), schemaFileName);
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as object;
-  const validator = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+  const validator = validatorFor(schema, YAML_VALIDATION);
   validators.set(schemaFileName, validator);
   return validator;
 }
@@ -85,7 +88,13 @@ export function validateAgainstSchema<T>(loaded: LoadedYaml, schemaFileName: str
  * registered kinds). `discriminator` selects oneOf branches by a tag such as `kind`.
  */
 export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: object, schemaLabel: string): T {
-  const validate = new Ajv({ allErrors: true, strict: true, verbose: true, discriminator: true }).compile(schema);
+  // Hashing the schema to find its compiled validator takes longer than validating: a caller that
+  // passes the same schema object (a sweep validating thousands of points) looks it up once.
+  let validate = objectValidators.get(schema);
+  if (!validate) {
+    validate = validatorFor(schema, ARCHITECTURE_VALIDATION);
+    objectValidators.set(schema, validate);
+  }
   return checkWithValidator<T>(loaded, validate, schemaLabel);
 }
 

@@ -8,6 +8,7 @@
  * stall cycles. No formula decides stalls; the event order does.
  */
 import type { Cycle, Simulator } from './simulator.js';
+import { appendRelativeFreeTimes, type Repeatable, type RepeatRequest, type StateKey } from './steady-state.js';
 
 export interface Grant {
   /** Cycle at which the operation starts occupying the resource. */
@@ -18,7 +19,7 @@ export interface Grant {
   readonly waited: Cycle;
 }
 
-export class Resource {
+export class Resource implements Repeatable {
   private readonly freeAt: Cycle[];
   /** Sum over servers of cycles spent serving operations. */
   busyCycles = 0;
@@ -80,6 +81,23 @@ export class Resource {
     if (heldBack > 0) this.waitCycles += heldBack;
     this.operations++;
     return start;
+  }
+
+  appendState(now: Cycle, out: StateKey): void {
+    appendRelativeFreeTimes(this.freeAt, now, out);
+  }
+
+  appendCounters(out: number[]): void {
+    out.push(this.busyCycles, this.waitCycles, this.operations);
+  }
+
+  repeat(r: RepeatRequest, offset: number): number {
+    const { times, delta } = r;
+    for (let i = 0; i < this.freeAt.length; i++) this.freeAt[i] += times * r.cycles;
+    this.busyCycles += times * delta[offset];
+    this.waitCycles += times * delta[offset + 1];
+    this.operations += times * delta[offset + 2];
+    return offset + 3;
   }
 
   /** Fraction of server-cycles busy over `cycles` elapsed cycles. */

@@ -76,6 +76,26 @@ export function saturate(v: number, bits: number): number {
 }
 
 /**
+ * How a code is rounded when fractional bits are dropped: 'half_even' (convergent rounding: a tie
+ * needs every dropped bit to be seen) or 'half_up' (add half an LSB and shift: only the first
+ * dropped bit is needed, so hardware that stores a word most significant bit first can read one
+ * bit below the kept ones and round; src/dps/storage.ts 'msb_first').
+ */
+export type Rounding = 'half_even' | 'half_up';
+
+/**
+ * Divides an integer by 2^shift with round-half-up (shift >= 0: floor(v / 2^shift + 1/2)), or
+ * multiplies by 2^-shift (shift < 0, exact).
+ */
+export function roundShiftHalfUp(v: number, shift: number): number {
+  if (shift <= 0) return v * 2 ** -shift;
+  const scale = 2 ** shift;
+  const qt = Math.floor(v / scale); // exact: division by a power of two
+  // The remainder, not v + scale / 2, so that values near 2^53 stay exact.
+  return v - qt * scale >= scale / 2 ? qt + 1 : qt;
+}
+
+/**
  * Divides an integer by 2^shift with round-half-to-even (shift >= 0), or multiplies by 2^-shift
  * (shift < 0, exact). This is the hardware "arithmetic shift right with convergent rounding".
  */
@@ -104,9 +124,9 @@ export function dequantize(code: number, f: FixedFormat): number {
   return code * 2 ** -f.fracBits;
 }
 
-/** Re-expresses an integer with `fromFrac` fractional bits in format `to`: round half-even, saturate. */
-export function requantize(v: number, fromFrac: number, to: FixedFormat): number {
-  const r = roundShift(v, fromFrac - to.fracBits);
+/** Re-expresses an integer with `fromFrac` fractional bits in format `to`: round (half-even unless told), saturate. */
+export function requantize(v: number, fromFrac: number, to: FixedFormat, rounding: Rounding = 'half_even'): number {
+  const r = rounding === 'half_even' ? roundShift(v, fromFrac - to.fracBits) : roundShiftHalfUp(v, fromFrac - to.fracBits);
   const hi = maxCode(to);
   const lo = minCode(to);
   return r > hi ? hi : r < lo ? lo : r;
@@ -132,7 +152,7 @@ export function dequantizeArray(codes: Int32Array, f: FixedFormat, out?: Float32
 }
 
 /** Requantizes an array of codes (fractional bits `fromFrac`) into format `to`. */
-export function requantizeArray(src: Int32Array, fromFrac: number, to: FixedFormat, out?: Int32Array): Int32Array {
+export function requantizeArray(src: Int32Array, fromFrac: number, to: FixedFormat, out?: Int32Array, rounding: Rounding = 'half_even'): Int32Array {
   const o = out ?? new Int32Array(src.length);
   if (fromFrac === to.fracBits) {
     const hi = maxCode(to);
@@ -143,7 +163,7 @@ export function requantizeArray(src: Int32Array, fromFrac: number, to: FixedForm
     }
     return o;
   }
-  for (let i = 0; i < src.length; i++) o[i] = requantize(src[i], fromFrac, to);
+  for (let i = 0; i < src.length; i++) o[i] = requantize(src[i], fromFrac, to, rounding);
   return o;
 }
 

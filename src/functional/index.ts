@@ -12,3 +12,5 @@ export * from './quantization-config.js';
 export * from './quantized-network.js';
 export * from './range-observer.js';
 export * from './post-training.js';
+export { ReferenceQuantizedRnn } from './reference-quantized-network.js';
+export type { GemmKernel } from './gemm-backend.js';

@@ -11,9 +11,16 @@
  * weights and of the activations fed to the matrix-vector products (x_t, h_{t-1}, and the
  * projection input) at that many bits by dropping fractional bits (integer bits are kept). The
  * static precision is max(weight word, activation word), i.e. nothing dropped.
+ *
+ * Input side at its own precision: a run may fix the precision of the input-side products
+ * W_ih x_t (+ b_ih) at `inputSideBits` for every step while the recurrent side W_hh h_{t-1}
+ * (+ b_hh, and the projection) runs at each step's precision. This is what E-PUR's Maximizing
+ * Weight Locality schedule computes under dynamic precision (src/techniques/dps: input_side_bits):
+ * it forms W_x x_t for a window of steps before their precisions are decided. The two partial
+ * sums are aligned to the finer of their fractional bits (an exact left shift) in one accumulator.
  */
 import { DEFAULT_SIGMOID_SPEC, DEFAULT_TANH_SPEC, type ActivationSpec } from './activation-tables.js';
-import { assertExact, formatName, q, validateFormat, wordBits, type FixedFormat } from './fixed-point.js';
+import { assertExact, formatName, q, validateFormat, wordBits, type FixedFormat, type Rounding } from './fixed-point.js';
 import type { RnnTopology } from './tensor.js';
 
 export interface LayerQuantization {
@@ -28,6 +35,12 @@ export interface LayerQuantization {
 export interface QuantizationConfig {
   /** One entry per layer. */
   readonly layers: readonly LayerQuantization[];
+  /**
+   * How weights and matrix-vector inputs are rounded when a step runs below the static precision
+   * (default 'half_even'). 'half_up' is what hardware storing the full word most significant bit
+   * first computes from the kept bits and the first dropped one (src/dps/storage.ts 'msb_first').
+   */
+  readonly reductionRounding?: Rounding;
 }
 
 /**
@@ -64,6 +77,20 @@ export function formatsAtPrecision(lq: LayerQuantization, precision: number): { 
     weight: { intBits: lq.weight.intBits, fracBits: Math.min(lq.weight.fracBits, precision - lq.weight.intBits) },
     activation: { intBits: lq.activation.intBits, fracBits: Math.min(lq.activation.fracBits, precision - lq.activation.intBits) },
   };
+}
+
+/**
+ * Checks that every layer can run its input side at `bits`: an integer between the layer's
+ * weight / activation integer bits and its static precision. Throws Error naming the layer.
+ */
+export function checkInputSideBits(config: QuantizationConfig, bits: number): void {
+  config.layers.forEach((lq, l) => {
+    const top = staticPrecision(lq);
+    const low = Math.max(lq.weight.intBits, lq.activation.intBits);
+    if (!Number.isInteger(bits) || bits > top || bits < low) {
+      throw new Error(`input-side precision ${bits} bits for layer ${l}: expected an integer in [${low}, ${top}] (integer bits of ${formatName(lq.weight)} / ${formatName(lq.activation)} up to the static precision)`);
+    }
+  });
 }
 
 /**

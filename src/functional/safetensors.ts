@@ -28,6 +28,8 @@ interface HeaderEntry {
 export interface SafetensorsFile {
   readonly tensors: TensorMap;
   readonly metadata: Record<string, string>;
+  /** The stored dtype of each tensor (F32, F16, BF16, F64) before conversion to float32. */
+  readonly dtypes: ReadonlyMap<string, string>;
 }
 
 /** Reads a safetensors file into float32 tensors. Throws InputError naming the file on any defect. */
@@ -71,6 +73,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
   }
   const dataLength = bytes.length - headerEnd;
   const tensors: TensorMap = new Map();
+  const dtypes = new Map<string, string>();
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -86,8 +89,9 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
       );
     }
     tensors.set(name, { shape: entry.shape, data: decode(entry, bytes.subarray(headerEnd + begin, headerEnd + end)) });
+    dtypes.set(name, entry.dtype);
   }
-  return { tensors, metadata };
+  return { tensors, metadata, dtypes };
 }
 
 function parseMetadata(raw: unknown, source: string): Record<string, string> {

@@ -1,64 +1,107 @@
 /**
- * Energy and area from action counts and the technology table, Accelergy-style: each component
- * prices its actions (cost()), this module multiplies by the counts, adds leakage x time, and
- * keeps the per-action prices so a run's energy can be audited line by line.
+ * Energy and area of a run, Accelergy-style: components count actions (timing code), the
+ * registered pricing of each kind (src/energy/prices/) turns the technology table into an
+ * energy per action, a leakage power and an area, each with the formula it came from; this
+ * module multiplies, adds leakage x time, and keeps every line so a run's energy can be audited
+ * (energy.csv, area.csv). Energy is grouped by role (replicated instances add up).
  */
 import type { Component } from '../engine/component.js';
+import { priceComponent } from '../components/registry.js';
+import type { Primitives } from '../energy/price.js';
+import type { ComponentPrice } from '../energy/prices/component-price.js';
 
-export interface ComponentEnergy {
-  readonly dynamic_pj: number;
+/** One line of the action-energy table: a component's action, how often, at what price. */
+export interface ActionEnergyRow {
+  readonly component: string;
+  readonly role: string;
+  readonly kind: string;
+  readonly action: string;
+  readonly count: number;
+  readonly energy_per_action_pj: number;
+  readonly energy_pj: number;
+  readonly formula: string;
+}
+
+/** One line of the area and leakage table. */
+export interface ComponentAreaRow {
+  readonly component: string;
+  readonly role: string;
+  readonly kind: string;
+  readonly area_mm2: number;
+  readonly area_formula: string;
+  readonly leakage_mw: number;
+  readonly leakage_formula: string;
   readonly leakage_pj: number;
-  readonly total_pj: number;
+  readonly dynamic_pj: number;
 }
 
 export interface EnergyAreaReport {
   readonly energy_pj: { readonly total: number; readonly dynamic: number; readonly leakage: number; readonly by_component: Record<string, number> };
-  readonly energy_detail: Record<string, ComponentEnergy & { readonly actions: Record<string, { count: number; energy_per_action_pj: number; energy_pj: number }> }>;
   readonly area_mm2: { readonly total: number; readonly by_component: Record<string, number> };
+  readonly actions: readonly ActionEnergyRow[];
+  readonly components: readonly ComponentAreaRow[];
 }
 
 /** mW x us = 1e-3 J/s x 1e-6 s = 1e-9 J = 1000 pJ. */
-const PJ_PER_MW_US = 1000;
+export const PJ_PER_MW_US = 1000;
 
-/**
- * Group key of an instance, so replicated units add up: the last path segment without its
- * index ("cu3.dot_product_unit" -> "dot_product_unit", "ch0.pe3.weight_buffer" ->
- * "weight_buffer", "ch0.pe3" -> "pe").
- */
-export function roleOf(instanceName: string): string {
-  const last = instanceName.slice(instanceName.lastIndexOf('.') + 1);
-  return last.replace(/(?<=[a-z_])\d+$/, '');
+/** Prices of a run's components, computed once (phase reports reuse them). */
+export function priceAll(components: readonly Component[], primitives: Primitives): Map<Component, ComponentPrice> {
+  return new Map(components.map((c) => [c, priceComponent(c, primitives)]));
 }
 
-export function energyAndArea(components: readonly Component[], latencyUs: number): EnergyAreaReport {
-  const byComponent: Record<string, number> = {};
-  const areaBy: Record<string, number> = {};
-  const detail: EnergyAreaReport['energy_detail'] = {};
+/** Energy of `counts` (action -> count) at a component's prices. */
+export function dynamicEnergyPj(component: Component, price: ComponentPrice, counts: Readonly<Record<string, number>>): number {
+  let pj = 0;
+  for (const [action, count] of Object.entries(counts)) {
+    const per = price.actions[action];
+    if (per === undefined) throw new Error(`internal: ${component.name} (${component.kind.kind}) has no price for action '${action}'`);
+    pj += count * per.value;
+  }
+  return pj;
+}
+
+export function energyAndArea(components: readonly Component[], prices: ReadonlyMap<Component, ComponentPrice>, latencyUs: number): EnergyAreaReport {
+  const byRole: Record<string, number> = {};
+  const areaByRole: Record<string, number> = {};
+  const actions: ActionEnergyRow[] = [];
+  const rows: ComponentAreaRow[] = [];
   let dynamic = 0;
   let leakage = 0;
   let area = 0;
   for (const c of components) {
-    const cost = c.cost();
-    const actions: Record<string, { count: number; energy_per_action_pj: number; energy_pj: number }> = {};
+    const price = prices.get(c);
+    if (!price) throw new Error(`internal: ${c.name} was not priced`);
     let dyn = 0;
     for (const [action, count] of Object.entries(c.actionCounts())) {
-      const per = cost.energyPerActionPj[action];
-      if (per === undefined) throw new Error(`internal: ${c.name} has no energy for action '${action}'`);
-      actions[action] = { count, energy_per_action_pj: per, energy_pj: count * per };
-      dyn += count * per;
+      const per = price.actions[action];
+      if (per === undefined) throw new Error(`internal: ${c.name} (${c.kind.kind}) has no price for action '${action}'`);
+      const pj = count * per.value;
+      actions.push({ component: c.name, role: c.role, kind: c.kind.kind, action, count, energy_per_action_pj: per.value, energy_pj: pj, formula: per.formula });
+      dyn += pj;
     }
-    const leak = cost.leakageMw * latencyUs * PJ_PER_MW_US;
-    detail[c.name] = { dynamic_pj: dyn, leakage_pj: leak, total_pj: dyn + leak, actions };
-    const role = roleOf(c.name);
-    byComponent[role] = (byComponent[role] ?? 0) + dyn + leak;
-    areaBy[role] = (areaBy[role] ?? 0) + cost.areaMm2;
+    const leak = price.leakageMw.value * latencyUs * PJ_PER_MW_US;
+    rows.push({
+      component: c.name,
+      role: c.role,
+      kind: c.kind.kind,
+      area_mm2: price.areaMm2.value,
+      area_formula: price.areaMm2.formula,
+      leakage_mw: price.leakageMw.value,
+      leakage_formula: price.leakageMw.formula,
+      leakage_pj: leak,
+      dynamic_pj: dyn,
+    });
+    byRole[c.role] = (byRole[c.role] ?? 0) + dyn + leak;
+    areaByRole[c.role] = (areaByRole[c.role] ?? 0) + price.areaMm2.value;
     dynamic += dyn;
     leakage += leak;
-    area += cost.areaMm2;
+    area += price.areaMm2.value;
   }
   return {
-    energy_pj: { total: dynamic + leakage, dynamic, leakage, by_component: byComponent },
-    energy_detail: detail,
-    area_mm2: { total: area, by_component: areaBy },
+    energy_pj: { total: dynamic + leakage, dynamic, leakage, by_component: byRole },
+    area_mm2: { total: area, by_component: areaByRole },
+    actions,
+    components: rows,
   };
 }

@@ -3,8 +3,7 @@
  * dataflow kinds (the same declarations the config schema comes from), so the reference
  * cannot drift from the code. `rnnsim docs` rewrites it; a test keeps it current.
  */
-import { componentKinds } from '../components/registry.js';
-import { dataflowKinds } from '../dataflows/registry.js';
+import { componentKinds, dataflowKinds } from '../kinds.js';
 import type { ParamDecl } from '../engine/component.js';
 
 function range(d: ParamDecl): string {
@@ -48,8 +47,11 @@ export function configReferenceMarkdown(): string {
   ];
   for (const d of dataflowKinds()) {
     out.push(`### \`${d.kind}\``, '', d.description, '', paramTable(d.params), '', 'Roles it needs under `components:`', '');
-    out.push('| role | kind | per compute unit | description |', '|---|---|---|---|');
-    for (const [role, r] of Object.entries(d.roles)) out.push(`| \`${role}\` | \`${r.kind}\` | ${r.perComputeUnit ? 'yes' : 'no (shared)'} | ${r.description} |`);
+    out.push('| role | interface (kinds that implement it) | instances | description |', '|---|---|---|---|');
+    for (const [role, r] of Object.entries(d.roles)) {
+      const kinds = componentKinds().filter((k) => k.implements === r.interface).map((k) => `\`${k.kind}\``);
+      out.push(`| \`${role}\` | ${r.interface} (${kinds.join(', ')}) | ${r.instances} | ${r.description} |`);
+    }
     out.push('');
   }
   out.push('## Components', '');

@@ -97,7 +97,17 @@ export interface TracePrecisionPolicy {
   readonly chosen_by?: string;
 }
 
-/** Record counts by kind name (cell_state, precision, sparsity_mask, unknown_<code>). */
+/**
+ * The delta rule a functional trace was recorded with in the loop (optional): the thresholds a
+ * delta unit loads when it replays the trace (src/techniques/delta).
+ */
+export interface TraceDeltaRule {
+  /** Input elements propagate when |x_t - x_hat| >= theta_input (activation units). */
+  readonly theta_input: number;
+  readonly theta_hidden: number;
+}
+
+/** Record counts by kind name (cell_state, precision, sparsity_mask, activation, unknown_<code>). */
 export type RecordCounts = Readonly<Record<string, number>>;
 
 export interface PayloadReference {
@@ -109,11 +119,17 @@ export interface PayloadReference {
   readonly record_counts: RecordCounts;
 }
 
+/**
+ * The header of an LSTM/GRU trace (workload_kind absent or 'rnn'): the recurrent core's shape and
+ * the sequences to run.
+ */
 export interface TraceHeader {
   readonly $schema?: string;
   readonly format_version: typeof TRACE_FORMAT_VERSION;
   readonly name: string;
   readonly description?: string;
+  /** Absent in every trace written before GEMM traces existed: an LSTM/GRU trace. */
+  readonly workload_kind?: 'rnn';
   readonly model: TraceModel;
   readonly workload: TraceWorkload;
   readonly precision: TracePrecision;
@@ -122,10 +138,45 @@ export interface TraceHeader {
   readonly quantization?: TraceQuantization;
   readonly accuracy?: TraceAccuracy;
   readonly precision_policy?: TracePrecisionPolicy;
+  readonly delta_rule?: TraceDeltaRule;
   readonly payload?: PayloadReference;
 }
 
+/** One plain GEMM C = A . B with A of M x K (activations, streamed) and B of K x N (weights). */
+export interface TraceGemm {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+}
+
+/** The header of a plain GEMM trace (workload_kind 'gemm'): no model, no sequences, no payload. */
+export interface GemmTraceHeader {
+  readonly $schema?: string;
+  readonly format_version: typeof TRACE_FORMAT_VERSION;
+  readonly name: string;
+  readonly description?: string;
+  readonly workload_kind: 'gemm';
+  readonly gemm: TraceGemm;
+  /** weight_bits: elements of B; activation_bits: elements of A. */
+  readonly precision: TracePrecision;
+  readonly sparsity: TraceSparsity;
+  readonly provenance: TraceProvenance;
+}
+
+/** Any trace header: an LSTM/GRU trace or a plain GEMM. */
+export type AnyTraceHeader = TraceHeader | GemmTraceHeader;
+
+export function isGemmTrace(h: AnyTraceHeader): h is GemmTraceHeader {
+  return h.workload_kind === 'gemm';
+}
+
+/** The header as an LSTM/GRU trace's (throws on a plain GEMM): for code that has only LSTM/GRU traces. */
+export function rnnHeader(h: AnyTraceHeader): TraceHeader {
+  if (isGemmTrace(h)) throw new Error(`trace '${h.name}' is a plain GEMM, not an LSTM/GRU trace`);
+  return h;
+}
+
 /** Serialise a header the way every rnnsim tool writes it: 2-space JSON, trailing newline. */
-export function headerToJson(header: TraceHeader): string {
+export function headerToJson(header: AnyTraceHeader): string {
   return `${JSON.stringify(header, null, 2)}\n`;
 }

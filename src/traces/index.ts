@@ -5,7 +5,8 @@
  */
 export * from './header.js';
 export * from './work.js';
-export { validateTraceHeader, traceSchema, TRACE_SCHEMA_URL } from './validate-header.js';
+export { validateTraceHeader, validateAnyTraceHeader, traceSchema, TRACE_SCHEMA_URL } from './validate-header.js';
+export * from './gemm.js';
 export { parseJsonText } from './json-text.js';
 export * from './shape.js';
 export * from './deepbench.js';
@@ -15,6 +16,8 @@ export {
   RECORD_KIND_CODES,
   packMask,
   countMaskBits,
+  type ActivationRecord,
+  type ActivationVector,
   type CellStateRecord,
   type Direction,
   type PayloadRecord,

@@ -11,7 +11,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { TraceHeader } from './header.js';
-import { directionCount, weightMatrixShapes, type WeightMatrixName } from './work.js';
+import { directionCount, layerInputSize, recurrentInputSize, weightMatrixShapes, type WeightMatrixName } from './work.js';
 
 export const PAYLOAD_MAGIC = 'RNNSIMTP';
 export const PAYLOAD_FORMAT_VERSION = 1;
@@ -20,7 +20,7 @@ export const RECORD_HEADER_BYTES = 8;
 /** Largest body the reader accepts; a bigger length field is corruption, not a record (bytes). */
 export const MAX_RECORD_BODY_BYTES = 1 << 30;
 
-export const RECORD_KIND_CODES = { cell_state: 1, precision: 2, sparsity_mask: 3 } as const;
+export const RECORD_KIND_CODES = { cell_state: 1, precision: 2, sparsity_mask: 3, activation: 4 } as const;
 export type RecordKindName = keyof typeof RECORD_KIND_CODES;
 
 export function recordKindName(code: number): RecordKindName | undefined {
@@ -70,10 +70,34 @@ export interface SparsityMaskRecord {
   readonly mask: Uint8Array;
 }
 
-export type PayloadRecord = CellStateRecord | PrecisionRecord | SparsityMaskRecord;
+/**
+ * Which vector of a layer an activation record holds: the layer input x_t as the layer's
+ * matrix-vector units see it ('input', one per layer and timestep, direction 0), or the output
+ * h_t of one direction ('hidden': r_t with a projection), which is also the next step's
+ * recurrent input.
+ */
+export type ActivationVector = 'input' | 'hidden';
+
+/** A quantized activation vector at one timestep: value = values[j] * 2^-fractional_bits. */
+export interface ActivationRecord {
+  readonly kind: 'activation';
+  readonly sequence_index: number;
+  readonly timestep: number;
+  readonly layer_index: number;
+  /** 0 for 'input' (both directions read the same x_t). */
+  readonly direction: Direction;
+  readonly vector: ActivationVector;
+  readonly fractional_bits: number;
+  /** layerInputSize ('input') or the recurrent input size ('hidden') integers. */
+  readonly values: Int32Array;
+}
+
+export type PayloadRecord = CellStateRecord | PrecisionRecord | SparsityMaskRecord | ActivationRecord;
 
 const MATRIX_CODES: Record<WeightMatrixName, number> = { input: 0, recurrent: 1, projection: 2 };
 const MATRIX_BY_CODE: readonly WeightMatrixName[] = ['input', 'recurrent', 'projection'];
+const VECTOR_CODES: Record<ActivationVector, number> = { input: 0, hidden: 1 };
+const VECTOR_BY_CODE: readonly ActivationVector[] = ['input', 'hidden'];
 
 export function maskBytes(rows: number, cols: number): number {
   return Math.ceil((rows * cols) / 8);
@@ -130,10 +154,15 @@ export function fileHeaderProblem(b: Uint8Array): string | undefined {
 // sparsity_mask (kind 3), 16 + ceil(rows * cols / 8) bytes:
 //   0 u16 layer_index  2 u8 direction  3 u8 matrix (0 input, 1 recurrent, 2 projection)
 //   4 u32 rows  8 u32 cols  12 u32 nonzero_count  16 mask bytes
+// activation (kind 4), 20 + count * element_bits / 8 bytes:
+//   0 u32 sequence_index   4 u32 timestep   8 u16 layer_index   10 u8 direction
+//   11 i8 fractional_bits  12 u8 element_bits (8, 16 or 32)   13 u8 vector (0 input, 1 hidden)
+//   14..15 zero   16 u32 element_count   20 element_count signed integers of element_bits each
 
 const CELL_STATE_FIXED_BYTES = 20;
 const PRECISION_BYTES = 16;
 const SPARSITY_FIXED_BYTES = 16;
+const ACTIVATION_FIXED_BYTES = 20;
 
 function withRecordHeader(kind: number, body: Buffer): Buffer {
   const head = Buffer.alloc(RECORD_HEADER_BYTES);
@@ -156,28 +185,54 @@ function elementBitsFor(values: Int32Array): 8 | 16 | 32 {
   return 32;
 }
 
+/**
+ * The body shared by cell_state and activation: the step's indices, fractional_bits and
+ * element_bits at bytes 0..12, the element count at 16 and the values from 20 (byte 13 is
+ * the activation's vector code, 0 for a cell state).
+ */
+function encodeVectorBody(r: CellStateRecord | ActivationRecord, byte13: number): Buffer {
+  const bits = elementBitsFor(r.values);
+  const body = Buffer.alloc(CELL_STATE_FIXED_BYTES + (r.values.length * bits) / 8);
+  body.writeUInt32LE(r.sequence_index, 0);
+  body.writeUInt32LE(r.timestep, 4);
+  body.writeUInt16LE(r.layer_index, 8);
+  body.writeUInt8(r.direction, 10);
+  body.writeInt8(r.fractional_bits, 11);
+  body.writeUInt8(bits, 12);
+  body.writeUInt8(byte13, 13);
+  body.writeUInt32LE(r.values.length, 16);
+  let o = CELL_STATE_FIXED_BYTES;
+  for (const v of r.values) {
+    if (bits === 8) body.writeInt8(v, o);
+    else if (bits === 16) body.writeInt16LE(v, o);
+    else body.writeInt32LE(v, o);
+    o += bits / 8;
+  }
+  return body;
+}
+
+/** Decode the values of a cell_state or activation body (element_bits at 12, reserved bytes from `reservedFrom` to 15, count at 16). */
+function decodeVectorValues(body: Buffer, what: string, reservedFrom: number): Int32Array {
+  const bits = body.readUInt8(12);
+  if (bits !== 8 && bits !== 16 && bits !== 32) throw new RecordFormatError(`expected element_bits 8, 16 or 32, found ${bits}`);
+  zeroBytes(body, reservedFrom, 16);
+  const count = body.readUInt32LE(16);
+  need(body, CELL_STATE_FIXED_BYTES + (count * bits) / 8, `${what} with ${count} elements of ${bits} bits`);
+  const values = new Int32Array(count);
+  let o = CELL_STATE_FIXED_BYTES;
+  for (let j = 0; j < count; j++, o += bits / 8) {
+    values[j] = bits === 8 ? body.readInt8(o) : bits === 16 ? body.readInt16LE(o) : body.readInt32LE(o);
+  }
+  return values;
+}
+
 /** Encode a record, record header included. Call checkRecordAgainstHeader first. */
 export function encodeRecord(r: PayloadRecord): Buffer {
   switch (r.kind) {
-    case 'cell_state': {
-      const bits = elementBitsFor(r.values);
-      const body = Buffer.alloc(CELL_STATE_FIXED_BYTES + (r.values.length * bits) / 8);
-      body.writeUInt32LE(r.sequence_index, 0);
-      body.writeUInt32LE(r.timestep, 4);
-      body.writeUInt16LE(r.layer_index, 8);
-      body.writeUInt8(r.direction, 10);
-      body.writeInt8(r.fractional_bits, 11);
-      body.writeUInt8(bits, 12);
-      body.writeUInt32LE(r.values.length, 16);
-      let o = CELL_STATE_FIXED_BYTES;
-      for (const v of r.values) {
-        if (bits === 8) body.writeInt8(v, o);
-        else if (bits === 16) body.writeInt16LE(v, o);
-        else body.writeInt32LE(v, o);
-        o += bits / 8;
-      }
-      return withRecordHeader(RECORD_KIND_CODES.cell_state, body);
-    }
+    case 'cell_state':
+      return withRecordHeader(RECORD_KIND_CODES.cell_state, encodeVectorBody(r, 0));
+    case 'activation':
+      return withRecordHeader(RECORD_KIND_CODES.activation, encodeVectorBody(r, VECTOR_CODES[r.vector]));
     case 'precision': {
       const body = Buffer.alloc(PRECISION_BYTES);
       body.writeUInt32LE(r.sequence_index, 0);
@@ -225,16 +280,7 @@ export function decodeRecordBody(kind: RecordKindName, body: Buffer): PayloadRec
   switch (kind) {
     case 'cell_state': {
       if (body.length < CELL_STATE_FIXED_BYTES) need(body, CELL_STATE_FIXED_BYTES, 'cell_state');
-      const bits = body.readUInt8(12);
-      if (bits !== 8 && bits !== 16 && bits !== 32) throw new RecordFormatError(`expected element_bits 8, 16 or 32, found ${bits}`);
-      zeroBytes(body, 13, 16);
-      const count = body.readUInt32LE(16);
-      need(body, CELL_STATE_FIXED_BYTES + (count * bits) / 8, `cell_state with ${count} elements of ${bits} bits`);
-      const values = new Int32Array(count);
-      let o = CELL_STATE_FIXED_BYTES;
-      for (let j = 0; j < count; j++, o += bits / 8) {
-        values[j] = bits === 8 ? body.readInt8(o) : bits === 16 ? body.readInt16LE(o) : body.readInt32LE(o);
-      }
+      const values = decodeVectorValues(body, 'cell_state', 13);
       return {
         kind,
         sequence_index: body.readUInt32LE(0),
@@ -276,6 +322,23 @@ export function decodeRecordBody(kind: RecordKindName, body: Buffer): PayloadRec
       if (nonzero !== counted) throw new RecordFormatError(`nonzero_count says ${nonzero} but the mask has ${counted} set bits`);
       return { kind, layer_index: body.readUInt16LE(0), direction: direction(body.readUInt8(2)), matrix, rows, cols, nonzero_count: nonzero, mask };
     }
+    case 'activation': {
+      if (body.length < ACTIVATION_FIXED_BYTES) need(body, ACTIVATION_FIXED_BYTES, 'activation');
+      const code = body.readUInt8(13);
+      const vector = VECTOR_BY_CODE[code];
+      if (vector === undefined) throw new RecordFormatError(`expected vector code 0 (input) or 1 (hidden), found ${code}`);
+      const values = decodeVectorValues(body, 'activation', 14);
+      return {
+        kind,
+        sequence_index: body.readUInt32LE(0),
+        timestep: body.readUInt32LE(4),
+        layer_index: body.readUInt16LE(8),
+        direction: direction(body.readUInt8(10)),
+        vector,
+        fractional_bits: body.readInt8(11),
+        values,
+      };
+    }
   }
 }
 
@@ -297,7 +360,7 @@ export function recordProblem(r: PayloadRecord, header: TraceHeader): string | u
     indexProblem('layer_index', r.layer_index, model.num_layers) ??
     indexProblem('direction', r.direction, directionCount(model));
   if (common) return common;
-  if (r.kind === 'cell_state' || r.kind === 'precision') {
+  if (r.kind === 'cell_state' || r.kind === 'precision' || r.kind === 'activation') {
     const seq = indexProblem('sequence_index', r.sequence_index, lengths.length);
     if (seq) return seq;
     const step = indexProblem(`timestep of sequence ${r.sequence_index}`, r.timestep, lengths[r.sequence_index]);
@@ -312,6 +375,17 @@ export function recordProblem(r: PayloadRecord, header: TraceHeader): string | u
         return `fractional_bits must be an integer in -128..127, found ${r.fractional_bits}`;
       }
       return undefined;
+    case 'activation': {
+      const expected = r.vector === 'input' ? layerInputSize(model, r.layer_index) : recurrentInputSize(model);
+      if (r.values.length !== expected) {
+        return `activation (${r.vector}) of layer ${r.layer_index} has ${r.values.length} elements; the header says ${expected} (${r.vector === 'input' ? 'the layer input size' : 'the recurrent input size: hidden_size, or projection_size when > 0'})`;
+      }
+      if (r.vector === 'input' && r.direction !== 0) return `activation (input) records have direction 0 (both directions read the same x_t), found ${r.direction}`;
+      if (!Number.isInteger(r.fractional_bits) || r.fractional_bits < -128 || r.fractional_bits > 127) {
+        return `fractional_bits must be an integer in -128..127, found ${r.fractional_bits}`;
+      }
+      return undefined;
+    }
     case 'precision':
       for (const [name, bits] of [['weight_bits', r.weight_bits], ['activation_bits', r.activation_bits]] as const) {
         if (!Number.isInteger(bits) || bits < 1 || bits > 32) return `${name} must be an integer in 1..32, found ${bits}`;

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
-import type { TraceHeader } from './header.js';
+import type { AnyTraceHeader, TraceHeader } from './header.js';
 import { parseJsonText } from './json-text.js';
 import {
   MAX_RECORD_BODY_BYTES,
@@ -24,7 +24,7 @@ import {
   recordProblem,
   type PayloadRecord,
 } from './payload-format.js';
-import { validateTraceHeader } from './validate-header.js';
+import { validateAnyTraceHeader, validateTraceHeader } from './validate-header.js';
 
 export interface LoadedTrace {
   readonly header: TraceHeader;
@@ -41,15 +41,33 @@ export interface ReadTraceOptions {
   readonly verifyChecksum?: boolean;
 }
 
-/** Read, validate and (by default) checksum a trace. Throws InputError on any problem. */
-export async function readTrace(headerPath: string, options: ReadTraceOptions = {}): Promise<LoadedTrace> {
+/** A trace of either kind; a plain GEMM trace has no payload. */
+export type LoadedAnyTrace = LoadedTrace | { readonly header: Exclude<AnyTraceHeader, TraceHeader>; readonly headerPath: string; readonly payloadPath: undefined };
+
+export function isRnnTrace(t: LoadedAnyTrace): t is LoadedTrace {
+  return t.header.workload_kind !== 'gemm';
+}
+
+async function headerValue(headerPath: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(headerPath, 'utf8');
   } catch (err) {
     throw new InputError(`cannot read trace header: ${(err as Error).message}`, headerPath);
   }
-  const header = validateTraceHeader(parseJsonText(text, headerPath), headerPath);
+  return parseJsonText(text, headerPath);
+}
+
+/** Read a trace that may be a plain GEMM (no payload) or an LSTM/GRU trace (as readTrace). */
+export async function readAnyTrace(headerPath: string, options: ReadTraceOptions = {}): Promise<LoadedAnyTrace> {
+  const header = validateAnyTraceHeader(await headerValue(headerPath), headerPath);
+  if (header.workload_kind === 'gemm') return { header, headerPath, payloadPath: undefined };
+  return readTrace(headerPath, options);
+}
+
+/** Read, validate and (by default) checksum an LSTM/GRU trace. Throws InputError on any problem. */
+export async function readTrace(headerPath: string, options: ReadTraceOptions = {}): Promise<LoadedTrace> {
+  const header = validateTraceHeader(await headerValue(headerPath), headerPath);
   if (!header.payload) return { header, headerPath, payloadPath: undefined };
 
   const payloadPath = join(dirname(headerPath), header.payload.file);

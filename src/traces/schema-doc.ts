@@ -16,6 +16,9 @@ interface SchemaNode {
   readonly items?: SchemaNode;
   readonly required?: readonly string[];
   readonly properties?: Readonly<Record<string, SchemaNode>>;
+  /** Required fields by workload kind (top level: then = gemm, else = rnn). */
+  readonly then?: SchemaNode;
+  readonly else?: SchemaNode;
 }
 
 function typeText(n: SchemaNode): string {
@@ -33,7 +36,7 @@ function typeText(n: SchemaNode): string {
 function rows(node: SchemaNode, prefix: string, out: string[]): void {
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const path = `${prefix}${key}`;
-    const required = node.required?.includes(key) ? 'yes' : 'no';
+    const required = node.required?.includes(key) ? 'yes' : node.else?.required?.includes(key) ? 'yes (rnn)' : node.then?.required?.includes(key) ? 'yes (gemm)' : 'no';
     const description = (child.description ?? '').replace(/\|/g, '\\|').replace(/</g, '&lt;');
     out.push(`| \`${path}\` | ${typeText(child)} | ${required} | ${description} |`);
     if (child.properties) rows(child, `${path}.`, out);

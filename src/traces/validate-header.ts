@@ -4,9 +4,11 @@
  * (cross-field constraints). Every failure is an InputError naming the file and JSON pointer.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validatorFor } from '../config/validators.js';
+import { TRACE_VALIDATION } from '../config/validation-options.js';
 import { InputError } from '../errors.js';
-import { TRACE_FORMAT_VERSION, type TraceHeader } from './header.js';
+import { TRACE_FORMAT_VERSION, isGemmTrace, type AnyTraceHeader, type GemmTraceHeader, type TraceHeader } from './header.js';
 import { rejectNonFiniteNumbers } from './json-text.js';
 
 /** schemas/ sits two levels above both src/traces/ (tests) and dist/traces/ (the CLI). */
@@ -22,11 +24,13 @@ export function traceSchema(): Record<string, unknown> {
 }
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true }).compile(traceSchema());
+  compiled ??= validatorFor(traceSchema(), TRACE_VALIDATION);
   return compiled;
 }
 
-function describeError(e: ErrorObject, header: unknown): string {
+function describeError(e: ErrorObject, header: unknown): string | undefined {
+  // 'must match "else" schema' repeats the required-property error it comes with.
+  if (e.keyword === 'if') return undefined;
   const at = e.instancePath || '/';
   if (e.keyword === 'additionalProperties') {
     return `at ${at}: unknown field '${String(e.params['additionalProperty'])}' (fields are fixed by schemas/trace.schema.json)`;
@@ -47,8 +51,20 @@ function valueAt(root: unknown, pointer: string): unknown {
   return v;
 }
 
-/** Check a parsed header; returns it typed or throws an InputError naming `file`. */
+/**
+ * Check a parsed LSTM/GRU trace header; returns it typed or throws an InputError naming `file`.
+ * A plain GEMM trace is refused here (with what runs one): use validateAnyTraceHeader where both are meant.
+ */
 export function validateTraceHeader(value: unknown, file: string): TraceHeader {
+  const header = validateAnyTraceHeader(value, file);
+  if (isGemmTrace(header)) {
+    throw new InputError('at /workload_kind: a plain GEMM trace (workload_kind gemm); this needs an LSTM/GRU trace (GEMM traces run on the systolic dataflow: rnnsim run --config configs/tpu-v1.yaml)', file);
+  }
+  return header;
+}
+
+/** Check a parsed header of either kind (LSTM/GRU or plain GEMM); returns it typed or throws an InputError naming `file`. */
+export function validateAnyTraceHeader(value: unknown, file: string): AnyTraceHeader {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError('a trace header must be a JSON object', file);
   }
@@ -64,12 +80,20 @@ export function validateTraceHeader(value: unknown, file: string): TraceHeader {
   rejectNonFiniteNumbers(value, file);
   const validate = validator();
   if (!validate(value)) {
-    const errors = (validate.errors ?? []).map((e) => describeError(e, value));
+    const errors = (validate.errors ?? []).flatMap((e) => describeError(e, value) ?? []);
     throw new InputError(`trace header does not match schemas/trace.schema.json:\n  ${errors.join('\n  ')}`, file);
   }
-  const header = value as TraceHeader;
-  checkCrossFieldRules(header, file);
+  const header = value as AnyTraceHeader;
+  if (isGemmTrace(header)) checkGemmRules(header, file);
+  else checkCrossFieldRules(header, file);
   return header;
+}
+
+/** A gemm trace has only its shape: no recurrent core, sequences or per-step records. */
+function checkGemmRules(h: GemmTraceHeader, file: string): void {
+  for (const field of ['model', 'workload', 'payload', 'quantization', 'accuracy', 'precision_policy', 'delta_rule']) {
+    if (field in h) throw new InputError(`at /${field}: a gemm trace (workload_kind gemm) has no ${field}; its shape is /gemm`, file);
+  }
 }
 
 function checkCrossFieldRules(h: TraceHeader, file: string): void {

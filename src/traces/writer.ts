@@ -9,20 +9,21 @@ import { createWriteStream, rmSync, renameSync, type WriteStream } from 'node:fs
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../reports/atomic-write.js';
-import { headerToJson, type TraceHeader } from './header.js';
+import { checkOwnedFileTarget, TRACE_HEADER_FILE, TRACE_PAYLOAD_FILE, writeOwnedFile } from '../output/owned-file.js';
+import { headerToJson, type GemmTraceHeader, type TraceHeader } from './header.js';
 import {
   encodeFileHeader,
   encodeRecord,
   countMaskBits,
   recordProblem,
+  type ActivationRecord,
   type CellStateRecord,
   type Direction,
   type PayloadRecord,
   type PrecisionRecord,
   type SparsityMaskRecord,
 } from './payload-format.js';
-import { validateTraceHeader } from './validate-header.js';
+import { validateAnyTraceHeader, validateTraceHeader } from './validate-header.js';
 
 /** A header as a writer is given it: everything but the payload reference, which finish() fills. */
 export type TraceHeaderWithoutPayload = Omit<TraceHeader, 'payload'>;
@@ -39,21 +40,27 @@ export interface CellStateInput {
 
 export type PrecisionInput = Omit<PrecisionRecord, 'kind'>;
 
+/** An activation vector (layer input or hidden output) as a writer is given it. */
+export interface ActivationInput extends Omit<ActivationRecord, 'kind' | 'values'> {
+  /** int32 integers; value = integer * 2^-fractional_bits. */
+  readonly values: Int32Array | readonly number[];
+}
+
 /** nonzero_count is counted from the mask. */
 export type SparsityMaskInput = Omit<SparsityMaskRecord, 'kind' | 'nonzero_count'>;
 
-/** Write shape-only (no payload) trace header atomically. */
-export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload): void {
-  const checked = validateTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
-  writeFileAtomic(headerPath, headerToJson(checked));
+/** Write shape-only (no payload) trace header atomically: an LSTM/GRU shape or a plain GEMM. */
+export function writeShapeTrace(headerPath: string, header: TraceHeaderWithoutPayload | GemmTraceHeader): void {
+  const checked = validateAnyTraceHeader(JSON.parse(JSON.stringify(header)) as unknown, headerPath);
+  writeOwnedFile(headerPath, headerToJson(checked), TRACE_HEADER_FILE);
 }
 
-function toInt32Values(values: Int32Array | readonly number[]): Int32Array {
+function toInt32Values(values: Int32Array | readonly number[], kind = 'cell_state'): Int32Array {
   if (values instanceof Int32Array) return values;
   const out = new Int32Array(values.length);
   values.forEach((v, j) => {
     if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-      throw new RangeError(`cell_state values[${j}] is ${v}; expected an integer in the int32 range`);
+      throw new RangeError(`${kind} values[${j}] is ${v}; expected an integer in the int32 range`);
     }
     out[j] = v;
   });
@@ -88,6 +95,9 @@ export class TraceWriter {
     }
     const payloadPath = join(dirname(headerPath), `${checked.name}.bin`);
     const tmpPath = join(dirname(headerPath), `.${checked.name}.bin.tmp-${process.pid}`);
+    // Refuse before recording anything if either file at the destination is not an rnnsim trace.
+    checkOwnedFileTarget(headerPath, TRACE_HEADER_FILE);
+    checkOwnedFileTarget(payloadPath, TRACE_PAYLOAD_FILE);
     await mkdir(dirname(headerPath), { recursive: true });
     const stream = createWriteStream(tmpPath);
     const writer = new TraceWriter(headerPath, payloadPath, tmpPath, checked, stream);
@@ -97,6 +107,11 @@ export class TraceWriter {
 
   async appendCellState(r: CellStateInput): Promise<void> {
     const record: CellStateRecord = { kind: 'cell_state', ...r, values: toInt32Values(r.values) };
+    return this.append(record);
+  }
+
+  async appendActivation(r: ActivationInput): Promise<void> {
+    const record: ActivationRecord = { kind: 'activation', ...r, values: toInt32Values(r.values, 'activation') };
     return this.append(record);
   }
 
@@ -123,6 +138,7 @@ export class TraceWriter {
     this.stream.end();
     await once(this.stream, 'close');
     if (this.failure) throw this.failure;
+    checkOwnedFileTarget(this.payloadPath, TRACE_PAYLOAD_FILE);
     renameSync(this.tmpPath, this.payloadPath);
     const recordCounts: Record<string, number> = { cell_state: 0, precision: 0, sparsity_mask: 0 };
     for (const [k, n] of this.counts) recordCounts[k] = n;
@@ -135,7 +151,7 @@ export class TraceWriter {
         record_counts: recordCounts,
       },
     };
-    writeFileAtomic(this.headerPath, headerToJson(header));
+    writeOwnedFile(this.headerPath, headerToJson(header), TRACE_HEADER_FILE);
     return header;
   }
 

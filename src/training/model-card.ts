@@ -1,43 +1,29 @@
 /**
- * What a bundled model ships with: models/<name>/model.safetensors (PyTorch parameter names)
- * and models/<name>/model.json (this ModelCard): topology, input encoding, vocabulary, data
- * split, seed, the command that reproduces it, metrics next to a trivial baseline, and how long
- * training took at how many FLOP/s.
+ * What a bundled model ships with: models/<name>/model.safetensors (torch parameter names) and
+ * models/<name>/model.json, a model card in the one format every model uses
+ * (schemas/model-card.schema.json, src/models/card.ts): topology in torch's terms, embedding,
+ * head, metric, the bundled data set it is evaluated on, and provenance (seed, the command that
+ * reproduces it, metrics next to a trivial baseline, training time and FLOP/s).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RnnTopology } from '../functional/tensor.js';
 import { writeSafetensors } from '../functional/safetensors.js';
-import type { Readout, SequenceModel } from './sequence-model.js';
+import { checkModelCard, type ModelCard } from '../models/card.js';
+import type { SequenceModel } from './sequence-model.js';
 
-export interface ModelCard {
-  readonly name: string;
-  readonly description: string;
-  readonly topology: RnnTopology;
-  readonly readout: Readout;
-  readonly input: Record<string, unknown>;
-  readonly output: Record<string, unknown>;
-  readonly data: Record<string, unknown>;
-  readonly seed: number;
-  readonly command: string;
-  readonly hyperparameters: Record<string, unknown>;
-  readonly metrics: {
-    readonly name: string;
-    readonly validation: number;
-    readonly test: number;
-    readonly baseline: { readonly description: string; readonly test: number };
-  };
-  readonly training: {
-    readonly minutes: number;
-    /** FLOP/s of the GEMM work (which is nearly all of it), single thread. */
-    readonly gflops_per_second: number;
-    readonly total_gflop: number;
-    readonly machine: string;
-  };
+/** The card fields of a recurrent core, in torch.nn.LSTM / GRU constructor terms. */
+export function coreCardFields(t: RnnTopology): Pick<ModelCard, 'cell' | 'input_size' | 'hidden_size' | 'num_layers' | 'bias' | 'bidirectional' | 'proj_size'> {
+  return { cell: t.cell, input_size: t.input_size, hidden_size: t.hidden_size, num_layers: t.num_layers, bias: true, bidirectional: t.bidirectional, proj_size: t.proj_size };
 }
 
+/** The schema reference of a bundled card (models/<name>/model.json). */
+export const BUNDLED_CARD_SCHEMA = '../../schemas/model-card.schema.json';
+
 export function saveBundledModel(dir: string, model: SequenceModel, card: ModelCard): void {
+  const file = join(dir, 'model.json');
+  checkModelCard(JSON.parse(JSON.stringify(card)) as unknown, file);
   mkdirSync(dir, { recursive: true });
-  writeSafetensors(join(dir, 'model.safetensors'), model.toTensorMap(), { format: 'pt', model: card.name });
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(card, null, 2) + '\n');
+  writeSafetensors(join(dir, 'model.safetensors'), model.toTensorMap(), { format: 'pt', model: card.name ?? '' });
+  writeFileSync(file, JSON.stringify(card, null, 2) + '\n');
 }

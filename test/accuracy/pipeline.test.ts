@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { inferenceParts, subsetIndices, type EvalData } from '../../src/accuracy/bundled.js';
+import { subsetIndices } from '../../src/datasets/split-data.js';
+import type { EvalData } from '../../src/models/eval-data.js';
+import { inferenceParts } from '../../src/models/inference.js';
+import { loadModel } from '../../src/models/load-model.js';
+import { coreFields, tempModelDir, writeModel } from '../helpers/model-cards.js';
 import { evaluateParts } from '../../src/accuracy/evaluate.js';
 import { fixedPointConfig, searchFixedFormats } from '../../src/accuracy/fixed-point-formats.js';
 import { forwardFloat } from '../../src/functional/network.js';
@@ -142,16 +146,15 @@ describe('accuracy pipeline on a tiny model', () => {
 
 describe('Ott schemes applied to a parameter set', () => {
   it('ternary: every weight matrix (core and head) to {-W0, 0, W0} with W0 = Glorot bound of that matrix; biases and embedding untouched', async () => {
-    const { quantizedTensors, sequenceModelOf } = await import('../../src/accuracy/ott.js');
+    const { postTrainingOttTensors, quantizedTensors, sequenceModelOf } = await import('../../src/accuracy/ott.js');
     const tensors = tinyTensors(true, 5);
-    const model = {
-      name: 'tiny',
-      card: { name: 'tiny', topology, readout: 'every-step' as const, input: {}, metrics: { name: 'x', validation: 0, test: 0 } },
-      tensors,
-      sha256: '',
-      safetensorsPath: 'tiny',
-    };
+    const card = writeModel(tempModelDir(), { name: 'tiny', ...coreFields(topology), embedding: { num_embeddings: 5, embedding_dim: 3 }, head: { type: 'language_model', vocabulary: 5 } }, tensors);
+    const model = loadModel(card);
     const q = quantizedTensors(sequenceModelOf(model), 'ternary');
+    // The post-training path for any model (no trainer) gives the same tensors in the same order.
+    const direct = postTrainingOttTensors(model, 'ternary');
+    expect([...direct.keys()]).toEqual([...q.keys()]);
+    for (const [name, t] of q) expect(Array.from(direct.get(name)!.data)).toEqual(Array.from(t.data));
     const w0ih = Math.sqrt(6 / (3 + 16));
     const w0hh = Math.sqrt(6 / (4 + 16));
     const levels = (name: string) => [...new Set(q.get(name)!.data)].sort((a, b) => a - b);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferenceParts, loadBundledModel, loadEvalData } from '../../src/accuracy/bundled.js';
+import { loadModel, partsOf } from '../../src/models/load-model.js';
 import { evaluateParts } from '../../src/accuracy/evaluate.js';
 import { writeModelTrace } from '../../src/accuracy/trace-model.js';
 import { QuantizedRnn, type QuantizedStepRecord } from '../../src/functional/quantized-network.js';
@@ -37,10 +37,12 @@ function tinyMnistModelDir(): string {
   writeSafetensors(join(dir, 'mnist-columns', 'model.safetensors'), t);
   const card = {
     name: 'mnist-columns',
-    topology: { cell: 'lstm', input_size: 28, hidden_size: H, proj_size: 0, num_layers: 1, bidirectional: false },
-    readout: 'last-step',
-    input: {},
-    metrics: { name: 'accuracy', validation: 0, test: 0 },
+    cell: 'lstm',
+    input_size: 28,
+    hidden_size: H,
+    head: { type: 'classifier', classes: 10 },
+    weights: 'model.safetensors',
+    data: { dataset: 'mnist-columns' },
     command: 'test fixture',
   };
   writeFileSync(join(dir, 'mnist-columns', 'model.json'), JSON.stringify(card));
@@ -67,9 +69,9 @@ describe('rnnsim trace model', () => {
     const r = await writeModelTrace({ model: 'mnist-columns', modelsDir, split: 'test', scheme: 'fixed8', output: out, limit: 3, quantization: config, onStep: (s) => observed.push(s) });
 
     // Independent rerun of the integer datapath on the same three images.
-    const model = loadBundledModel('mnist-columns', modelsDir);
-    const data = loadEvalData(model, 'test', 3);
-    const parts = inferenceParts(model.tensors, model.card.topology);
+    const model = loadModel('mnist-columns', { modelsDir });
+    const data = model.data.load('test', 3);
+    const parts = partsOf(model);
     const q = new QuantizedRnn(parts.rnn, config);
     const expected: Int32Array[] = [];
     data.sequences.forEach((s, k) => q.forward(s.values as Float32Array, s.steps, { sequence: k, onStep: (rec) => expected.push(rec.cellState) }));

@@ -1,16 +1,15 @@
 /** GPU roofline kernels and FINN folding, by hand. */
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../../src/engine/simulator.js';
-import { Gpu } from '../../src/components/gpu.js';
-import { Mvau } from '../../src/components/mvau.js';
-import type { TechCosts } from '../../src/components/context.js';
+import { Gpu, gpuKind } from '../../src/components/gpu.js';
+import { Mvau, mvauKind } from '../../src/components/mvau.js';
+import { identityOf } from '../../src/components/context.js';
 import { simulate } from '../../src/simulate.js';
-
-const noTech = {} as TechCosts;
+import { priceGpu } from '../../src/energy/prices/gpu.js';
 
 describe('gpu roofline', () => {
   // 1000 MHz; 2 GFLOP/s = 2 FLOP/cycle; 4 GB/s = 4 bytes/cycle; 1 us = 1000 cycles of overhead.
-  const gpu = new Gpu('gpu', { peak_gflops: 2, memory_bandwidth_gb_per_s: 4, kernel_launch_overhead_us: 1, datatype_bits: 32, average_power_w: 5, die_area_mm2: 0 }, { sim: new Simulator(), tech: noTech, clockMhz: 1000 });
+  const gpu = new Gpu({ sim: new Simulator(), clockMhz: 1000 }, identityOf(gpuKind, 'gpu', { peak_gflops: 2, memory_bandwidth_gb_per_s: 4, kernel_launch_overhead_us: 1, datatype_bits: 32, average_power_w: 5, die_area_mm2: 0 }));
   it('compute-bound: 100 FLOP / 2 = 50 cycles > 40 bytes / 4 = 10', () => {
     expect(gpu.kernelTime(100, 40)).toEqual({ cycles: 50, computeBound: true });
   });
@@ -21,7 +20,7 @@ describe('gpu roofline', () => {
   it('launch overhead 1 us = 1000 cycles; one multiplier per 2 FLOP/cycle; power as constant leakage', () => {
     expect(gpu.launchCycles).toBe(1000);
     expect(gpu.multipliers).toBe(1);
-    expect(gpu.cost().leakageMw).toBe(5000);
+    expect(priceGpu(gpu).leakageMw.value).toBe(5000);
   });
 
   it('Titan Xp on DeepBench LSTM 512 x 1 x 25: 26 kernels of roofline + 41.3 us', async () => {
@@ -36,11 +35,11 @@ describe('gpu roofline', () => {
 
 describe('FINN folding', () => {
   it('W4A8 gate product: 128 rows / PE 1 x max(32 / 4, 128 / 16) = 1024 cycles', () => {
-    const m = new Mvau('mvau', { pe: 1, simd_input: 4, simd_recurrent: 16, gates_in_parallel: 4, weight_bits: 4, activation_bits: 8, accumulator_bits: 16, pipeline_depth_cycles: 12 }, { sim: new Simulator(), tech: noTech, clockMhz: 100 });
+    const m = new Mvau({ sim: new Simulator(), clockMhz: 100 }, identityOf(mvauKind, 'mvau', { pe: 1, simd_input: 4, simd_recurrent: 16, gates_in_parallel: 4, weight_bits: 4, activation_bits: 8, accumulator_bits: 16, pipeline_depth_cycles: 12 }));
     expect(m.cycles(4, 128, 32, 128)).toBe(1024);
     expect(m.multipliers).toBe(4 * 1 * (4 + 16));
     // Two gates in parallel would take two passes.
-    const m2 = new Mvau('mvau', { pe: 2, simd_input: 32, simd_recurrent: 128, gates_in_parallel: 2, weight_bits: 2, activation_bits: 2, accumulator_bits: 16, pipeline_depth_cycles: 0 }, { sim: new Simulator(), tech: noTech, clockMhz: 100 });
+    const m2 = new Mvau({ sim: new Simulator(), clockMhz: 100 }, identityOf(mvauKind, 'mvau', { pe: 2, simd_input: 32, simd_recurrent: 128, gates_in_parallel: 2, weight_bits: 2, activation_bits: 2, accumulator_bits: 16, pipeline_depth_cycles: 0 }));
     expect(m2.cycles(4, 128, 32, 128)).toBe(2 * 64 * 1);
   });
 

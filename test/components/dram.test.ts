@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Dram } from '../../src/components/dram.js';
-import { nsToCycles } from '../../src/components/context.js';
+import { Dram, dramKind } from '../../src/components/dram.js';
+import { identityOf, nsToCycles } from '../../src/components/context.js';
 import { testContext } from '../helpers/context.js';
 
 function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: number }, clockMhz = 1000) {
   const ctx = testContext(clockMhz);
   const d = new Dram(
-    'dram',
-    {
+    ctx,
+    identityOf(dramKind, 'dram', {
       preset: 'none',
       channels: p.channels ?? 1,
       bandwidth_gb_per_s: p.gbps,
@@ -15,8 +15,7 @@ function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: 
       burst_bytes: p.burst ?? 64,
       energy_pj_per_bit: 1,
       background_power_mw: 0,
-    },
-    ctx,
+    }),
   );
   return { d, sim: ctx.sim };
 }

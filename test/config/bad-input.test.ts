@@ -91,14 +91,14 @@ describe('rnnsim run: bad input exits 1 and names the file and the place', () =>
     });
     const err = await runBad(file);
     expect(err).toContain(file);
-    expect(err).toMatch(/line \d+, column \d+ \(at components\.multifunction_unit\.kind\): role 'multifunction_unit' must be a multifunction_unit, found dot_product_unit/);
+    expect(err).toMatch(/line \d+, column \d+ \(at components\.multifunction_unit\.kind\): role 'multifunction_unit' needs a component implementing multifunction_unit \(multifunction_unit\), found dot_product_unit, which implements dot_product_unit/);
   });
 
   it('a missing role', async () => {
     const file = writeEpurConfig(dir, 'role-missing.yaml', { components: { input_buffer: undefined } });
     const err = await runBad(file);
     expect(err).toContain(file);
-    expect(err).toMatch(/line \d+, column \d+ \(at components\): the epur dataflow needs a component 'input_buffer' of kind sram_buffer/);
+    expect(err).toMatch(/line \d+, column \d+ \(at components\): the epur dataflow needs a component 'input_buffer' implementing sram_buffer \(.*; kinds: sram_buffer\)/);
   });
 
   it.each([

@@ -54,7 +54,7 @@ describe('compute-bound: dot-product cycles scale by the precision ratio', () =>
     expect(base.summary.components['cu0.dot_product_unit'].busy_cycles).toBe(T * 512);
     expect(dps.summary.components['cu0.dot_product_unit'].busy_cycles).toBe(T * 256);
     // Composable at 8 bits: one brick per product, no compose adds.
-    const count = (a: string): number => dps.energyDetail['cu0.dot_product_unit'].actions[a].count;
+    const count = (a: string): number => dps.energy.actions.find((r) => r.component === 'cu0.dot_product_unit' && r.action === a)?.count ?? -1;
     expect(count('brick_multiply')).toBe(64 * 128 * T);
     expect(count('compose_add')).toBe(0);
   });

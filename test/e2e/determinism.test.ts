@@ -9,7 +9,7 @@ describe('determinism', () => {
     const trace = join(REPO, 'traces', 'deepbench', 'lstm-h512-b1-t25.json');
     const a = runFiles(await simulate(EPUR_YAML, trace));
     const b = runFiles(await simulate(EPUR_YAML, trace));
-    expect([...a.keys()]).toEqual(['summary.json', 'timesteps.csv', 'layers.csv', 'energy.csv', 'tech-resolved.json']);
+    expect([...a.keys()]).toEqual(['summary.json', 'timesteps.csv', 'layers.csv', 'energy.csv', 'area.csv', 'tech-resolved.json']);
     expect(Buffer.from(b.get('summary.json')!)).toEqual(Buffer.from(a.get('summary.json')!));
     for (const [name, text] of a) expect(b.get(name), name).toBe(text);
     // Paths in summary.json are relative to the package, so the bytes do not depend on the checkout.

@@ -3,25 +3,25 @@ import { traceNonzeroWeightMacs } from '../../src/traces/work.js';
  * The event-driven ESE run against the recurrence, and end to end through rnnsim's checked path.
  */
 import { describe, expect, it } from 'vitest';
-import { loadInputs, simulate, simulateLoaded, techFor } from '../../src/simulate.js';
+import { rnnHeader } from '../../src/traces/header.js';
+import { loadInputs, simulate, simulateLoaded } from '../../src/simulate.js';
 import { workloadFromTrace } from '../../src/dataflows/workload.js';
-import { simulateEse } from '../../src/dataflows/ese/ese-dataflow.js';
+import { simulateEse, type EseRun } from '../../src/dataflows/ese/ese-dataflow.js';
+import type { EseDataflowParams } from '../../src/dataflows/ese/ese-kind.js';
+import { RunContext } from '../../src/dataflows/run-context.js';
 import { spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
-import type { SimulationInput } from '../../src/dataflows/dataflow-kind.js';
 import type { ParamValues } from '../../src/engine/component.js';
 
 const TRACE = 'traces/ese/google-lstmp.json';
 
-async function inputFor(config: string, overrides: Partial<ParamValues> = {}, pe: Partial<ParamValues> = {}): Promise<SimulationInput> {
+/** The ESE run of a config on the Google LSTMP, with dataflow and PE parameters overridden. */
+async function eseRun(config: string, overrides: Partial<ParamValues> = {}, pe: Partial<ParamValues> = {}): Promise<EseRun & { pe: ParamValues }> {
   const inputs = await loadInputs(config, TRACE);
   const c = inputs.config;
-  return {
-    workload: workloadFromTrace(inputs.header),
-    dataflowParams: { ...c.dataflowParams, ...overrides } as ParamValues,
-    roles: { ...c.roles, pe: { ...c.roles.pe, ...pe } as ParamValues },
-    tech: techFor(c),
-    clockMhz: c.clockMhz,
-  };
+  const peParams = { ...c.roles.pe.params, ...pe } as ParamValues;
+  const run = new RunContext(c.dataflow.roles, { ...c.roles, pe: { kind: c.roles.pe.kind, params: peParams } }, c.clockMhz);
+  const params = { ...c.dataflowParams, ...overrides } as unknown as EseDataflowParams;
+  return { ...simulateEse(run, params, workloadFromTrace(rnnHeader(inputs.header))), pe: peParams };
 }
 
 describe('event-driven ESE products equal the recurrence', () => {
@@ -31,12 +31,11 @@ describe('event-driven ESE products equal the recurrence', () => {
     ['unbalanced, D = 2, L = 3', 'configs/ese-unbalanced.yaml', { fifo_depth: 2, fifo_latency_cycles: 3 }],
   ] as const) {
     it(name, async () => {
-      const input = await inputFor(config, {}, pe);
-      const run = simulateEse(input);
+      const run = await eseRun(config, {}, pe);
       const params = {
-        fifoDepth: input.roles.pe.fifo_depth as number,
-        fifoLatencyCycles: input.roles.pe.fifo_latency_cycles as number,
-        emptyColumnCycles: input.roles.pe.empty_column_cycles as number,
+        fifoDepth: run.pe.fifo_depth as number,
+        fifoLatencyCycles: run.pe.fifo_latency_cycles as number,
+        emptyColumnCycles: run.pe.empty_column_cycles as number,
       };
       const gates = [...run.layouts.values()];
       expect(run.products[0].length).toBe(2); // gate product and projection
@@ -68,8 +67,8 @@ describe('Google LSTMP end to end (invariants checked by simulate)', () => {
   });
 
   it('a balanced layout is not slower than an unbalanced one at FIFO depth 1', async () => {
-    const bal = simulateEse(await inputFor('configs/ese-onchip.yaml', {}, { fifo_depth: 1 })).result.cycles;
-    const unb = simulateEse(await inputFor('configs/ese-onchip.yaml', { layout: 'unbalanced' }, { fifo_depth: 1 })).result.cycles;
+    const bal = (await eseRun('configs/ese-onchip.yaml', {}, { fifo_depth: 1 })).outcome.cycles;
+    const unb = (await eseRun('configs/ese-onchip.yaml', { layout: 'unbalanced' }, { fifo_depth: 1 })).outcome.cycles;
     expect(bal).toBeLessThan(unb);
   });
 
@@ -78,7 +77,7 @@ describe('Google LSTMP end to end (invariants checked by simulate)', () => {
     // (traceNonzeroWeightMacs) are what the sparse PEs must perform, with no change to the config.
     const dense = await loadInputs('configs/ese-onchip.yaml', 'traces/ese/google-lstmp-d0112.json');
     const r = simulateLoaded(dense);
-    expect(r.summary.macs).toBe(traceNonzeroWeightMacs(dense.header));
+    expect(r.summary.macs).toBe(traceNonzeroWeightMacs(rnnHeader(dense.header)));
     const sparse = simulateLoaded(await loadInputs('configs/ese-onchip.yaml', TRACE));
     expect(r.summary.macs).toBeGreaterThan(sparse.summary.macs);
   });

@@ -9,6 +9,7 @@ import {
   requantize,
   roundHalfEven,
   roundShift,
+  roundShiftHalfUp,
   saturate,
   saturateAccumulator,
 } from '../../src/functional/fixed-point.js';
@@ -28,6 +29,32 @@ describe('rounding: half to even', () => {
     expect(roundShift(3, -4)).toBe(48);
     // large exact values: (2^52 + 2) / 4 = 2^50 + 0.5 -> 2^50 (even)
     expect(roundShift(2 ** 52 + 2, 2)).toBe(2 ** 50);
+  });
+});
+
+describe('rounding: half up (what a most-significant-first word read one bit below the kept ones gives)', () => {
+  it('rounds integer right shifts, ties towards +infinity', () => {
+    // 5 / 2 = 2.5 -> 3; 7 / 2 = 3.5 -> 4; -5 / 2 = -2.5 -> -2; -7 / 2 = -3.5 -> -3
+    expect([roundShiftHalfUp(5, 1), roundShiftHalfUp(7, 1), roundShiftHalfUp(-5, 1), roundShiftHalfUp(-7, 1)]).toEqual([3, 4, -2, -3]);
+    // 13 / 8 = 1.625 -> 2; -13 / 8 = -1.625 -> -2; 11 / 8 = 1.375 -> 1; 20 / 8 = 2.5 -> 3; -12 / 8 = -1.5 -> -1
+    expect([roundShiftHalfUp(13, 3), roundShiftHalfUp(-13, 3), roundShiftHalfUp(11, 3), roundShiftHalfUp(20, 3), roundShiftHalfUp(-12, 3)]).toEqual([2, -2, 1, 3, -1]);
+    expect(roundShiftHalfUp(3, -4)).toBe(48);
+  });
+
+  it('equals reading the top bits and the first dropped bit: (floor(v / 2^(s-1)) + 1) >> 1', () => {
+    for (let v = -300; v <= 300; v++) {
+      for (const s of [1, 2, 3, 8]) expect(roundShiftHalfUp(v, s)).toBe((Math.floor(v / 2 ** (s - 1)) + 1) >> 1);
+    }
+  });
+
+  it('requantizes half up and saturates: the 16-bit code 32767 read at 8 bits is the top code 127', () => {
+    const q18 = q(1, 7);
+    // Q1.15 code 296 to Q1.7: 296 / 256 = 1.156 -> 1 either way; 384 / 256 = 1.5 -> 2 (half-even also 2); 640 / 256 = 2.5 -> 3 (half-even 2)
+    expect([296, 384, 640].map((v) => requantize(v, 15, q18, 'half_up'))).toEqual([1, 2, 3]);
+    expect([296, 384, 640].map((v) => requantize(v, 15, q18))).toEqual([1, 2, 2]);
+    // 32767 / 256 = 127.996 -> 128 -> saturates to 127; -32768 / 256 = -128 exactly
+    expect(requantize(32767, 15, q18, 'half_up')).toBe(127);
+    expect(requantize(-32768, 15, q18, 'half_up')).toBe(-128);
   });
 });
 

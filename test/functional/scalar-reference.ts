@@ -78,6 +78,8 @@ export function activationRef(name: 'sigmoid' | 'tanh', spec: ActivationSpec, x:
 
 export interface ScalarRunOptions {
   readonly precisionAt?: (layer: number, direction: number, timestep: number) => number;
+  /** Fixed precision of the input side (W_ih x_t + b_ih); absent: the step's. */
+  readonly inputSideBits?: number;
 }
 
 export interface ScalarStep {
@@ -121,27 +123,39 @@ export function scalarQuantizedForward(
       for (let s = 0; s < seqLen; s++) {
         const ts = d === 0 ? s : seqLen - 1 - s;
         const bits = options.precisionAt ? options.precisionAt(l, d, ts) : Math.max(lq.weight.intBits + lq.weight.fracBits, A.intBits + A.fracBits);
+        const xBits = options.inputSideBits ?? bits;
+        // Recurrent side (W_hh, b_hh, h, W_hr) at the step's precision, input side (W_ih, b_ih, x) at xBits.
         const W: FixedFormat = { intBits: lq.weight.intBits, fracBits: Math.min(lq.weight.fracBits, bits - lq.weight.intBits) };
         const As: FixedFormat = { intBits: A.intBits, fracBits: Math.min(na, bits - A.intBits) };
+        const Wx: FixedFormat = { intBits: lq.weight.intBits, fracBits: Math.min(lq.weight.fracBits, xBits - lq.weight.intBits) };
+        const Ax: FixedFormat = { intBits: A.intBits, fracBits: Math.min(na, xBits - A.intBits) };
         // Weights: quantize at the static format, then round to the step's format.
         const wq = (v: number): bigint => requant(quantizeRef(v, lq.weight), lq.weight.fracBits, W);
-        const xs = x[ts].map((v) => requant(v, na, As));
+        const wqx = (v: number): bigint => requant(quantizeRef(v, lq.weight), lq.weight.fracBits, Wx);
+        const xs = x[ts].map((v) => requant(v, na, Ax));
         const hs = h.map((v) => requant(v, na, As));
         const accFrac = W.fracBits + As.fracBits;
-        const dot = (mat: Float32Array, cols: number, row: number, vec: bigint[]): bigint => {
+        const fx = Wx.fracBits + Ax.fracBits;
+        const FA = Math.max(fx, accFrac);
+        const alignX = (v: bigint): bigint => v * 2n ** BigInt(FA - fx);
+        const alignH = (v: bigint): bigint => v * 2n ** BigInt(FA - accFrac);
+        const dotWith = (q: (v: number) => bigint, mat: Float32Array, cols: number, row: number, vec: bigint[]): bigint => {
           let acc = 0n;
-          for (let k = 0; k < cols; k++) acc += wq(mat[row * cols + k]) * vec[k];
+          for (let k = 0; k < cols; k++) acc += q(mat[row * cols + k]) * vec[k];
           return acc;
         };
+        const dot = (mat: Float32Array, cols: number, row: number, vec: bigint[]): bigint => dotWith(wq, mat, cols, row, vec);
+        const dotX = (mat: Float32Array, cols: number, row: number, vec: bigint[]): bigint => dotWith(wqx, mat, cols, row, vec);
         const shiftBias = (b: number): bigint => wq(b) * 2n ** BigInt(As.fracBits);
+        const shiftBiasX = (b: number): bigint => wqx(b) * 2n ** BigInt(Ax.fracBits);
         const inSize = p.inputSize;
         const act = (name: 'sigmoid' | 'tanh', v: bigint, inF: FixedFormat): bigint =>
           activationRef(name, name === 'sigmoid' ? lq.sigmoid : lq.tanh, v, inF, A);
         if (t.cell === 'lstm') {
           const pre: bigint[] = [];
           for (let j = 0; j < 4 * H; j++) {
-            const acc = dot(p.wIh, inSize, j, xs) + dot(p.wHh, P, j, hs) + shiftBias(p.bIh[j]) + shiftBias(p.bHh[j]);
-            pre.push(requant(sat48(acc), accFrac, lq.gate));
+            const acc = alignX(dotX(p.wIh, inSize, j, xs) + shiftBiasX(p.bIh[j])) + alignH(dot(p.wHh, P, j, hs) + shiftBias(p.bHh[j]));
+            pre.push(requant(sat48(acc), FA, lq.gate));
           }
           const m: bigint[] = [];
           const nc = lq.cell.fracBits;
@@ -166,12 +180,12 @@ export function scalarQuantizedForward(
           const ng = lq.gate.fracBits;
           const next: bigint[] = [];
           for (let k = 0; k < H; k++) {
-            const gx = (j: number): bigint => dot(p.wIh, inSize, j, xs) + shiftBias(p.bIh[j]);
+            const gx = (j: number): bigint => dotX(p.wIh, inSize, j, xs) + shiftBiasX(p.bIh[j]);
             const gh = (j: number): bigint => dot(p.wHh, H, j, hs) + shiftBias(p.bHh[j]);
-            const r = act('sigmoid', requant(sat48(gx(k) + gh(k)), accFrac, lq.gate), lq.gate);
-            const z = act('sigmoid', requant(sat48(gx(H + k) + gh(H + k)), accFrac, lq.gate), lq.gate);
+            const r = act('sigmoid', requant(sat48(alignX(gx(k)) + alignH(gh(k))), FA, lq.gate), lq.gate);
+            const z = act('sigmoid', requant(sat48(alignX(gx(H + k)) + alignH(gh(H + k))), FA, lq.gate), lq.gate);
             const hn = requant(sat48(gh(2 * H + k)), accFrac, lq.gate);
-            const npre = sat(requant(sat48(gx(2 * H + k)), accFrac, lq.gate) + requant(r * hn, na + ng, lq.gate), lq.gate);
+            const npre = sat(requant(sat48(gx(2 * H + k)), fx, lq.gate) + requant(r * hn, na + ng, lq.gate), lq.gate);
             const n = act('tanh', npre, lq.gate);
             next.push(requant(n * 2n ** BigInt(na) + z * (h[k] - n), 2 * na, A));
           }

@@ -1,6 +1,5 @@
 /**
- * Shared test utilities: a component context with a stub technology table (timing tests never
- * price anything), temporary directories, configs derived from configs/epur.yaml, shape traces,
+ * Shared test utilities: a component context on a fresh simulator, temporary directories, configs derived from configs/epur.yaml, shape traces,
  * and main(argv) with its output captured.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,30 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { Simulator } from '../../src/engine/simulator.js';
-import type { ComponentContext, TechCosts } from '../../src/components/context.js';
+import type { ComponentContext } from '../../src/components/context.js';
 import { shapeTraceHeader, writeShapeTrace, type ShapeSpec } from '../../src/traces/index.js';
 import { main } from '../../src/cli/main.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const EPUR_YAML = join(REPO, 'configs', 'epur.yaml');
 
-const zero = (): number => 0;
-/** A technology table that prices everything at zero: timing and action counts only. */
-export const ZERO_TECH: TechCosts = {
-  intMultiplyEnergyPj: zero,
-  intAddEnergyPj: zero,
-  registerEnergyPjPerBit: zero,
-  intMultiplyAreaUm2: zero,
-  intAddAreaUm2: zero,
-  registerAreaUm2PerBit: zero,
-  sramReadEnergyPj: zero,
-  sramWriteEnergyPj: zero,
-  sramLeakageMw: zero,
-  sramAreaMm2: zero,
-};
-
+/** A component context on a fresh simulator (timing and action counts; pricing is src/energy's). */
 export function testContext(clockMhz = 1000): ComponentContext & { sim: Simulator } {
-  return { sim: new Simulator(), tech: ZERO_TECH, clockMhz };
+  return { sim: new Simulator(), clockMhz };
 }
 
 /** A fresh temporary directory; call the returned cleanup in afterAll/afterEach. */

@@ -9,38 +9,18 @@ Per case NAME it writes
   NAME.weights.safetensors  the module's state_dict, exactly torch's parameter names
   NAME.io.safetensors       input [batch, seq, input] (batch_first), h0, c0 (LSTM), output, h_n, c_n
                             (LSTM), float32; metadata "topology" = JSON of the module's settings.
-safetensors is written by hand (struct + json), sorted keys, 8-byte aligned data, so this script
-needs no safetensors package.
+safetensors is written by hand by tools/export_model.py's write_safetensors (struct + json, sorted
+keys, 8-byte aligned data), so this script needs no safetensors package.
 """
 import json
 import os
-import struct
+import sys
 
-import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def write_safetensors(path, tensors, metadata=None):
-    header = {}
-    if metadata:
-        header["__metadata__"] = {k: metadata[k] for k in sorted(metadata)}
-    blobs = []
-    offset = 0
-    for name in sorted(tensors):
-        arr = np.ascontiguousarray(tensors[name].detach().cpu().numpy().astype("<f4"))
-        raw = arr.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    js = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    js += b" " * ((8 - (8 + len(js)) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(js)))
-        f.write(js)
-        for b in blobs:
-            f.write(b)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+from export_model import write_safetensors  # noqa: E402
 
 
 def make_case(name, cell, input_size, hidden_size, num_layers, bidirectional, proj_size=0,

@@ -1,23 +1,35 @@
-/** `rnnsim check`: validate architecture configs and explain every error. */
+/** `rnnsim check`: validate architecture configs, explain every error, and warn about starved designs. */
 import type { Command } from '../command.js';
+import { stringOption } from '../command.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
-import { techFor } from '../../simulate.js';
+import { techFor } from '../../config/technology.js';
 import { InputError } from '../../errors.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
+import { readTrace } from '../../traces/reader.js';
+import { workloadFromTrace } from '../../dataflows/workload.js';
 
 export const checkCommand: Command = {
   path: ['check'],
-  summary: 'validate architecture configs (YAML syntax, schema, roles, technology table, DRAM preset)',
+  summary: 'validate architecture configs (YAML syntax, schema, roles, technology table, DRAM preset) and warn when a design starves a unit',
   positionals: '<config.yaml>...',
-  options: [],
-  async run(_options, positionals) {
+  options: [
+    { name: 'trace', type: 'string', description: 'trace header (JSON): also warn about what depends on the workload (weights that stream from DRAM, DRAM bandwidth)' },
+    SET_OPTION,
+  ],
+  async run(options, positionals) {
     if (positionals.length === 0) throw new InputError('give at least one config file to check');
+    const overrides = overridesOf(options);
+    const tracePath = stringOption(options, 'trace');
+    const workload = tracePath === undefined ? undefined : workloadFromTrace((await readTrace(tracePath)).header);
     for (const file of positionals) {
-      const config = loadArchitecture(file);
+      const config = loadArchitecture(file, { overrides });
       techFor(config);
       const roles = Object.entries(config.roles)
-        .map(([role, p]) => `${role}: ${Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
+        .map(([role, r]) => `${role}: ${r.kind} ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
         .join('\n    ');
       process.stdout.write(`ok: ${file}: '${config.name}', dataflow ${config.dataflow.kind}, ${config.clockMhz} MHz, ${config.technology.node_nm} nm\n    ${roles}\n`);
+      const diagnostics = config.dataflow.diagnose?.({ clockMhz: config.clockMhz, dataflowParams: config.dataflowParams, roles: config.roles, workload }) ?? [];
+      for (const d of diagnostics) process.stdout.write(`  warning: ${d.message}\n`);
     }
     return 0;
   },

@@ -10,8 +10,10 @@ import { InputError } from '../../errors.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
 import { simulate, type RunSummary } from '../../simulate.js';
 import { compareCsv, compareJson, compareMarkdown, compareRuns } from '../../reports/compare.js';
-import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
 
 function listOption(options: OptionValues, name: string): string[] {
   const v = options[name];
@@ -31,13 +33,17 @@ export const compareCommand: Command = {
     { name: 'trace', type: 'string', multiple: true, required: true, description: 'trace header (JSON); repeat for each' },
     { name: 'baseline', type: 'string', description: "the config (its name: or its file) the others are compared with" },
     { name: 'out', type: 'string', default: 'results/compare', description: 'results directory (written atomically)' },
+    SET_OPTION,
+    FORCE_OPTION,
   ],
   async run(options) {
     const configs = listOption(options, 'config');
     const traces = listOption(options, 'trace');
     if (configs.length === 0 || traces.length === 0) throw new InputError('give at least one --config and one --trace');
+    const overrides = overridesOf(options);
+    const out = resultOutput(options, 'compare')!;
     let baseline = stringOption(options, 'baseline');
-    if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline).name;
+    if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline, { overrides }).name;
     const total = configs.length * traces.length;
     const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'compare [{bar}] {value}/{total} {run}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(total, 0, { run: '' });
@@ -46,7 +52,7 @@ export const compareCommand: Command = {
       for (const c of configs) {
         for (const t of traces) {
           bar?.update(summaries.length, { run: `${c} + ${t}` });
-          summaries.push((await simulate(c, t)).summary);
+          summaries.push((await simulate(c, t, { overrides })).summary);
         }
       }
       bar?.update(total, { run: 'done' });
@@ -59,8 +65,7 @@ export const compareCommand: Command = {
     } catch (e) {
       throw new InputError(`--baseline: ${(e as Error).message}`);
     }
-    const out = stringOption(options, 'out')!;
-    writeDirectoryAtomic(out, new Map([['compare.csv', compareCsv(table)], ['compare.md', compareMarkdown(table)], ['compare.json', compareJson(table)]]));
+    out.write(new Map([['compare.csv', compareCsv(table)], ['compare.md', compareMarkdown(table)], ['compare.json', compareJson(table)]]));
     const n = (v: number | null): string | number => (v === null ? '-' : sig(v, 4));
     process.stdout.write(
       textTable(
@@ -68,7 +73,7 @@ export const compareCommand: Command = {
         table.rows.map((r) => [r.config, r.trace, sig(r.latency_us, 6), sig(r.throughput_gmac_per_s), sig(r.energy_total_uj), sig(r.area_mm2), sig(r.utilization_pe), n(r.speedup_vs_baseline), n(r.energy_savings_vs_baseline)]),
       ),
     );
-    process.stdout.write(`results written to ${out}/ (compare.csv, compare.md, compare.json)\n`);
+    process.stdout.write(`results written to ${out.dir}/ (compare.csv, compare.md, compare.json)\n`);
     return 0;
   },
 };

@@ -3,8 +3,10 @@ import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
 import { simulate, type RunSummary } from '../../simulate.js';
 import { runFiles } from '../../reports/run-files.js';
-import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
 
 export function summaryText(s: RunSummary): string {
   const rows: Array<[string, string | number]> = [
@@ -35,14 +37,17 @@ export const runCommand: Command = {
     { name: 'trace', type: 'string', required: true, description: 'trace header (JSON)' },
     { name: 'out', type: 'string', description: 'results directory (written atomically); omit to only print' },
     { name: 'json', type: 'boolean', description: 'print summary.json instead of the table' },
+    SET_OPTION,
+    FORCE_OPTION,
   ],
   async run(options) {
-    const report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!);
+    const overrides = overridesOf(options);
+    const out = resultOutput(options, 'run');
+    const report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!, { overrides });
     const files = runFiles(report);
-    const out = stringOption(options, 'out');
-    if (out) writeDirectoryAtomic(out, files);
+    out?.write(files);
     process.stdout.write(options.json ? files.get('summary.json')! : summaryText(report.summary));
-    if (out) process.stdout.write(`results written to ${out}/ (${[...files.keys()].join(', ')})\n`);
+    if (out) process.stdout.write(`results written to ${out.dir}/ (${[...files.keys()].join(', ')})\n`);
     return 0;
   },
 };

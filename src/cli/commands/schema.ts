@@ -2,7 +2,7 @@
 import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
 import { architectureSchema } from '../../config/architecture-schema.js';
-import { writeFileAtomic } from '../../reports/atomic-write.js';
+import { textContaining, writeOwnedFile } from '../../output/owned-file.js';
 
 export function architectureSchemaText(): string {
   return JSON.stringify(architectureSchema(), null, 2) + '\n';
@@ -14,7 +14,7 @@ export const schemaCommand: Command = {
   options: [{ name: 'out', type: 'string', default: 'schemas/architecture.schema.json', description: 'where to write it' }],
   async run(options) {
     const out = stringOption(options, 'out')!;
-    writeFileAtomic(out, architectureSchemaText());
+    writeOwnedFile(out, architectureSchemaText(), textContaining('"title": "rnnsim architecture config"', 'generated architecture JSON Schema'));
     process.stdout.write(`wrote ${out}\n`);
     return 0;
   },

@@ -9,7 +9,8 @@ import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
 import { loadInputs, simulateLoaded, type RunSummary } from '../../simulate.js';
 import { runFiles } from '../../reports/run-files.js';
-import { writeDirectoryAtomic } from '../../reports/atomic-write.js';
+import { resultOutput } from '../result-output.js';
+import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
 import { toCsv } from '../../reports/csv.js';
 import { stallBreakdownSvg } from '../../reports/plots.js';
@@ -85,9 +86,9 @@ const COLUMNS = [
 export const startCommand: Command = {
   path: ['start'],
   summary: 'the headline job: bundled configs on bundled traces, comparison table, results under results/start/',
-  options: [{ name: 'out', type: 'string', default: 'results/start', description: 'results directory (written atomically)' }],
+  options: [{ name: 'out', type: 'string', default: 'results/start', description: 'results directory (written atomically)' }, FORCE_OPTION],
   async run(options) {
-    const out = stringOption(options, 'out')!;
+    const out = resultOutput(options, 'start')!;
     const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'simulating {bar} {value}/{total} {job}' }, cliProgress.Presets.shades_classic) : undefined;
     const jobs = BUNDLED_TRACES.flatMap((t) => BUNDLED_CONFIGS.map((c) => ({ config: c, trace: t })));
     bar?.start(jobs.length, 0, { job: '' });
@@ -121,10 +122,10 @@ export const startCommand: Command = {
     files.set('comparison.csv', toCsv(COLUMNS, rows));
     files.set('comparison.md', markdownTable(COLUMNS, rows));
     files.set('cycle-breakdown.svg', await stallBreakdownSvg(summaries));
-    writeDirectoryAtomic(out, files);
+    out.write(files);
     if (dps) process.stdout.write(`${dps}\n`);
     process.stdout.write(`${sparse}\n`);
-    process.stdout.write(`E-PUR-like accelerator, Maximizing Weight Locality (epur) vs step-by-step, DeepBench LSTM kernels (batch 1)\n\n${table}\nresults written to ${out}/ (comparison.csv, comparison.md, cycle-breakdown.svg, and one directory per run)\n`);
+    process.stdout.write(`E-PUR-like accelerator, Maximizing Weight Locality (epur) vs step-by-step, DeepBench LSTM kernels (batch 1)\n\n${table}\nresults written to ${out.dir}/ (comparison.csv, comparison.md, cycle-breakdown.svg, and one directory per run)\n`);
     return 0;
   },
 };

@@ -10,8 +10,9 @@ import { stringOption } from '../command.js';
 import { InputError } from '../../errors.js';
 import { shapeTraceHeader, DEFAULT_ACTIVATION_BITS, DEFAULT_WEIGHT_BITS } from '../../traces/shape.js';
 import { writeShapeTrace } from '../../traces/writer.js';
-import { readTrace, readPayloadRecords } from '../../traces/reader.js';
-import type { TraceHeader } from '../../traces/header.js';
+import { isRnnTrace, readAnyTrace, readPayloadRecords } from '../../traces/reader.js';
+import { isGemmTrace, type AnyTraceHeader } from '../../traces/header.js';
+import { gemmMacs } from '../../traces/gemm.js';
 import { modelMacsPerTimestepPerSample, modelMatrixWeights, sampleTimesteps, traceMacs } from '../../traces/work.js';
 
 /** Parse a whole-number flag, naming the flag in the error. */
@@ -41,7 +42,11 @@ function requiredInt(options: OptionValues, name: string, min: number): number {
 }
 
 /** One line of what a trace asks for, for humans. */
-export function describeTraceWork(h: TraceHeader): string {
+export function describeTraceWork(h: AnyTraceHeader): string {
+  if (isGemmTrace(h)) {
+    const g = h.gemm;
+    return `plain GEMM (${g.m} x ${g.k}) . (${g.k} x ${g.n}); ${gemmMacs(g).toLocaleString('en-US')} MACs; ${(g.k * g.n).toLocaleString('en-US')} weights at ${h.precision.weight_bits} bits`;
+  }
   const m = h.model;
   const shape =
     `${m.cell} ${m.num_layers} layer(s)${m.bidirectional ? ' bidirectional' : ''}, input ${m.input_size}, hidden ${m.hidden_size}` +
@@ -106,9 +111,9 @@ export const traceCheckCommand: Command = {
   async run(_options, positionals) {
     if (positionals.length === 0) throw new InputError('give at least one trace header file (<name>.json)');
     for (const file of positionals) {
-      const trace = await readTrace(file);
+      const trace = await readAnyTrace(file);
       let records = 0;
-      for await (const _record of readPayloadRecords(trace)) records++;
+      if (isRnnTrace(trace)) for await (const _record of readPayloadRecords(trace)) records++;
       process.stdout.write(`${file}: ok; ${records} payload record(s); ${describeTraceWork(trace.header)}\n`);
     }
     return 0;

@@ -7,6 +7,8 @@
 export class WeightResidency {
   private readonly resident = new Map<string, number>(); // slice id -> bits, in insertion order
   private readonly loaded = new Set<string>();
+  /** describe()'s text, until the residency changes. */
+  private description: string | undefined;
 
   constructor(private readonly capacityBits: number) {}
 
@@ -27,7 +29,12 @@ export class WeightResidency {
     }
     for (const id of [...this.resident.keys()]) if (streamed.has(id)) this.forget(id);
     this.evictUntil(budget - kept, needed);
-    for (const s of slices) if (!streamed.has(s.id) && !this.resident.has(s.id)) this.resident.set(s.id, s.bits);
+    for (const s of slices) {
+      if (!streamed.has(s.id) && !this.resident.has(s.id)) {
+        this.resident.set(s.id, s.bits);
+        this.description = undefined;
+      }
+    }
     return streamed;
   }
 
@@ -36,6 +43,7 @@ export class WeightResidency {
     if (!this.resident.has(id)) return true;
     if (this.loaded.has(id)) return false;
     this.loaded.add(id);
+    this.description = undefined;
     return true;
   }
 
@@ -56,7 +64,18 @@ export class WeightResidency {
   }
 
   private forget(id: string): void {
+    this.description = undefined;
     this.resident.delete(id);
     this.loaded.delete(id);
+  }
+
+  /** What is resident, oldest first, with its size and whether it has been fetched (for steady-state fast-forward). */
+  describe(): string {
+    if (this.description === undefined) {
+      let text = '';
+      for (const [id, bits] of this.resident) text += `${id}:${bits}:${this.loaded.has(id) ? 1 : 0};`;
+      this.description = text;
+    }
+    return this.description;
   }
 }

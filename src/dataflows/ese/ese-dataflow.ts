@@ -13,20 +13,17 @@
  * for the element-wise phase ('recurrent_dependency'), after their channel's last product for
  * the run to end ('pipeline_drain').
  */
-import { Dram } from '../../components/dram.js';
-import { MultifunctionUnit } from '../../components/multifunction-unit.js';
-import { SparsePe } from '../../components/sparse-pe.js';
-import { SramBuffer } from '../../components/sram-buffer.js';
-import type { ComponentContext } from '../../components/context.js';
-import type { Component } from '../../engine/component.js';
-import { Simulator } from '../../engine/simulator.js';
+import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
+import type { SparsePe } from '../../components/sparse-pe.js';
+import type { OnChipBuffer } from '../../components/interfaces.js';
 import { InputError } from '../../errors.js';
 import { elementwiseOpsPerHiddenUnit } from '../../traces/work.js';
-import type { SimulationInput, SimulationResult, StepRecord } from '../dataflow-kind.js';
-import { STALL_CAUSES, StallAccount, type StallCause } from '../stall-accounting.js';
+import type { DataflowOutcome, StepRecord } from '../dataflow-kind.js';
+import type { ComputeUnitAccount, RunContext } from '../run-context.js';
 import type { Workload } from '../workload.js';
+import type { EseDataflowParams } from './ese-kind.js';
 import { concatColumns, layoutKey, syntheticLayouts, type EseLayouts } from './ese-layouts.js';
-import type { SparseLayout } from './sparse-layout.js';
+import { totalNonzeros, type SparseLayout } from './sparse-layout.js';
 import { SpmvRun, type SpmvResult } from './spmv-engine.js';
 import { WeightStreamer, type ChunkDescriptor, type WeightChunk } from './weight-stream.js';
 
@@ -41,17 +38,17 @@ export interface EseParams {
   readonly stagingChunks: number;
 }
 
-export function eseParams(p: SimulationInput['dataflowParams'], workload: Workload): EseParams {
+export function eseParams(p: EseDataflowParams, workload: Workload): EseParams {
   return {
-    pesPerChannel: p.pes_per_channel as number,
-    channels: p.channels as number,
-    layout: p.layout as 'balanced' | 'unbalanced',
-    layoutSeed: p.layout_seed as number,
+    pesPerChannel: p.pes_per_channel,
+    channels: p.channels,
+    layout: p.layout,
+    layoutSeed: p.layout_seed,
     // Density is a property of the pruned model, so it comes from the trace, not the config.
     weightDensity: workload.weightDensity,
-    weightSource: p.weight_source as 'dram_stream' | 'on_chip',
-    fetchColumns: p.fetch_columns as number,
-    stagingChunks: p.staging_chunks as number,
+    weightSource: p.weight_source,
+    fetchColumns: p.fetch_columns,
+    stagingChunks: p.staging_chunks,
   };
 }
 
@@ -63,15 +60,17 @@ interface Product {
 interface LayerDirProducts {
   readonly gates: Product;
   readonly projection: Product | undefined;
+  /** Non-zero MACs of one step (gate product and projection). */
+  readonly macs: number;
 }
 
 interface Channel {
   readonly index: number;
   readonly pes: SparsePe[];
-  readonly weightBuffers: SramBuffer[];
+  readonly weightBuffers: OnChipBuffer[];
   readonly mfu: MultifunctionUnit;
-  readonly activations: SramBuffer;
-  readonly stalls: StallAccount[];
+  readonly activations: OnChipBuffer;
+  readonly accounts: ComputeUnitAccount[];
   accountedUntil: number;
   streamer?: WeightStreamer;
 }
@@ -83,24 +82,35 @@ interface SequenceJob {
 }
 
 export interface EseRun {
-  readonly result: SimulationResult;
+  readonly outcome: DataflowOutcome;
   /** Every product's timing, in run order, by channel (for tests and reports). */
   readonly products: SpmvResult[][];
   readonly layouts: EseLayouts;
 }
 
-export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts): EseRun {
-  const { workload } = input;
-  const params = eseParams(input.dataflowParams, workload);
-  const sim = new Simulator();
-  const ctx: ComponentContext = { sim, tech: input.tech, clockMhz: input.clockMhz };
-  const components: Component[] = [];
-  const make = <T extends Component>(c: T): T => {
-    components.push(c);
-    return c;
-  };
+export function simulateEse(run: RunContext, dataflowParams: EseDataflowParams, workload: Workload, layoutsOverride?: EseLayouts): EseRun {
+  const params = eseParams(dataflowParams, workload);
+  const sim = run.sim;
   const N = params.pesPerChannel;
-  const indexBits = input.roles.pe.index_bits as number;
+  const dram = run.create('dram', 'dram');
+  const channels: Channel[] = Array.from({ length: params.channels }, (_, c) => {
+    const pes = Array.from({ length: N }, (_, p) => {
+      const pe = run.create('pe', 'sparse_pe', { name: `ch${c}.pe${p}` });
+      pe.weightBits = workload.weightBits;
+      return pe;
+    });
+    const weightBuffers = Array.from({ length: N }, (_, p) => run.create('weight_buffer', 'sram_buffer', { name: `ch${c}.pe${p}.weight_buffer` }));
+    return {
+      index: c,
+      pes,
+      weightBuffers,
+      mfu: run.create('elementwise_unit', 'multifunction_unit', { name: `ch${c}.elementwise_unit` }),
+      activations: run.create('activation_buffer', 'sram_buffer', { name: `ch${c}.activation_buffer` }),
+      accounts: pes.map((pe) => run.computeUnit(pe.name)),
+      accountedUntil: 0,
+    };
+  });
+  const indexBits = channels[0].pes[0].indexBits;
   const layouts = layoutsOverride ?? syntheticLayouts(workload, N, indexBits, params.weightDensity, params.layout, params.layoutSeed);
 
   const products = new Map<string, LayerDirProducts>();
@@ -112,27 +122,16 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
         if (x.numPEs !== N) throw new InputError(`layout of layer ${l.index} ${m} is for ${x.numPEs} PEs, the config has ${N} per channel`);
         return x;
       };
+      const gates = concatColumns(get('input'), get('recurrent'));
+      const projection = l.projSize > 0 ? get('projection') : undefined;
       products.set(`${l.index}.${d}`, {
-        gates: { layout: concatColumns(get('input'), get('recurrent')) },
-        projection: l.projSize > 0 ? { layout: get('projection') } : undefined,
+        gates: { layout: gates },
+        projection: projection ? { layout: projection } : undefined,
+        macs: totalNonzeros(gates) + (projection ? totalNonzeros(projection) : 0),
       });
     }
   }
 
-  const dram = make(new Dram('dram', input.roles.dram, ctx));
-  const channels: Channel[] = Array.from({ length: params.channels }, (_, c) => {
-    const pes = Array.from({ length: N }, (_, p) => make(new SparsePe(`ch${c}.pe${p}`, input.roles.pe, ctx, workload.weightBits)));
-    const weightBuffers = Array.from({ length: N }, (_, p) => make(new SramBuffer(`ch${c}.pe${p}.weight_buffer`, input.roles.weight_buffer, ctx)));
-    return {
-      index: c,
-      pes,
-      weightBuffers,
-      mfu: make(new MultifunctionUnit(`ch${c}.elementwise_unit`, input.roles.elementwise_unit, ctx)),
-      activations: make(new SramBuffer(`ch${c}.activation_buffer`, input.roles.activation_buffer, ctx)),
-      stalls: pes.map(() => new StallAccount()),
-      accountedUntil: 0,
-    };
-  });
 
   // Sequences dealt round-robin to the channels; each channel runs its own one after another.
   const jobs: SequenceJob[][] = channels.map(() => []);
@@ -140,7 +139,7 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
   for (const group of workload.groups) for (const len of group) jobs[k % params.channels].push({ sequence: k++, timesteps: len });
 
   const entryBits = workload.weightBits + indexBits;
-  const pointerBits = input.roles.pe.pointer_bits as number;
+  const pointerBits = channels[0].pes[0].pointerBits;
   checkCapacity(channels[0], products, params, entryBits, pointerBits);
 
   // Chunk descriptors per product layout (cached: every timestep reuses them).
@@ -166,7 +165,6 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
   };
 
   const steps: StepRecord[] = [];
-  let busy = 0;
   const productLog: SpmvResult[][] = channels.map(() => []);
   const ew = elementwiseOpsPerHiddenUnit(workload.cell);
   const opsPerHiddenUnit = { sigmoid: ew.sigmoid, tanh: ew.tanh, multiply: ew.multiply, add: ew.add + ew.bias_add };
@@ -186,7 +184,7 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
     }
     const runProduct = (layout: SparseLayout, then: () => void): void => {
       const now = sim.now;
-      for (const acc of ch.stalls) acc.add('recurrent_dependency', now - ch.accountedUntil);
+      for (const acc of ch.accounts) acc.stalls.add('recurrent_dependency', now - ch.accountedUntil);
       ch.activations.recordReads(Math.ceil((layout.cols * workload.activationBits) / ch.activations.wordBits));
       let chunks;
       if (ch.streamer) {
@@ -196,10 +194,10 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
       }
       const run = new SpmvRun(sim, ch.pes, ch.weightBuffers, layout, chunks, (r) => {
         productLog[ch.index].push(r);
-        ch.stalls.forEach((acc, p) => {
+        ch.accounts.forEach((acc, p) => {
           const b = r.perPe[p];
-          for (const cause of ['sparse_format_overhead', 'input_load', 'weight_fetch', 'fifo_full', 'load_imbalance'] as const) acc.add(cause, b[cause]);
-          busy += b.busy;
+          for (const cause of ['sparse_format_overhead', 'input_load', 'weight_fetch', 'fifo_full', 'load_imbalance'] as const) acc.stalls.add(cause, b[cause]);
+          acc.addBusy(b.busy);
         });
         ch.accountedUntil = r.end;
         // The sums leave the PE pipelines before anything can use them.
@@ -219,7 +217,7 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
         sim.at(g.end + ch.mfu.latencyCycles, () => {
           ch.activations.recordWrites(Math.ceil((H * workload.activationBits) / ch.activations.wordBits));
           const done = (): void => {
-            steps.push({ sequence: s.seq.sequence, layer: s.layer, direction: s.dir, timestep: s.t, startCycle, endCycle: sim.now });
+            steps.push({ sequence: s.seq.sequence, layer: s.layer, direction: s.dir, timestep: s.t, startCycle, endCycle: sim.now, macs: s.p.macs });
             nextStep();
           };
           if (!s.p.projection) return done();
@@ -237,33 +235,16 @@ export function simulateEse(input: SimulationInput, layoutsOverride?: EseLayouts
     });
   }
 
+  run.phases.begin({ group: 0, layer: 0, direction: 0, phase: 'run' });
   const cycles = sim.run();
-  const stalls = Object.fromEntries(STALL_CAUSES.map((c) => [c, 0])) as Record<StallCause, number>;
-  const elementOps: Record<string, number> = { sigmoid: 0, tanh: 0, multiply: 0, add: 0 };
   let macs = 0;
   for (const ch of channels) {
-    for (const acc of ch.stalls) {
-      acc.add('pipeline_drain', cycles - ch.accountedUntil);
-      for (const [cause, n] of Object.entries(acc.byCause())) stalls[cause as StallCause] += n;
-    }
+    for (const acc of ch.accounts) acc.stalls.add('pipeline_drain', cycles - ch.accountedUntil);
     for (const pe of ch.pes) macs += pe.macsPerformed;
-    for (const [op, n] of Object.entries(ch.mfu.actionCounts())) elementOps[op] += n;
   }
   const units = params.channels * N;
   return {
-    result: {
-      cycles,
-      events: sim.eventsProcessed,
-      components,
-      macsPerformed: macs,
-      macBasis: 'nonzero',
-      elementOps,
-      stallCycles: stalls,
-      computeBusyCycles: busy,
-      computeUnits: units,
-      multipliers: units,
-      steps,
-    },
+    outcome: { cycles, macsPerformed: macs, macBasis: 'nonzero', macsSkipped: 0, multipliers: units, steps },
     products: productLog,
     layouts,
   };

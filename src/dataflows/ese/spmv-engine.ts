@@ -9,7 +9,7 @@
  * (priority 1), so a slot freed by a pop in cycle t can take a push in cycle t.
  */
 import type { SparsePe } from '../../components/sparse-pe.js';
-import type { SramBuffer } from '../../components/sram-buffer.js';
+import type { OnChipBuffer } from '../../components/interfaces.js';
 import type { Simulator } from '../../engine/simulator.js';
 import type { SparseLayout } from './sparse-layout.js';
 import { attributeWait, emptyBreakdown, type PeCycleBreakdown } from './spmv-timing.js';
@@ -57,7 +57,7 @@ export class SpmvRun {
   constructor(
     private readonly sim: Simulator,
     private readonly pes: readonly SparsePe[],
-    private readonly weightBuffers: readonly SramBuffer[] | undefined,
+    private readonly weightBuffers: readonly OnChipBuffer[] | undefined,
     private readonly layout: SparseLayout,
     private readonly chunks: SpmvChunks | undefined,
     private readonly onDone: (r: SpmvResult) => void,

@@ -5,7 +5,7 @@
  * finished the chunk's last column. Fetching runs ahead across products, so the next
  * product's first chunks arrive during the element-wise phase.
  */
-import type { Dram } from '../../components/dram.js';
+import type { MainMemory } from '../../components/interfaces.js';
 import type { Simulator } from '../../engine/simulator.js';
 
 export interface ChunkDescriptor {
@@ -44,7 +44,7 @@ export class WeightStreamer {
 
   constructor(
     private readonly sim: Simulator,
-    private readonly dram: Dram,
+    private readonly dram: MainMemory,
     private readonly slots: number,
     private readonly source: Iterator<ChunkDescriptor>,
     private readonly onArrive: (chunk: WeightChunk) => void,

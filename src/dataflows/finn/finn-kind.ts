@@ -5,41 +5,34 @@
  * h_t is usable a pipeline depth after both finish. Directions of a bidirectional layer run one
  * after the other on the same hardware (assumed); samples of a batch run one after the other.
  */
-import { Simulator } from '../../engine/simulator.js';
-import type { ComponentContext } from '../../components/context.js';
-import { Mvau } from '../../components/mvau.js';
-import { MultifunctionUnit } from '../../components/multifunction-unit.js';
+import { spawn, type Process } from '../../engine/process.js';
 import { InputError } from '../../errors.js';
-import type { DataflowKind, SimulationInput, SimulationResult, StepRecord } from '../dataflow-kind.js';
-import { StallAccount } from '../stall-accounting.js';
-import { activeSamples } from '../workload.js';
+import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
+import type { RunContext } from '../run-context.js';
+import { activeSamples, type Workload } from '../workload.js';
 
-export const finnDataflowKind: DataflowKind = {
+export const finnDataflowKind = defineDataflowKind({
   kind: 'finn',
   description: 'FINN-L-like: PE/SIMD-folded gate matrix-vector units with weights on chip, streamed element-wise cell update; directions in sequence',
   params: {},
   roles: {
-    mvau: { kind: 'mvau', perComputeUnit: false, description: 'the gate matrix-vector units' },
-    elementwise_unit: { kind: 'multifunction_unit', perComputeUnit: false, description: 'activations and cell update, streamed behind the gate units' },
+    mvau: { interface: 'mvau', instances: 'one', description: 'the gate matrix-vector units' },
+    elementwise_unit: { interface: 'multifunction_unit', instances: 'one', description: 'activations and cell update, streamed behind the gate units' },
   },
   simulate: simulateFinn,
-};
+});
 
-function simulateFinn(input: SimulationInput): SimulationResult {
-  const sim = new Simulator();
-  const ctx: ComponentContext = { sim, tech: input.tech, clockMhz: input.clockMhz };
-  const mvau = new Mvau('mvau', input.roles.mvau, ctx);
-  const ew = new MultifunctionUnit('elementwise_unit', input.roles.elementwise_unit, ctx);
-  const w = input.workload;
+function simulateFinn(run: RunContext, _params: Record<string, never>, w: Workload): DataflowOutcome {
+  const sim = run.sim;
+  const mvau = run.create('mvau', 'mvau');
+  const ew = run.create('elementwise_unit', 'multifunction_unit');
   if (mvau.weightBits !== w.weightBits || mvau.activationBits !== w.activationBits) {
     throw new InputError(`the mvau is built for W${mvau.weightBits}A${mvau.activationBits} but the trace is W${w.weightBits}A${w.activationBits}`);
   }
-  const stalls = new StallAccount();
+  const unit = run.computeUnit('mvau');
   const steps: StepRecord[] = [];
   const isLstm = w.cell === 'lstm';
   const ops = isLstm ? { sigmoid: 3, tanh: 2, multiply: 3, add: 1 + 4 } : { sigmoid: 2, tanh: 1, multiply: 3, add: 3 + 4 };
-  const elementOps = { sigmoid: 0, tanh: 0, multiply: 0, add: 0 };
-  let busy = 0;
   let mvauFreeAt = 0;
 
   interface Step {
@@ -66,40 +59,29 @@ function simulateFinn(input: SimulationInput): SimulationResult {
     }
   });
 
-  let i = 0;
-  const step = (): void => {
-    if (i === work.length) return;
-    const s = work[i++];
-    const start = sim.now;
-    // Samples one after another through the same units; the element-wise stream follows each.
-    let perSample = mvau.cycles(w.gates, s.H, s.I, s.R);
-    if (s.P > 0) perSample += Math.ceil(s.P / mvau.pe) * Math.ceil(s.H / mvau.simdRecurrent);
-    const mv = mvau.unit.acquire(perSample * s.samples, start);
-    const e = ew.unit.acquire(ew.issueCycles(s.H * s.samples), start);
-    mvau.record(s.samples * (w.gates * s.H * (s.I + s.R) + s.P * s.H));
-    ew.recordElements(s.H * s.samples, ops);
-    for (const k of Object.keys(elementOps) as Array<keyof typeof elementOps>) elementOps[k] += s.H * s.samples * ops[k];
-    const done = Math.max(mv.end, e.end) + mvau.pipelineDepth;
-    stalls.add('recurrent_dependency', mv.start - mvauFreeAt);
-    busy += mv.end - mv.start;
-    mvauFreeAt = mv.end;
-    steps.push({ sequence: s.seq, layer: s.layer, direction: s.direction, timestep: s.timestep, startCycle: start, endCycle: done });
-    sim.at(done, step);
-  };
-  sim.at(0, step);
+  function* timesteps(): Process {
+    yield 0;
+    for (const s of work) {
+      if (s.timestep === 0) run.phases.begin({ group: s.seq, layer: s.layer, direction: s.direction, phase: 'recurrent' });
+      const start = sim.now;
+      // Samples one after another through the same units; the element-wise stream follows each.
+      let perSample = mvau.cycles(w.gates, s.H, s.I, s.R);
+      if (s.P > 0) perSample += Math.ceil(s.P / mvau.pe) * Math.ceil(s.H / mvau.simdRecurrent);
+      const mv = mvau.unit.acquire(perSample * s.samples, start);
+      const e = ew.unit.acquire(ew.issueCycles(s.H * s.samples), start);
+      const macs = s.samples * (w.gates * s.H * (s.I + s.R) + s.P * s.H);
+      mvau.record(macs);
+      ew.recordElements(s.H * s.samples, ops);
+      const done = Math.max(mv.end, e.end) + mvau.pipelineDepth;
+      unit.stalls.add('recurrent_dependency', mv.start - mvauFreeAt);
+      unit.addBusy(mv.end - mv.start);
+      mvauFreeAt = mv.end;
+      steps.push({ sequence: s.seq, layer: s.layer, direction: s.direction, timestep: s.timestep, startCycle: start, endCycle: done, macs });
+      yield done;
+    }
+  }
+  spawn(sim, timesteps());
   const cycles = sim.run();
-  stalls.add('recurrent_dependency', cycles - mvauFreeAt);
-  return {
-    cycles,
-    events: sim.eventsProcessed,
-    components: [mvau, ew],
-    macsPerformed: mvau.macsPerformed,
-    macBasis: 'dense',
-    elementOps,
-    stallCycles: stalls.byCause(),
-    computeBusyCycles: busy,
-    computeUnits: 1,
-    multipliers: mvau.multipliers,
-    steps,
-  };
+  unit.stalls.add('recurrent_dependency', cycles - mvauFreeAt);
+  return { cycles, macsPerformed: mvau.macsPerformed, macBasis: 'dense', macsSkipped: 0, multipliers: mvau.multipliers, steps };
 }

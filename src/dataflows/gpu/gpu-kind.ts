@@ -11,42 +11,40 @@
  * TFLOP/s figures count only the recurrent product (8 h^2 per LSTM step). Latency, which is what
  * we validate, does not depend on the convention.
  */
-import { Simulator } from '../../engine/simulator.js';
-import type { ComponentContext } from '../../components/context.js';
-import { Gpu } from '../../components/gpu.js';
-import type { DataflowKind, SimulationInput, SimulationResult, StepRecord } from '../dataflow-kind.js';
-import { StallAccount } from '../stall-accounting.js';
-import { activeSamples } from '../workload.js';
+import { spawn, type Process } from '../../engine/process.js';
+import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
+import type { RunContext } from '../run-context.js';
+import { activeSamples, type Workload } from '../workload.js';
 
-export const gpuRooflineDataflowKind: DataflowKind = {
+export const gpuRooflineDataflowKind = defineDataflowKind({
   kind: 'gpu_roofline',
   description: 'GPU roofline: an input-projection GEMM per layer and direction, then one fused recurrent kernel per timestep; each kernel max(flops/peak, bytes/bandwidth) + launch overhead',
   params: {},
   roles: {
-    gpu: { kind: 'gpu', perComputeUnit: false, description: 'the GPU' },
+    gpu: { interface: 'gpu', instances: 'one', description: 'the GPU' },
   },
   simulate: simulateGpu,
-};
+});
 
-function simulateGpu(input: SimulationInput): SimulationResult {
-  const sim = new Simulator();
-  const ctx: ComponentContext = { sim, tech: input.tech, clockMhz: input.clockMhz };
-  const gpu = new Gpu('gpu', input.roles.gpu, ctx);
-  const w = input.workload;
+function simulateGpu(run: RunContext, _params: Record<string, never>, w: Workload): DataflowOutcome {
+  const sim = run.sim;
+  const gpu = run.create('gpu', 'gpu');
+  const unit = run.computeUnit('gpu');
   const bytesPer = gpu.datatypeBits / 8;
-  const stalls = new StallAccount();
   const steps: StepRecord[] = [];
-  const elementOps = { sigmoid: 0, tanh: 0, multiply: 0, add: 0 };
+  // Element-wise work is fused into the recurrent kernels: no component of its own.
   const perUnit = w.cell === 'lstm' ? { sigmoid: 3, tanh: 2, multiply: 3, add: 1 + 4 } : { sigmoid: 2, tanh: 1, multiply: 3, add: 3 + 4 };
   let macs = 0;
-  let busy = 0;
 
   // Kernels in program order; each starts when the previous one ends (one stream).
   interface Kernel {
     readonly macs: number;
     readonly bytes: number;
     readonly elements: number;
-    readonly step?: Omit<StepRecord, 'startCycle' | 'endCycle'>;
+    readonly group: number;
+    readonly layer: number;
+    readonly direction: number;
+    readonly step?: Omit<StepRecord, 'startCycle' | 'endCycle' | 'macs'>;
   }
   const kernels: Kernel[] = [];
   w.groups.forEach((group, seq) => {
@@ -56,7 +54,7 @@ function simulateGpu(input: SimulationInput): SimulationResult {
       const G = w.gates * layer.hiddenSize;
       for (let d = 0; d < layer.directions; d++) {
         const I = layer.inputSize;
-        kernels.push({ macs: sampleSteps * I * G, bytes: (I * G + sampleSteps * (I + G)) * bytesPer, elements: 0 });
+        kernels.push({ macs: sampleSteps * I * G, bytes: (I * G + sampleSteps * (I + G)) * bytesPer, elements: 0, group: seq, layer: layer.index, direction: d });
         for (let t = 0; t < T; t++) {
           const m = activeSamples(group, d === 0 ? t : T - 1 - t);
           if (m === 0) continue;
@@ -66,43 +64,30 @@ function simulateGpu(input: SimulationInput): SimulationResult {
           const recMacs = m * (Rr * G + P * H);
           // Weights, plus per sample: h_(t-1), the precomputed input products, c_(t-1) in and out, h_t out.
           const bytes = (Rr * G + P * H + m * (Rr + G + 3 * H)) * bytesPer;
-          kernels.push({ macs: recMacs, bytes, elements: m * H, step: { sequence: seq, layer: layer.index, direction: d, timestep: t } });
+          kernels.push({ macs: recMacs, bytes, elements: m * H, group: seq, layer: layer.index, direction: d, step: { sequence: seq, layer: layer.index, direction: d, timestep: t } });
         }
       }
     }
   });
 
-  let i = 0;
-  const launch = (): void => {
-    if (i === kernels.length) return;
-    const k = kernels[i++];
-    const t = gpu.kernelTime(2 * k.macs, k.bytes);
-    const start = sim.now;
-    stalls.add('kernel_launch', gpu.launchCycles);
-    const g = gpu.unit.acquire(t.cycles, start + gpu.launchCycles);
-    busy += t.cycles;
-    gpu.recordKernel(2 * k.macs, k.bytes, t.computeBound);
-    macs += k.macs;
-    elementOps.sigmoid += k.elements * perUnit.sigmoid;
-    elementOps.tanh += k.elements * perUnit.tanh;
-    elementOps.multiply += k.elements * perUnit.multiply;
-    elementOps.add += k.elements * perUnit.add;
-    if (k.step) steps.push({ ...k.step, startCycle: start, endCycle: g.end });
-    sim.at(g.end, launch);
-  };
-  sim.at(0, launch);
+  // One stream: each kernel starts when the previous one ends.
+  function* stream(): Process {
+    yield 0;
+    for (const k of kernels) {
+      if (k.step?.timestep === 0 || !k.step) run.phases.begin({ group: k.group, layer: k.layer, direction: k.direction, phase: k.step ? 'recurrent' : 'input_side' });
+      const t = gpu.kernelTime(2 * k.macs, k.bytes);
+      const start = sim.now;
+      unit.stalls.add('kernel_launch', gpu.launchCycles);
+      const g = gpu.unit.acquire(t.cycles, start + gpu.launchCycles);
+      unit.addBusy(t.cycles);
+      gpu.recordKernel(2 * k.macs, k.bytes, t.computeBound);
+      macs += k.macs;
+      run.recordElementOps(k.elements, perUnit);
+      if (k.step) steps.push({ ...k.step, startCycle: start, endCycle: g.end, macs: k.macs });
+      yield g.end;
+    }
+  }
+  spawn(sim, stream());
   const cycles = sim.run();
-  return {
-    cycles,
-    events: sim.eventsProcessed,
-    components: [gpu],
-    macsPerformed: macs,
-    macBasis: 'dense',
-    elementOps,
-    stallCycles: stalls.byCause(),
-    computeBusyCycles: busy,
-    computeUnits: 1,
-    multipliers: gpu.multipliers,
-    steps,
-  };
+  return { cycles, macsPerformed: macs, macBasis: 'dense', macsSkipped: 0, multipliers: gpu.multipliers, steps };
 }

