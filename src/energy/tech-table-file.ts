@@ -19,6 +19,14 @@ export type SramModel = 'cacti' | 'horowitz';
 export type SramCells = 'itrs-hp' | 'itrs-lstp' | 'itrs-lop';
 /** How sram() prices a banked buffer: CACTI's whole macro, or independent arrays. */
 export type SramBanking = 'macro' | 'per_bank';
+/**
+ * Which SRAM model components' buffers are priced with: the CACTI tables at the buffer's own
+ * size, word width, banks and ports (sram()), or the 64-bit-port curve scaled by rules of
+ * thumb (sramReadEnergyPj and friends; the model before issue 13).
+ */
+export type SramPricing = 'cacti_geometry' | 'port_curve';
+/** Leakage of datapath logic and registers: Aladdin's synthesized units, or none (before issue 13). */
+export type LogicLeakageModel = 'aladdin' | 'none';
 export type BitScaling = 'linear' | 'quadratic';
 export type ArithmeticPrimitiveName = 'int_add' | 'int_multiply' | 'fp_add' | 'fp_multiply';
 
@@ -34,6 +42,8 @@ export interface TechSettings {
   readonly sram_model?: SramModel;
   readonly sram_cells?: SramCells;
   readonly sram_banking?: SramBanking;
+  readonly sram_pricing?: SramPricing;
+  readonly logic_leakage?: LogicLeakageModel;
 }
 
 export interface BitEnergyPoint extends Sourced {

@@ -22,8 +22,10 @@ import {
   type ArithmeticPrimitiveName,
   type BaseTechTableData,
   type MultiplierModel,
+  type LogicLeakageModel,
   type SramBanking,
   type SramCells,
+  type SramPricing,
   type SramModel,
   type TechTableFile,
 } from './tech-table-file.js';
@@ -42,6 +44,10 @@ export interface TechTableOptions {
   readonly sramCells?: SramCells;
   /** Overrides the table's settings.sram_banking (how sram() prices a banked buffer). */
   readonly sramBanking?: SramBanking;
+  /** Overrides the table's settings.sram_pricing (which SRAM model components use). */
+  readonly sramPricing?: SramPricing;
+  /** Overrides the table's settings.logic_leakage. */
+  readonly logicLeakage?: LogicLeakageModel;
   /**
    * Supply voltage. Dynamic energies scale by (voltageV / nominal)^2; leakage, area and
    * access time are not scaled (their voltage dependence is not quadratic and not in
@@ -81,6 +87,8 @@ export interface ResolvedTechTable {
     readonly sram_model: ResolvedSetting<SramModel>;
     readonly sram_cells: ResolvedSetting<SramCells>;
     readonly sram_banking: ResolvedSetting<SramBanking>;
+    readonly sram_pricing: ResolvedSetting<SramPricing>;
+    readonly logic_leakage: ResolvedSetting<LogicLeakageModel>;
   };
   readonly voltage: {
     readonly nominal_v: number;
@@ -197,6 +205,8 @@ export class TechTable {
       sram_model: resolveSetting(chain, 'sram_model', options.sramModel),
       sram_cells: resolveSetting(chain, 'sram_cells', options.sramCells),
       sram_banking: resolveBanking(chain, options.sramBanking),
+      sram_pricing: resolveSramPricing(chain, options),
+      logic_leakage: resolveWithDefault(chain, 'logic_leakage', options.logicLeakage, ['aladdin', 'none'], 'none'),
     };
     if (this.settings.sram_cells.value === 'itrs-lstp') {
       const derived = lstpRatios(base.data, base.file);
@@ -218,6 +228,16 @@ export class TechTable {
       dynamic_energy_factor: (usedV / nominal.voltage_v) ** 2,
       source: nominal.source,
     };
+  }
+
+  /** Which SRAM model components' buffers use (settings.sram_pricing). */
+  get sramPricing(): SramPricing {
+    return this.settings.sram_pricing.value;
+  }
+
+  /** Whether datapath logic and registers leak (settings.logic_leakage). */
+  get logicLeakage(): LogicLeakageModel {
+    return this.settings.logic_leakage.value;
   }
 
   // --- arithmetic -------------------------------------------------------------------------
@@ -729,6 +749,42 @@ function resolveBanking(chain: readonly TechTableFile[], option: SramBanking | u
     if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
   }
   return { value: 'macro', chosen_by: 'default (no settings.sram_banking in the table)' };
+}
+
+/**
+ * sram_pricing. The CACTI tables have no Horowitz alternative: with sram_model horowitz the
+ * port curve prices buffers unless sram_pricing is asked for explicitly (then an error).
+ */
+function resolveSramPricing(chain: readonly TechTableFile[], options: TechTableOptions): ResolvedSetting<SramPricing> {
+  const resolved = resolveWithDefault<SramPricing>(chain, 'sram_pricing', options.sramPricing, ['cacti_geometry', 'port_curve'], 'port_curve');
+  const horowitz = resolveSetting(chain, 'sram_model', options.sramModel).value === 'horowitz';
+  if (!horowitz || resolved.value === 'port_curve') return resolved;
+  if (options.sramPricing !== undefined) {
+    throw new InputError("sram_model horowitz has 64-bit-port reads only: it needs sram_pricing port_curve (the CACTI tables of cacti_geometry are CACTI's)", chain[0]?.file);
+  }
+  return { value: 'port_curve', chosen_by: "sram_model horowitz (Horowitz's 64-bit reads are priced on the port curve)" };
+}
+
+/**
+ * A setting added after tables were first written: the option, else the nearest file that sets
+ * it, else `fallback` (the behaviour before the setting existed, so older tables price as they did).
+ */
+function resolveWithDefault<T extends string>(
+  chain: readonly TechTableFile[],
+  name: 'sram_pricing' | 'logic_leakage',
+  option: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): ResolvedSetting<T> {
+  if (option !== undefined) {
+    if (!allowed.includes(option)) throw new InputError(`${name} must be one of ${allowed.join(', ')}, got '${String(option)}'`);
+    return { value: option, chosen_by: 'option' };
+  }
+  for (const table of chain) {
+    const value = table.data.settings?.[name] as T | undefined;
+    if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
+  }
+  return { value: fallback, chosen_by: `default (no settings.${name} in the table)` };
 }
 
 /** The inputs of a computed value in one line, for an alternative's source. */
