@@ -17,6 +17,8 @@ import { loadArchitecture } from '../../src/config/load-architecture.js';
 import { techFor } from '../../src/config/technology.js';
 import { readLatencyFindings } from '../../src/config/read-latency-warnings.js';
 import { InputError } from '../../src/errors.js';
+import { loadInputs, simulateLoaded } from '../../src/simulate.js';
+import { energyRange, savingsRange } from '../../src/reports/energy-range.js';
 import { EPUR_YAML, REPO, tempDir, testContext, writeEpurConfig } from '../helpers/context.js';
 
 interface CactiFile {
@@ -151,5 +153,35 @@ describe('configs choose, and runs record the choice', () => {
     expect(findings.weight_buffer).toMatchObject({ requiredCycles: 3, configuredCycles: 2, shortByCycles: 1, ok: false });
     expect(findings.intermediate_memory).toMatchObject({ requiredCycles: 5, shortByCycles: 3, ok: false });
     expect(findings.input_buffer).toMatchObject({ requiredCycles: 1, ok: true });
+  });
+});
+
+describe('energy over the sources\' spread (rnnsim compare --energy-range)', () => {
+  it('reprices a run on every axis: the DRAM axes differ by exactly the preset figures x bytes and x time', async () => {
+    const inputs = await loadInputs(EPUR_YAML, join(REPO, 'traces', 'deepbench', 'lstm-h256-b1-t150.json'));
+    const report = simulateLoaded(inputs);
+    const range = energyRange(report, inputs.config);
+    const v = Object.fromEntries(range.variants.map((x) => [x.key, x.total_uj]));
+    expect(range.variants).toHaveLength(16); // 2 arithmetic x 2 banking x 2 DRAM energy x 2 background
+    const dram = report.summary.dram_bytes;
+    const bytes = dram.read + dram.written;
+    // LPDDR4 options: 6.1 (DRAMsim3 row hit) to 12.9 pJ/bit (row miss); background 120 + 50.63
+    // (precharge power-down) to 225.6 + 50.63 mW (active standby), refresh in both.
+    expect(range.dram[0]!.energy_pj_per_bit).toEqual([6.1, 12.9]);
+    expect(range.dram[0]!.background_mw[0]).toBeCloseTo(120 + 50.625, 2);
+    expect(range.dram[0]!.background_mw[1]).toBeCloseTo(225.6 + 50.625, 2);
+    const k = (e: string, b: string) => `arithmetic=horowitz, sram_banking=macro, dram_energy=${e}, dram_background=${b}`;
+    expect(v[k('high', 'low')]! - v[k('low', 'low')]!).toBeCloseTo((bytes * 8 * (12.9 - 6.1)) / 1e6, 6);
+    expect(v[k('low', 'high')]! - v[k('low', 'low')]!).toBeCloseTo(((225.6 - 120) * report.summary.latency_us * 1000) / 1e6, 6);
+    // The selected pricing (Horowitz, macro, 8 pJ/bit, active standby) lies inside the range.
+    expect(range.low_uj).toBeLessThan(range.selected_uj);
+    expect(range.high_uj).toBeGreaterThan(range.selected_uj);
+    expect(range.low_variant).toBe(k('low', 'low').replace('sram_banking=macro', 'sram_banking=per_bank'));
+  });
+
+  it('savings are compared variant by variant', () => {
+    const r = (a: number, b: number) => ({ selected_uj: a, low_uj: Math.min(a, b), high_uj: Math.max(a, b), low_variant: '', high_variant: '', dram: [], skipped: [], variants: [{ key: 'x', total_uj: a }, { key: 'y', total_uj: b }] });
+    // x: 100/50 = 2; y: 300/200 = 1.5 (not 300/50 or 100/200: the same pricing on both sides).
+    expect(savingsRange(r(50, 200), r(100, 300))).toEqual({ low_x: 1.5, high_x: 2 });
   });
 });
