@@ -5,13 +5,16 @@
  *
  * - arithmetic: multipliers and adders both Horowitz, or both Aladdin (2.8-4x apart);
  * - sram_banking: CACTI's banked macro or independent banks (with sram_pricing cacti_geometry);
- * - dram_energy: the lowest or the highest energy per bit among the DRAM preset's options and
- *   the config's own figure;
- * - dram_background: the lowest or the highest background power among the states a DRAM can
- *   serve accesses in (dramBackgroundRange) and the config's own figure.
+ * - dram_energy: the lowest, the config's or the highest energy per bit among the DRAM preset's
+ *   options and the config's own figure;
+ * - dram_background: the lowest, the config's or the highest background power among the states
+ *   a DRAM can serve accesses in (dramBackgroundRange) and the config's own figure.
  *
- * A variant is one choice on every axis; its key names the choices by role (low/high for the
- * DRAM axes), so the same key prices two configs alike and their savings can be compared
+ * The variant with the config's choice on every axis is the run as priced, so the range always
+ * holds the run's own total (and two runs' own savings).
+ *
+ * A variant is one choice on every axis; its key names the choices by role (low/selected/high
+ * for the DRAM axes), so the same key prices two configs alike and their savings can be compared
  * variant by variant.
  */
 import type { Component } from '../engine/component.js';
@@ -38,7 +41,7 @@ export interface EnergyRange {
   readonly low_variant: string;
   readonly high_variant: string;
   /** DRAM figures behind the low/high choices, per DRAM component (pJ/bit and mW). */
-  readonly dram: readonly { readonly component: string; readonly energy_pj_per_bit: readonly [number, number]; readonly background_mw: readonly [number, number] }[];
+  readonly dram: readonly { readonly component: string; readonly energy_pj_per_bit: Readonly<Record<'low' | 'selected' | 'high', number>>; readonly background_mw: Readonly<Record<'low' | 'selected' | 'high', number>> }[];
   readonly variants: readonly EnergyVariant[];
   /** Variants that could not be priced, with why. */
   readonly skipped: readonly string[];
@@ -47,9 +50,13 @@ export interface EnergyRange {
 interface DramAlternatives {
   readonly component: Component;
   readonly bytes: number;
-  readonly pjPerBit: readonly [number, number];
-  readonly backgroundMw: readonly [number, number];
+  /** Lowest, the config's, highest. */
+  readonly pjPerBit: Readonly<Record<DramChoice, number>>;
+  readonly backgroundMw: Readonly<Record<DramChoice, number>>;
 }
+
+type DramChoice = 'low' | 'selected' | 'high';
+const DRAM_CHOICES: readonly DramChoice[] = ['low', 'selected', 'high'];
 
 function dramAlternatives(component: Component): DramAlternatives {
   const params = component.params as { preset: string; energy_pj_per_bit: number; background_power_mw: number };
@@ -62,7 +69,12 @@ function dramAlternatives(component: Component): DramAlternatives {
     perBit.push(...dramEnergyRange(preset).alternatives.map((a) => a.value));
     if (preset.background) background.push(...dramBackgroundRange(preset).alternatives.map((a) => a.value));
   }
-  return { component, bytes, pjPerBit: [Math.min(...perBit), Math.max(...perBit)], backgroundMw: [Math.min(...background), Math.max(...background)] };
+  return {
+    component,
+    bytes,
+    pjPerBit: { low: Math.min(...perBit), selected: params.energy_pj_per_bit, high: Math.max(...perBit) },
+    backgroundMw: { low: Math.min(...background), selected: params.background_power_mw, high: Math.max(...background) },
+  };
 }
 
 /** Every variant's total energy for a finished run of `config`. */
@@ -92,10 +104,10 @@ export function energyRange(report: RunReport, config: ArchitectureConfig): Ener
       // Everything but the DRAMs, which the DRAM axes price.
       let rest = 0;
       for (const c of energy.components) if (!dramNames.has(c.component)) rest += c.dynamic_pj + c.leakage_pj;
-      for (const e of ['low', 'high'] as const) {
-        for (const b of ['low', 'high'] as const) {
+      for (const e of DRAM_CHOICES) {
+        for (const b of DRAM_CHOICES) {
           let dram = 0;
-          for (const d of drams) dram += d.bytes * 8 * d.pjPerBit[e === 'low' ? 0 : 1] + d.backgroundMw[b === 'low' ? 0 : 1] * latencyUs * PJ_PER_MW_US;
+          for (const d of drams) dram += d.bytes * 8 * d.pjPerBit[e] + d.backgroundMw[b] * latencyUs * PJ_PER_MW_US;
           const key = [`arithmetic=${a}`, ...(banking ? [`sram_banking=${banking}`] : []), ...(drams.length > 0 ? [`dram_energy=${e}`, `dram_background=${b}`] : [])].join(', ');
           if (!variants.some((v) => v.key === key)) variants.push({ key, total_uj: (rest + dram) / 1e6 });
         }

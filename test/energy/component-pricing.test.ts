@@ -162,18 +162,19 @@ describe('energy over the sources\' spread (rnnsim compare --energy-range)', () 
     const report = simulateLoaded(inputs);
     const range = energyRange(report, inputs.config);
     const v = Object.fromEntries(range.variants.map((x) => [x.key, x.total_uj]));
-    expect(range.variants).toHaveLength(16); // 2 arithmetic x 2 banking x 2 DRAM energy x 2 background
+    expect(range.variants).toHaveLength(36); // 2 arithmetic x 2 banking x 3 DRAM energy x 3 background
     const dram = report.summary.dram_bytes;
     const bytes = dram.read + dram.written;
     // LPDDR4 options: 6.1 (DRAMsim3 row hit) to 12.9 pJ/bit (row miss); background 120 + 50.63
     // (precharge power-down) to 225.6 + 50.63 mW (active standby), refresh in both.
-    expect(range.dram[0]!.energy_pj_per_bit).toEqual([6.1, 12.9]);
-    expect(range.dram[0]!.background_mw[0]).toBeCloseTo(120 + 50.625, 2);
-    expect(range.dram[0]!.background_mw[1]).toBeCloseTo(225.6 + 50.625, 2);
+    expect(range.dram[0]!.energy_pj_per_bit).toEqual({ low: 6.1, selected: 8, high: 12.9 });
+    expect(range.dram[0]!.background_mw.low).toBeCloseTo(120 + 50.625, 2);
+    expect(range.dram[0]!.background_mw.high).toBeCloseTo(225.6 + 50.625, 2);
     const k = (e: string, b: string) => `arithmetic=horowitz, sram_banking=macro, dram_energy=${e}, dram_background=${b}`;
     expect(v[k('high', 'low')]! - v[k('low', 'low')]!).toBeCloseTo((bytes * 8 * (12.9 - 6.1)) / 1e6, 6);
     expect(v[k('low', 'high')]! - v[k('low', 'low')]!).toBeCloseTo(((225.6 - 120) * report.summary.latency_us * 1000) / 1e6, 6);
-    // The selected pricing (Horowitz, macro, 8 pJ/bit, active standby) lies inside the range.
+    // The config's own pricing (Horowitz, macro, 8 pJ/bit, active standby) is one of the variants.
+    expect(v[k('selected', 'selected')]).toBeCloseTo(range.selected_uj, 9);
     expect(range.low_uj).toBeLessThan(range.selected_uj);
     expect(range.high_uj).toBeGreaterThan(range.selected_uj);
     expect(range.low_variant).toBe(k('low', 'low').replace('sram_banking=macro', 'sram_banking=per_bank'));
