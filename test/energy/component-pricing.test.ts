@@ -19,6 +19,7 @@ import { readLatencyFindings } from '../../src/config/read-latency-warnings.js';
 import { InputError } from '../../src/errors.js';
 import { loadInputs, simulateLoaded } from '../../src/simulate.js';
 import { energyRange, savingsRange } from '../../src/reports/energy-range.js';
+import { parseSetOption } from '../../src/config/overrides.js';
 import { EPUR_YAML, REPO, tempDir, testContext, writeEpurConfig } from '../helpers/context.js';
 
 interface CactiFile {
@@ -184,5 +185,17 @@ describe('energy over the sources\' spread (rnnsim compare --energy-range)', () 
     const r = (a: number, b: number) => ({ selected_uj: a, low_uj: Math.min(a, b), high_uj: Math.max(a, b), low_variant: '', high_variant: '', dram: [], skipped: [], variants: [{ key: 'x', total_uj: a }, { key: 'y', total_uj: b }] });
     // x: 100/50 = 2; y: 300/200 = 1.5 (not 300/50 or 100/200: the same pricing on both sides).
     expect(savingsRange(r(50, 200), r(100, 300))).toEqual({ low_x: 1.5, high_x: 2 });
+  });
+});
+
+describe('tech-resolved.json records the DRAM figures', () => {
+  it("the preset's, with their source, or the config's own", async () => {
+    const trace = join(REPO, 'traces', 'deepbench', 'lstm-h256-b1-t150.json');
+    const fromPreset = simulateLoaded(await loadInputs(EPUR_YAML, trace)).resolvedTech as { dram: { role: string; preset: string; background_power_mw: { value: number; from: string; source: string }; energy_pj_per_bit: { value: number; from: string } }[] };
+    expect(fromPreset.dram).toHaveLength(1);
+    expect(fromPreset.dram[0]).toMatchObject({ role: 'dram', preset: 'lpddr4-2400', energy_pj_per_bit: { value: 8, from: 'preset' }, background_power_mw: { from: 'preset' } });
+    expect(fromPreset.dram[0]!.background_power_mw.source).toMatch(/active_standby.*IDD/);
+    const own = simulateLoaded(await loadInputs(EPUR_YAML, trace, { overrides: [parseSetOption('components.dram.background_power_mw=0')] })).resolvedTech as typeof fromPreset;
+    expect(own.dram[0]!.background_power_mw).toMatchObject({ value: 0, from: 'config' });
   });
 });
