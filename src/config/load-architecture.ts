@@ -23,6 +23,7 @@ export interface TechnologySettings {
   readonly sram_pricing?: 'cacti_geometry' | 'port_curve';
   readonly sram_banking?: 'macro' | 'per_bank';
   readonly logic_leakage?: 'aladdin' | 'none';
+  readonly sram_outside_grid?: 'port_curve' | 'error';
   readonly multiplier_model?: 'horowitz' | 'aladdin';
   readonly adder_model?: 'horowitz' | 'aladdin';
 }

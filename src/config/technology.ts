@@ -16,6 +16,7 @@ export function techOptionsFor(config: ArchitectureConfig): TechTableOptions {
     sramPricing: t.sram_pricing,
     sramBanking: t.sram_banking,
     logicLeakage: t.logic_leakage,
+    sramOutsideGrid: t.sram_outside_grid,
     multiplierModel: t.multiplier_model,
     adderModel: t.adder_model,
   };

@@ -99,22 +99,21 @@ export class Primitives {
    * of size/banks on the 64-bit-port curve (ports not priced). `what` names the buffer in errors.
    */
   sramBuffer(spec: Required<Pick<SramSpec, 'sizeBytes' | 'wordBits' | 'banks' | 'portsPerBank'>>, what: string): SramPrices {
-    if (this.tech.sramPricing === 'port_curve') {
-      const bankBytes = spec.sizeBytes / spec.banks;
-      return {
-        readPj: this.sramReadPj(bankBytes, spec.wordBits),
-        writePj: this.sramWritePj(bankBytes, spec.wordBits),
-        leakageMw: this.sramLeakageMw(bankBytes, spec.wordBits).times(spec.banks, 'banks'),
-        areaMm2: this.sramAreaMm2(bankBytes, spec.wordBits).times(spec.banks, 'banks'),
-      };
-    }
+    if (this.tech.sramPricing === 'port_curve') return this.sramOnPortCurve(spec);
     let f;
     try {
       f = this.tech.sram(spec);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
+      if (this.tech.sramOutsideGrid === 'port_curve') {
+        // The stated rule for geometries the CACTI tables do not cover: the port curve, said so.
+        this.tech.noteOutsideGrid(what, err.message);
+        const p = this.sramOnPortCurve(spec);
+        const note = '(port curve: outside the CACTI grid, see sram_outside_grid in tech-resolved.json)';
+        return { readPj: p.readPj.scaled(1, note), writePj: p.writePj.scaled(1, note), leakageMw: p.leakageMw.scaled(1, note), areaMm2: p.areaMm2.scaled(1, note) };
+      }
       throw new InputError(
-        `${what}: ${err.message} (technology.sram_pricing: cacti_geometry; set technology.sram_pricing: port_curve to price it with the 64-bit-port curve scaled by rules of thumb instead)`,
+        `${what}: ${err.message} (technology.sram_pricing: cacti_geometry, sram_outside_grid: error; set technology.sram_outside_grid: port_curve, or sram_pricing: port_curve, to price it with the 64-bit-port curve scaled by rules of thumb instead)`,
       );
     }
     // The same text as the quantity's key in tech-resolved.json, so the formula leads to its record.
@@ -124,6 +123,17 @@ export class Primitives {
       writePj: new Price(f.writeEnergyPj, `sram_write_energy_pj(${args})`),
       leakageMw: new Price(f.leakageMw, `sram_leakage_mw(${args})`),
       areaMm2: new Price(f.areaMm2, `sram_area_mm2(${args})`),
+    };
+  }
+
+  /** `banks` independent arrays of size/banks on the 64-bit-port curve (ports not priced). */
+  private sramOnPortCurve(spec: { readonly sizeBytes: number; readonly wordBits: number; readonly banks: number }): SramPrices {
+    const bankBytes = spec.sizeBytes / spec.banks;
+    return {
+      readPj: this.sramReadPj(bankBytes, spec.wordBits),
+      writePj: this.sramWritePj(bankBytes, spec.wordBits),
+      leakageMw: this.sramLeakageMw(bankBytes, spec.wordBits).times(spec.banks, 'banks'),
+      areaMm2: this.sramAreaMm2(bankBytes, spec.wordBits).times(spec.banks, 'banks'),
     };
   }
 

@@ -21,6 +21,7 @@
  */
 import { InputError } from '../errors.js';
 import { CACTI_QUANTITIES, type CactiQuantity, type CactiRow, type CactiSramTable } from './cacti-sram-table.js';
+import { displayPath } from './package-paths.js';
 
 export type SramOrganisation = 'macro' | 'per_bank';
 export const SRAM_ORGANISATIONS: readonly SramOrganisation[] = ['macro', 'per_bank'];
@@ -136,7 +137,7 @@ export function lookupSram(table: CactiSramTable, query: SramQuery): SramLookup 
     const why = !ports.includes(portsPerBank)
       ? `the table has ${ports.join(', ')} read/write port(s) per bank, not ${portsPerBank}`
       : `the table has macros of ${bankCounts.join(', ')} bank(s) with ${portsPerBank} port(s), not ${tableBanks}`;
-    throw new InputError(`${what}: ${why} (${table.file}); rnnsim does not extrapolate CACTI tables: extend the grid in tools/cacti/generate.py and regenerate`);
+    throw new InputError(`${what}: ${why} (${displayPath(table.file)}); rnnsim does not extrapolate CACTI tables: extend the grid in tools/cacti/generate.py and regenerate`);
   }
   const sizes = bracket(grid.sizes, targetSize);
   const widths = bracket(grid.widths, wordBits);
@@ -144,7 +145,7 @@ export function lookupSram(table: CactiSramTable, query: SramQuery): SramLookup 
     const outside = !sizes
       ? `${perBank ? 'bank size' : 'size'} ${formatBytes(targetSize)} is outside the generated sizes ${formatBytes(grid.sizes[0]!)} to ${formatBytes(grid.sizes[grid.sizes.length - 1]!)}`
       : `word width ${wordBits} bits is outside the generated widths ${grid.widths[0]} to ${grid.widths[grid.widths.length - 1]} bits`;
-    throw new InputError(`${what}: ${outside} (${table.file}); rnnsim does not extrapolate CACTI tables: extend the grid in tools/cacti/generate.py and regenerate`);
+    throw new InputError(`${what}: ${outside} (${displayPath(table.file)}); rnnsim does not extrapolate CACTI tables: extend the grid in tools/cacti/generate.py and regenerate`);
   }
   const [s0, s1] = sizes;
   const [w0, w1] = widths;
@@ -156,7 +157,7 @@ export function lookupSram(table: CactiSramTable, query: SramQuery): SramLookup 
       ? `CACTI found no organisation for it (${failed[4]})`
       : 'it is not in the generated grid (tools/cacti/generate.py leaves out banks of fewer than 32 words and banked macros under 16 KiB)';
     throw new InputError(
-      `${what}: ${formatBytes(targetSize)} x ${wordBits} bits needs the grid point ${formatBytes(s)} x ${w} bits, and ${reason} (${table.file})`,
+      `${what}: ${formatBytes(targetSize)} x ${wordBits} bits needs the grid point ${formatBytes(s)} x ${w} bits, and ${reason} (${displayPath(table.file)})`,
     );
   };
   const rows: CactiRow[] = [];

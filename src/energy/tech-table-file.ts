@@ -27,6 +27,8 @@ export type SramBanking = 'macro' | 'per_bank';
 export type SramPricing = 'cacti_geometry' | 'port_curve';
 /** Leakage of datapath logic and registers: Aladdin's synthesized units, or none (before issue 13). */
 export type LogicLeakageModel = 'aladdin' | 'none';
+/** With cacti_geometry, a buffer outside the CACTI grid: priced on the port curve (stated, recorded) or an error. */
+export type SramOutsideGrid = 'port_curve' | 'error';
 export type BitScaling = 'linear' | 'quadratic';
 export type ArithmeticPrimitiveName = 'int_add' | 'int_multiply' | 'fp_add' | 'fp_multiply';
 
@@ -44,6 +46,7 @@ export interface TechSettings {
   readonly sram_banking?: SramBanking;
   readonly sram_pricing?: SramPricing;
   readonly logic_leakage?: LogicLeakageModel;
+  readonly sram_outside_grid?: SramOutsideGrid;
 }
 
 export interface BitEnergyPoint extends Sourced {

@@ -25,6 +25,7 @@ import {
   type LogicLeakageModel,
   type SramBanking,
   type SramCells,
+  type SramOutsideGrid,
   type SramPricing,
   type SramModel,
   type TechTableFile,
@@ -48,6 +49,8 @@ export interface TechTableOptions {
   readonly sramPricing?: SramPricing;
   /** Overrides the table's settings.logic_leakage. */
   readonly logicLeakage?: LogicLeakageModel;
+  /** Overrides the table's settings.sram_outside_grid. */
+  readonly sramOutsideGrid?: SramOutsideGrid;
   /**
    * Supply voltage. Dynamic energies scale by (voltageV / nominal)^2; leakage, area and
    * access time are not scaled (their voltage dependence is not quadratic and not in
@@ -89,6 +92,7 @@ export interface ResolvedTechTable {
     readonly sram_banking: ResolvedSetting<SramBanking>;
     readonly sram_pricing: ResolvedSetting<SramPricing>;
     readonly logic_leakage: ResolvedSetting<LogicLeakageModel>;
+    readonly sram_outside_grid: ResolvedSetting<SramOutsideGrid>;
   };
   readonly voltage: {
     readonly nominal_v: number;
@@ -106,6 +110,8 @@ export interface ResolvedTechTable {
   }[];
   /** How itrs-lstp SRAM figures are derived from itrs-hp ones; null with itrs-hp cells. */
   readonly sram_cell_derivation: SramCellDerivation | null;
+  /** Buffers priced on the port curve because their geometry is outside the CACTI grid (sram_outside_grid: port_curve). */
+  readonly sram_outside_grid: readonly { readonly buffer: string; readonly reason: string }[];
   /** Every primitive asked for, in first-use order. */
   readonly primitives: readonly ResolvedPrimitive[];
   /** quantity(args) of every primitive that went outside the table points. */
@@ -207,6 +213,7 @@ export class TechTable {
       sram_banking: resolveBanking(chain, options.sramBanking),
       sram_pricing: resolveSramPricing(chain, options),
       logic_leakage: resolveWithDefault(chain, 'logic_leakage', options.logicLeakage, ['aladdin', 'none'], 'none'),
+      sram_outside_grid: resolveWithDefault(chain, 'sram_outside_grid', options.sramOutsideGrid, ['port_curve', 'error'], 'error'),
     };
     if (this.settings.sram_cells.value === 'itrs-lstp') {
       const derived = lstpRatios(base.data, base.file);
@@ -233,6 +240,18 @@ export class TechTable {
   /** Which SRAM model components' buffers use (settings.sram_pricing). */
   get sramPricing(): SramPricing {
     return this.settings.sram_pricing.value;
+  }
+
+  /** What a buffer outside the CACTI grid gets (settings.sram_outside_grid). */
+  get sramOutsideGrid(): SramOutsideGrid {
+    return this.settings.sram_outside_grid.value;
+  }
+
+  private readonly outsideGrid = new Map<string, { readonly buffer: string; readonly reason: string }>();
+
+  /** Record that `buffer` was priced on the port curve because sram() could not price it (for resolved()). */
+  noteOutsideGrid(buffer: string, reason: string): void {
+    if (!this.outsideGrid.has(buffer)) this.outsideGrid.set(buffer, { buffer, reason });
   }
 
   /** Whether datapath logic and registers leak (settings.logic_leakage). */
@@ -546,6 +565,7 @@ export class TechTable {
         ];
       }),
       sram_cell_derivation: this.cellDerivation,
+      sram_outside_grid: [...this.outsideGrid.values()],
       primitives,
       extrapolated: primitives.filter((p) => p.extrapolated).map((p) => `${p.quantity}(${formatArgs(p.args)})`),
     } satisfies ResolvedTechTable);
@@ -771,7 +791,7 @@ function resolveSramPricing(chain: readonly TechTableFile[], options: TechTableO
  */
 function resolveWithDefault<T extends string>(
   chain: readonly TechTableFile[],
-  name: 'sram_pricing' | 'logic_leakage',
+  name: 'sram_pricing' | 'logic_leakage' | 'sram_outside_grid',
   option: T | undefined,
   allowed: readonly T[],
   fallback: T,

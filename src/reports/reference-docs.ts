@@ -40,6 +40,7 @@ export function configReferenceMarkdown(): string {
     '| `technology.sram_cells` | `itrs-hp`, `itrs-lstp` or `itrs-lop` | - | SRAM cells: high performance, low standby power or low operating power (itrs-lop: `cacti_geometry` only) |',
     "| `technology.sram_pricing` | `cacti_geometry` or `port_curve` | - | buffers from CACTI tables at their own size, word width, banks and ports (default), or from 64-bit-port points scaled linearly in width, banks independent (the model before issue 13; for buffers outside the CACTI grid) |",
     "| `technology.sram_banking` | `macro` or `per_bank` | - | with `cacti_geometry`: a banked buffer as CACTI's whole macro with the H-tree to its banks (default), or as independent arrays |",
+    "| `technology.sram_outside_grid` | `port_curve` or `error` | - | with `cacti_geometry`, a buffer outside the CACTI grid: priced on the port curve and said so (default), or an error |",
     "| `technology.logic_leakage` | `aladdin` or `none` | - | leakage of datapath logic and registers from Aladdin's synthesized units (default), or none |",
     '| `technology.multiplier_model`, `adder_model` | `horowitz` or `aladdin` | - | which arithmetic energy figures the table uses |',
     '| `dataflow` | object | - | `kind` and the dataflow parameters below |',

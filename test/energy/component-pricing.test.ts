@@ -90,10 +90,21 @@ describe('SRAM buffers priced at their own geometry', () => {
     expect(cacti / old).toBeLessThan(13);
   });
 
-  it('a buffer outside the CACTI grid is an InputError naming the buffer and the way out', () => {
-    expect(() => bufferPrice({ sramPricing: 'cacti_geometry' }, { size_kib: 256, word_bits: 1024, banks: 1, ports_per_bank: 1 })).toThrow(InputError);
-    expect(() => bufferPrice({ sramPricing: 'cacti_geometry' }, { size_kib: 256, word_bits: 1024, banks: 1, ports_per_bank: 1 })).toThrow(/buf: .*1024 bits.*sram_pricing: port_curve/);
-    expect(() => bufferPrice({ sramPricing: 'cacti_geometry' }, { size_kib: 96, word_bits: 256, banks: 3, ports_per_bank: 1 })).toThrow(InputError);
+  it('outside the CACTI grid: with sram_outside_grid error an InputError naming the buffer and the way out', () => {
+    const strict = { sramPricing: 'cacti_geometry', sramOutsideGrid: 'error' } as const;
+    expect(() => bufferPrice(strict, { size_kib: 256, word_bits: 1024, banks: 1, ports_per_bank: 1 })).toThrow(InputError);
+    expect(() => bufferPrice(strict, { size_kib: 256, word_bits: 1024, banks: 1, ports_per_bank: 1 })).toThrow(/buf: .*1024 bits.*sram_outside_grid: port_curve/);
+    expect(() => bufferPrice(strict, { size_kib: 96, word_bits: 256, banks: 3, ports_per_bank: 1 })).toThrow(InputError);
+  });
+
+  it('outside the CACTI grid: by default the port curve, said in the formula and in the record', () => {
+    const tech = loadTechTable(28, { sramCells: 'itrs-lstp' });
+    expect(tech.sramOutsideGrid).toBe('port_curve');
+    const buffer = new SramBuffer(testContext(), identityOf(sramBufferKind, 'wide', { size_kib: 256, word_bits: 1024, banks: 1, ports_per_bank: 1, read_latency_cycles: 1, write_latency_cycles: 1 }));
+    const p = priceComponent(buffer, new Primitives(tech));
+    expect(p.actions.read!.value).toBe(tech.sramReadEnergyPj(262144, 1024)); // 64-bit point x 1024/64
+    expect(p.actions.read!.formula).toMatch(/outside the CACTI grid/);
+    expect(tech.resolved().sram_outside_grid).toEqual([{ buffer: 'wide', reason: expect.stringMatching(/word width 1024 bits is outside the generated widths 16 to 512 bits/) }]);
   });
 
   it('sram_model horowitz prices on the port curve, and asking for cacti_geometry with it is an error', () => {

@@ -33,6 +33,7 @@ export const checkCommand: Command = {
       const diagnostics = config.dataflow.diagnose?.({ clockMhz: config.clockMhz, dataflowParams: config.dataflowParams, roles: config.roles, workload }) ?? [];
       for (const d of diagnostics) process.stdout.write(`  warning: ${d.message}\n`);
       for (const f of latency) {
+        if (f.outsideGrid !== null) process.stdout.write(`  warning: components.${f.role}: priced on the 64-bit-port curve, outside the CACTI grid: ${f.outsideGrid}\n`);
         if (!f.check.ok) process.stdout.write(`  warning: components.${f.role}: ${f.check.message} (${f.accessFrom}); the simulation uses the configured latency\n`);
       }
     }
