@@ -21,12 +21,13 @@ describe('configs/tech/cacti', () => {
     // every grid point has a row or a recorded CACTI failure
     expect(table.rows.length + table.noSolution.length).toBe(1616);
     // A larger array of the same shape leaks more and takes more area, at 64 bits, one port,
-    // one bank; area up to CACTI's organisation changes (32 nm itrs-lstp: 1.5 KiB takes 0.2%
-    // less area than 1 KiB, as CACTI picks another partitioning of the array).
+    // one bank; area up to CACTI's organisation changes, where it picks another partitioning of
+    // the array (32 nm itrs-lstp: 1.5 KiB takes 0.2% less area than 1 KiB; 22 nm itrs-lop:
+    // 16 KiB 0.01312 mm^2 against 12 KiB's 0.01456, 10% less).
     const line = table.rows.filter((r) => r.word_bits === 64 && r.rw_ports === 1 && r.banks === 1).sort((a, b) => a.size_bytes - b.size_bytes);
     for (let i = 1; i < line.length; i++) {
       expect(line[i]!.leakage_mw).toBeGreaterThan(line[i - 1]!.leakage_mw);
-      expect(line[i]!.area_mm2).toBeGreaterThan(0.99 * line[i - 1]!.area_mm2);
+      expect(line[i]!.area_mm2).toBeGreaterThan(0.85 * line[i - 1]!.area_mm2);
     }
     // a macro of n banks costs at least as much area as one bank of the same total size
     for (const macro of table.rows.filter((r) => r.banks > 1 && r.rw_ports === 1 && r.word_bits === 64)) {
