@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { loadArchitecture, type ArchitectureConfig, type LoadArchitectureOptions } from './config/load-architecture.js';
 import type { TechTable } from './energy/tech-table.js';
 import { techFor } from './config/technology.js';
+import { dramRecords } from './energy/dram-record.js';
 import { Primitives } from './energy/price.js';
 import { isRnnTrace, readAnyTrace } from './traces/reader.js';
 import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
@@ -124,7 +125,7 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const energy = energyAndArea(run.components, prices, latencyUs);
   const summary = summarize(inputs, run, outcome, energy);
   checkInvariants(summary, header, outcome);
-  return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: tech.resolved() };
+  return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: { ...tech.resolved(), dram: dramRecords(config) } };
 }
 
 /** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */

@@ -68,7 +68,18 @@ export function architectureSchema(): Record<string, unknown> {
           node_nm: { type: 'number', exclusiveMinimum: 0, description: 'process node [nm]; configs/tech/<node_nm>nm.yaml must exist' },
           voltage_v: { type: 'number', exclusiveMinimum: 0, description: 'supply voltage [V]; dynamic energy scales with its square' },
           sram_model: { enum: ['cacti', 'horowitz'], description: 'which SRAM energy source the table uses' },
-          sram_cells: { enum: ['itrs-hp', 'itrs-lstp'], description: 'SRAM cell type: itrs-hp (high performance, the table default) or itrs-lstp (low standby power)' },
+          sram_cells: { enum: ['itrs-hp', 'itrs-lstp', 'itrs-lop'], description: 'SRAM cell type: itrs-hp (high performance, the table default), itrs-lstp (low standby power) or itrs-lop (low operating power; sram_pricing cacti_geometry only)' },
+          sram_pricing: {
+            enum: ['cacti_geometry', 'port_curve'],
+            description:
+              "how buffers are priced: cacti_geometry (the table default) from CACTI tables at the buffer's own size, word width, banks and ports; port_curve from 64-bit-port CACTI points scaled linearly in word width, banks as independent arrays (the model before issue 13)",
+          },
+          sram_banking: { enum: ['macro', 'per_bank'], description: "with cacti_geometry: a banked buffer as CACTI's whole macro, the H-tree to its banks included (the table default), or as independent arrays of size/banks" },
+          sram_outside_grid: {
+            enum: ['port_curve', 'error'],
+            description: "with cacti_geometry, a buffer outside the CACTI grid (words over 512 bits, over 16 MiB, an ungenerated bank count, banks under 32 words, macros under 16 KiB): port_curve (the table default) prices it on the port curve and says so (energy.csv, tech-resolved.json, rnnsim check); error refuses it",
+          },
+          logic_leakage: { enum: ['aladdin', 'none'], description: "leakage of datapath logic and registers: aladdin (the table default; Aladdin's synthesized units per um^2) or none" },
           multiplier_model: { enum: ['horowitz', 'aladdin'], description: 'which multiplier energy source the table uses' },
           adder_model: { enum: ['horowitz', 'aladdin'], description: 'which adder energy source the table uses' },
         },

@@ -19,7 +19,11 @@ export interface TechnologySettings {
   readonly node_nm: number;
   readonly voltage_v?: number;
   readonly sram_model?: 'cacti' | 'horowitz';
-  readonly sram_cells?: 'itrs-hp' | 'itrs-lstp';
+  readonly sram_cells?: 'itrs-hp' | 'itrs-lstp' | 'itrs-lop';
+  readonly sram_pricing?: 'cacti_geometry' | 'port_curve';
+  readonly sram_banking?: 'macro' | 'per_bank';
+  readonly logic_leakage?: 'aladdin' | 'none';
+  readonly sram_outside_grid?: 'port_curve' | 'error';
   readonly multiplier_model?: 'horowitz' | 'aladdin';
   readonly adder_model?: 'horowitz' | 'aladdin';
 }
@@ -82,7 +86,10 @@ function mergeDramPresets(raw: unknown, loaded: LoadedYaml): DramPreset | undefi
       burst_bytes: preset.burst_bytes,
       energy_pj_per_bit: preset.energy_pj_per_bit,
     };
-    if (preset.background_power_mw !== null) fromPreset.background_power_mw = preset.background_power_mw;
+    // Background power from the preset's IDD currents (DRAMsim3's state powers plus refresh),
+    // else the file's single legacy figure.
+    if (preset.background !== null) fromPreset.background_power_mw = preset.background.total_mw;
+    else if (preset.background_power_mw !== null) fromPreset.background_power_mw = preset.background_power_mw;
     for (const [k, v] of Object.entries(fromPreset)) if (b[k] === undefined) b[k] = v;
     used = preset;
   }

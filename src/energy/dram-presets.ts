@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { configsDir } from './package-paths.js';
 import type { Mark } from './tech-table-file.js';
-import { readYamlFile, validateAgainstSchema } from './yaml-loader.js';
+import { readYamlFile, validateAgainstSchema, type LoadedYaml } from './yaml-loader.js';
 
 interface SourcedValue {
   readonly value: number;
@@ -46,12 +46,60 @@ interface DramPresetFile {
     readonly other_reported?: readonly { readonly what: string; readonly source: string; readonly mark: Mark }[];
   };
   readonly background_power_mw?: SourcedValue;
+  readonly idd?: IddCurrents;
+  readonly background?: { readonly selected: DramPowerState; readonly source: string; readonly mark: Mark };
   readonly derived: {
     readonly peak_bandwidth_gb_per_s: number;
     readonly burst_bytes: number;
     readonly access_latency_ns: number;
     readonly row_miss_latency_ns: number;
+    readonly background_active_standby_mw?: number;
+    readonly background_precharge_standby_mw?: number;
+    readonly background_precharge_powerdown_mw?: number;
+    readonly background_self_refresh_mw?: number;
+    readonly refresh_mw?: number;
   };
+}
+
+/** The IDD currents of one device and its refresh timing (DRAMsim3's [power] and [timing]). */
+export interface IddCurrents {
+  readonly source: string;
+  readonly mark: Mark;
+  readonly device_width_bits: number;
+  readonly vdd_v: number;
+  readonly idd2p_ma: number;
+  readonly idd2n_ma: number;
+  readonly idd3n_ma: number;
+  readonly idd5ab_ma: number;
+  readonly idd6x_ma: number;
+  readonly trfc_cycles: number;
+  readonly trefi_cycles: number;
+}
+
+/**
+ * Power states a DRAM rank sits in between commands (DRAMsim3's background energy):
+ * active_standby IDD3N (a row open), precharge_standby IDD2N (all banks closed),
+ * precharge_powerdown IDD2P (clock enable low), self_refresh IDD6x (refresh included).
+ */
+export type DramPowerState = 'active_standby' | 'precharge_standby' | 'precharge_powerdown' | 'self_refresh';
+export const DRAM_POWER_STATES: readonly DramPowerState[] = ['active_standby', 'precharge_standby', 'precharge_powerdown', 'self_refresh'];
+
+/** Background (time-proportional) power of a preset from its IDD currents. */
+export interface DramBackground {
+  /** channels x bus width per channel / device width. */
+  readonly devices: number;
+  /** The state selected by the file (background.selected) or by DramPresetOptions.backgroundState. */
+  readonly state: DramPowerState;
+  readonly state_chosen_by: 'file' | 'option';
+  /** vdd x IDD x devices for each state (mW), refresh not included. */
+  readonly state_power_mw: Readonly<Record<DramPowerState, number>>;
+  /** Average refresh power vdd x (IDD5AB - IDD3N) x devices x tRFC / tREFI (mW); not added in self refresh. */
+  readonly refresh_mw: number;
+  /** The selected state's power plus refresh (except in self refresh) (mW). */
+  readonly total_mw: number;
+  readonly source: string;
+  readonly mark: Mark;
+  readonly state_source: string;
 }
 
 export interface FieldSource {
@@ -85,8 +133,14 @@ export interface DramPreset {
   /** Key of the selected option in energy_options (e.g. "accelergy", "dramsim3_core_row_miss"). */
   readonly energy_option: string;
   readonly energy_options: Readonly<Record<string, { readonly energy_pj_per_bit: number } & FieldSource>>;
-  /** Background (static) power, or null when no source gives it. */
+  /**
+   * Legacy single background figure from the file's background_power_mw (DDR4 only; null
+   * elsewhere). New code should use `background` (from the IDD currents) or
+   * dramBackgroundPowerMw().
+   */
   readonly background_power_mw: number | null;
+  /** Background power from the preset's IDD currents, or null when the file has no idd section. */
+  readonly background: DramBackground | null;
   /** Source and mark of every figure, by field name. */
   readonly sources: Readonly<Record<string, FieldSource>>;
 }
@@ -94,6 +148,8 @@ export interface DramPreset {
 export interface DramPresetOptions {
   /** Overrides the file's energy.selected (one of the keys of energy.options). */
   readonly energyOption?: string;
+  /** Overrides the file's background.selected. */
+  readonly backgroundState?: DramPowerState;
 }
 
 /** Derived figures in the file may be rounded; they must agree to this relative tolerance. */
@@ -147,6 +203,7 @@ export function loadDramPresetFile(file: string, options: DramPresetOptions = {}
       throw new InputError(`${loaded.where(['derived', key])}: shows ${shown}, but the fields above give ${value}`, file);
     }
   }
+  const background = backgroundFromIdd(data, loaded, file, options);
   const timingSource = { source: t.source, mark: t.mark };
   const sourceOf = (field: SourcedValue): FieldSource => ({ source: field.source, mark: field.mark });
   return {
@@ -170,6 +227,7 @@ export function loadDramPresetFile(file: string, options: DramPresetOptions = {}
     energy_option: selected,
     energy_options: structuredClone(data.energy.options),
     background_power_mw: data.background_power_mw?.value ?? null,
+    background,
     sources: {
       channels: sourceOf(data.channels),
       bus_width_bits_per_channel: sourceOf(data.bus_width_bits_per_channel),
@@ -183,6 +241,72 @@ export function loadDramPresetFile(file: string, options: DramPresetOptions = {}
       background_power_mw: data.background_power_mw
         ? sourceOf(data.background_power_mw)
         : { source: 'not in energy-area.md; not modelled (null)', mark: 'A' },
+      ...(background ? { background: { source: `derived from IDD currents: ${background.source}`, mark: 'D' as const } } : {}),
     },
   };
+}
+
+function backgroundFromIdd(data: DramPresetFile, loaded: LoadedYaml, file: string, options: DramPresetOptions): DramBackground | null {
+  const idd = data.idd;
+  if (!idd) {
+    if (data.background) throw new InputError(`${loaded.where(['background'])}: a background state needs the idd currents (an idd section)`, file);
+    if (options.backgroundState) throw new InputError(`backgroundState '${options.backgroundState}' given, but ${path.basename(file)} has no idd section to price it`, file);
+    return null;
+  }
+  const totalBits = data.channels.value * data.bus_width_bits_per_channel.value;
+  if (totalBits % idd.device_width_bits !== 0) {
+    throw new InputError(
+      `${loaded.where(['idd', 'device_width_bits'])}: ${data.channels.value} channels x ${data.bus_width_bits_per_channel.value} bits is not a whole number of ${idd.device_width_bits}-bit devices`,
+      file,
+    );
+  }
+  const devices = totalBits / idd.device_width_bits;
+  if (options.backgroundState !== undefined && !DRAM_POWER_STATES.includes(options.backgroundState)) {
+    throw new InputError(`backgroundState '${String(options.backgroundState)}' is not one of ${DRAM_POWER_STATES.join(', ')}`, file);
+  }
+  const state = options.backgroundState ?? data.background?.selected ?? 'active_standby';
+  const power = (ma: number) => idd.vdd_v * ma * devices;
+  const statePower: Record<DramPowerState, number> = {
+    active_standby: power(idd.idd3n_ma),
+    precharge_standby: power(idd.idd2n_ma),
+    precharge_powerdown: power(idd.idd2p_ma),
+    self_refresh: power(idd.idd6x_ma),
+  };
+  const refreshMw = (power(idd.idd5ab_ma) - power(idd.idd3n_ma)) * (idd.trfc_cycles / idd.trefi_cycles);
+  const shown: Record<string, number> = {
+    background_active_standby_mw: statePower.active_standby,
+    background_precharge_standby_mw: statePower.precharge_standby,
+    background_precharge_powerdown_mw: statePower.precharge_powerdown,
+    background_self_refresh_mw: statePower.self_refresh,
+    refresh_mw: refreshMw,
+  };
+  for (const [key, value] of Object.entries(shown)) {
+    const inFile = data.derived[key as keyof DramPresetFile['derived']];
+    if (inFile !== undefined && Math.abs(inFile - value) > DERIVED_RELATIVE_TOLERANCE * value) {
+      throw new InputError(`${loaded.where(['derived', key])}: shows ${inFile}, but the idd currents give ${value}`, file);
+    }
+  }
+  return {
+    devices,
+    state,
+    state_chosen_by: options.backgroundState ? 'option' : 'file',
+    state_power_mw: statePower,
+    refresh_mw: refreshMw,
+    total_mw: statePower[state] + (state === 'self_refresh' ? 0 : refreshMw),
+    source: idd.source,
+    mark: idd.mark,
+    state_source: options.backgroundState ? 'option' : (data.background?.source ?? 'assumed: active standby (no background.selected in the file)'),
+  };
+}
+
+/** Background power of the preset (mW) in a state (default: the preset's selected one), refresh included. */
+export function dramBackgroundPowerMw(preset: DramPreset, state?: DramPowerState): number {
+  const background = requireBackground(preset);
+  const s = state ?? background.state;
+  return background.state_power_mw[s] + (s === 'self_refresh' ? 0 : background.refresh_mw);
+}
+
+function requireBackground(preset: DramPreset): DramBackground {
+  if (!preset.background) throw new InputError(`DRAM preset '${preset.name}' has no idd currents to derive background power from`, preset.file);
+  return preset.background;
 }

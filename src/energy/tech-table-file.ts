@@ -11,8 +11,24 @@ export type Mark = 'V' | 'S' | 'D' | 'A' | 'assumed';
 export type MultiplierModel = 'horowitz' | 'aladdin';
 export type AdderModel = 'horowitz' | 'aladdin';
 export type SramModel = 'cacti' | 'horowitz';
-/** CACTI's SRAM cell technology: high performance (the runs in the table) or low standby power. */
-export type SramCells = 'itrs-hp' | 'itrs-lstp';
+/**
+ * CACTI's SRAM cell technology: high performance, low standby power, low operating power.
+ * The 64-bit-port curve (sramReadEnergyPj and friends) knows itrs-hp and itrs-lstp; the
+ * CACTI tables behind sram() have all three.
+ */
+export type SramCells = 'itrs-hp' | 'itrs-lstp' | 'itrs-lop';
+/** How sram() prices a banked buffer: CACTI's whole macro, or independent arrays. */
+export type SramBanking = 'macro' | 'per_bank';
+/**
+ * Which SRAM model components' buffers are priced with: the CACTI tables at the buffer's own
+ * size, word width, banks and ports (sram()), or the 64-bit-port curve scaled by rules of
+ * thumb (sramReadEnergyPj and friends; the model before issue 13).
+ */
+export type SramPricing = 'cacti_geometry' | 'port_curve';
+/** Leakage of datapath logic and registers: Aladdin's synthesized units, or none (before issue 13). */
+export type LogicLeakageModel = 'aladdin' | 'none';
+/** With cacti_geometry, a buffer outside the CACTI grid: priced on the port curve (stated, recorded) or an error. */
+export type SramOutsideGrid = 'port_curve' | 'error';
 export type BitScaling = 'linear' | 'quadratic';
 export type ArithmeticPrimitiveName = 'int_add' | 'int_multiply' | 'fp_add' | 'fp_multiply';
 
@@ -27,6 +43,10 @@ export interface TechSettings {
   readonly adder_model?: AdderModel;
   readonly sram_model?: SramModel;
   readonly sram_cells?: SramCells;
+  readonly sram_banking?: SramBanking;
+  readonly sram_pricing?: SramPricing;
+  readonly logic_leakage?: LogicLeakageModel;
+  readonly sram_outside_grid?: SramOutsideGrid;
 }
 
 export interface BitEnergyPoint extends Sourced {
@@ -137,6 +157,24 @@ interface TechTableFileCommon {
   readonly settings?: TechSettings;
 }
 
+export interface UnitLeakage extends Sourced {
+  readonly leakage_mw: number;
+  readonly area_um2: number;
+  readonly measured_at_node_nm?: number;
+}
+
+export interface LogicLeakageData {
+  readonly int_add: UnitLeakage;
+  readonly int_multiply: UnitLeakage;
+  readonly fp_add: UnitLeakage;
+  readonly fp_multiply: UnitLeakage;
+  readonly register: Sourced & { readonly leakage_mw_per_bit: number; readonly area_um2_per_bit: number; readonly measured_at_node_nm?: number };
+  readonly node_scaling: Sourced & {
+    readonly rule: 'cacti_leakage_per_bit';
+    readonly reference: { readonly size_bytes: number; readonly word_bits: number; readonly rw_ports: number; readonly banks: number; readonly cells: SramCells };
+  };
+}
+
 export interface BaseTechTableData extends TechTableFileCommon {
   readonly nominal_voltage: Sourced & { readonly voltage_v: number };
   readonly settings: TechSettings;
@@ -147,6 +185,8 @@ export interface BaseTechTableData extends TechTableFileCommon {
   };
   readonly sram: SramData;
   readonly multifunction_unit: MultifunctionUnitData;
+  /** Optional: without it the table prices no logic leakage. */
+  readonly logic_leakage?: LogicLeakageData;
 }
 
 export interface DerivedTechTableData extends TechTableFileCommon {
@@ -168,7 +208,7 @@ export function readTechTableFile(file: string): TechTableFile {
     throw new InputError(`${loaded.where(keyPath)}: ${expected}`, file);
   };
   if ('derives_from' in data) {
-    for (const key of BASE_ONLY_KEYS) {
+    for (const key of [...BASE_ONLY_KEYS, 'logic_leakage'] as const) {
       if (key in data) fail([key], `a derived table (derives_from) must not contain '${key}'; it comes from the parent table`);
     }
     const derived = data as unknown as DerivedTechTableData;

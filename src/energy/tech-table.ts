@@ -8,16 +8,25 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { checkReadLatency, type ReadLatencyCheck } from './access-time-check.js';
+import { rangeOf, type Alternative, type AlternativeRange } from './alternatives.js';
+import { CACTI_QUANTITY_UNIT, type CactiQuantity } from './cacti-sram-table.js';
 import { overallMark, scaled, sumOf, type Computed, type TableInput } from './computed.js';
+import { logicLeakageNodeRatio, registerBitLeakageMw, requireLogicLeakage, unitLeakageMw, type LeakingUnit } from './logic-leakage.js';
 import { BaseNodeModel, DerivedNodeModel, SRAM_QUANTITY_UNIT, type NodeModel, type SramQuantity } from './node-model.js';
 import { configsDir, displayPath } from './package-paths.js';
+import { priceSram } from './sram-pricing.js';
 import {
   readTechTableChain,
   type AdderModel,
   type ArithmeticPrimitiveName,
   type BaseTechTableData,
   type MultiplierModel,
+  type LogicLeakageModel,
+  type SramBanking,
   type SramCells,
+  type SramOutsideGrid,
+  type SramPricing,
   type SramModel,
   type TechTableFile,
 } from './tech-table-file.js';
@@ -34,6 +43,14 @@ export interface TechTableOptions {
    * size, node and sram_model) by its ratio to itrs-hp at the one 45 nm 32 KB point pair.
    */
   readonly sramCells?: SramCells;
+  /** Overrides the table's settings.sram_banking (how sram() prices a banked buffer). */
+  readonly sramBanking?: SramBanking;
+  /** Overrides the table's settings.sram_pricing (which SRAM model components use). */
+  readonly sramPricing?: SramPricing;
+  /** Overrides the table's settings.logic_leakage. */
+  readonly logicLeakage?: LogicLeakageModel;
+  /** Overrides the table's settings.sram_outside_grid. */
+  readonly sramOutsideGrid?: SramOutsideGrid;
   /**
    * Supply voltage. Dynamic energies scale by (voltageV / nominal)^2; leakage, area and
    * access time are not scaled (their voltage dependence is not quadratic and not in
@@ -72,6 +89,10 @@ export interface ResolvedTechTable {
     readonly adder_model: ResolvedSetting<AdderModel>;
     readonly sram_model: ResolvedSetting<SramModel>;
     readonly sram_cells: ResolvedSetting<SramCells>;
+    readonly sram_banking: ResolvedSetting<SramBanking>;
+    readonly sram_pricing: ResolvedSetting<SramPricing>;
+    readonly logic_leakage: ResolvedSetting<LogicLeakageModel>;
+    readonly sram_outside_grid: ResolvedSetting<SramOutsideGrid>;
   };
   readonly voltage: {
     readonly nominal_v: number;
@@ -89,6 +110,8 @@ export interface ResolvedTechTable {
   }[];
   /** How itrs-lstp SRAM figures are derived from itrs-hp ones; null with itrs-hp cells. */
   readonly sram_cell_derivation: SramCellDerivation | null;
+  /** Buffers priced on the port curve because their geometry is outside the CACTI grid (sram_outside_grid: port_curve). */
+  readonly sram_outside_grid: readonly { readonly buffer: string; readonly reason: string }[];
   /** Every primitive asked for, in first-use order. */
   readonly primitives: readonly ResolvedPrimitive[];
   /** quantity(args) of every primitive that went outside the table points. */
@@ -115,6 +138,46 @@ interface CellRatio {
 
 const UM2_PER_MM2 = 1e6;
 
+/** A buffer as sram() prices it. Omitted fields: 1 bank, 1 port, the table's settings. */
+export interface SramSpec {
+  /** Total capacity (all banks). */
+  readonly sizeBytes: number;
+  /** Width of one access. */
+  readonly wordBits: number;
+  readonly banks?: number;
+  /** Read/write ports of each bank. */
+  readonly portsPerBank?: number;
+  /** Default: settings.sram_banking. */
+  readonly organisation?: SramBanking;
+  /** Default: settings.sram_cells. */
+  readonly cells?: SramCells;
+}
+
+/** One SRAM from the CACTI tables at the real geometry. */
+export interface SramFigures {
+  /** One read of one word (pJ), bank plus (macro) the H-tree to it. */
+  readonly readEnergyPj: number;
+  readonly writeEnergyPj: number;
+  /** Whole buffer (mW). */
+  readonly leakageMw: number;
+  /** Whole buffer (mm^2). */
+  readonly areaMm2: number;
+  /** Random access time (ns). */
+  readonly accessNs: number;
+  /** Random cycle time (ns). */
+  readonly cycleNs: number;
+  readonly sizeBytes: number;
+  readonly wordBits: number;
+  readonly banks: number;
+  readonly portsPerBank: number;
+  readonly organisation: SramBanking;
+  readonly cells: SramCells;
+  readonly nodeNm: number;
+  /** True when the node has no CACTI table and the figures were scaled from a neighbour's. */
+  readonly extrapolated: boolean;
+}
+
+
 export class TechTable {
   readonly nodeNm: number;
   private readonly model: NodeModel;
@@ -124,6 +187,10 @@ export class TechTable {
   private readonly record = new Map<string, ResolvedPrimitive>();
   private readonly cellRatios: Readonly<Record<SramQuantity, CellRatio>> | null;
   private readonly cellDerivation: SramCellDerivation | null;
+  /** The base node's model: logic leakage starts from base-node areas. */
+  private readonly baseModel: BaseNodeModel;
+  /** Whether options.voltageV was given (sram() then scales from CACTI's own supply). */
+  private readonly voltageGiven: boolean;
 
   constructor(chain: readonly TechTableFile[], options: TechTableOptions = {}) {
     const base = chain[chain.length - 1];
@@ -135,6 +202,7 @@ export class TechTable {
       model = new DerivedNodeModel(model, table.data, table.file);
     }
     this.model = model;
+    this.baseModel = new BaseNodeModel(base.data, base.file);
     this.chain = chain;
     this.nodeNm = model.nodeNm;
     this.settings = {
@@ -142,6 +210,10 @@ export class TechTable {
       adder_model: resolveSetting(chain, 'adder_model', options.adderModel),
       sram_model: resolveSetting(chain, 'sram_model', options.sramModel),
       sram_cells: resolveSetting(chain, 'sram_cells', options.sramCells),
+      sram_banking: resolveBanking(chain, options.sramBanking),
+      sram_pricing: resolveSramPricing(chain, options),
+      logic_leakage: resolveWithDefault(chain, 'logic_leakage', options.logicLeakage, ['aladdin', 'none'], 'none'),
+      sram_outside_grid: resolveWithDefault(chain, 'sram_outside_grid', options.sramOutsideGrid, ['port_curve', 'error'], 'error'),
     };
     if (this.settings.sram_cells.value === 'itrs-lstp') {
       const derived = lstpRatios(base.data, base.file);
@@ -152,6 +224,7 @@ export class TechTable {
       this.cellDerivation = null;
     }
     const nominal = base.data.nominal_voltage;
+    this.voltageGiven = options.voltageV !== undefined;
     const usedV = options.voltageV ?? nominal.voltage_v;
     if (!(usedV > 0) || !Number.isFinite(usedV)) {
       throw new InputError(`voltageV must be a positive number of volts, got ${String(options.voltageV)}`, chain[0]!.file);
@@ -162,6 +235,28 @@ export class TechTable {
       dynamic_energy_factor: (usedV / nominal.voltage_v) ** 2,
       source: nominal.source,
     };
+  }
+
+  /** Which SRAM model components' buffers use (settings.sram_pricing). */
+  get sramPricing(): SramPricing {
+    return this.settings.sram_pricing.value;
+  }
+
+  /** What a buffer outside the CACTI grid gets (settings.sram_outside_grid). */
+  get sramOutsideGrid(): SramOutsideGrid {
+    return this.settings.sram_outside_grid.value;
+  }
+
+  private readonly outsideGrid = new Map<string, { readonly buffer: string; readonly reason: string }>();
+
+  /** Record that `buffer` was priced on the port curve because sram() could not price it (for resolved()). */
+  noteOutsideGrid(buffer: string, reason: string): void {
+    if (!this.outsideGrid.has(buffer)) this.outsideGrid.set(buffer, { buffer, reason });
+  }
+
+  /** Whether datapath logic and registers leak (settings.logic_leakage). */
+  get logicLeakage(): LogicLeakageModel {
+    return this.settings.logic_leakage.value;
   }
 
   // --- arithmetic -------------------------------------------------------------------------
@@ -323,6 +418,126 @@ export class TechTable {
     return { entries: activation.default_entries, bits: activation.default_bits };
   }
 
+  // --- SRAM from CACTI at the real geometry (configs/tech/cacti) ----------------------------
+
+  /**
+   * Read/write energy per access, leakage, area, access and cycle time of a buffer of the
+   * given geometry, from the CACTI tables: interpolated only between generated points
+   * (log-log in size, linear in word width); bank and port counts must be grid values.
+   * organisation 'macro' (default from settings.sram_banking) prices the whole banked macro
+   * with the H-tree to its banks; 'per_bank' prices banks independent arrays of size/banks.
+   */
+  sram(spec: SramSpec): SramFigures {
+    const banks = spec.banks ?? 1;
+    const portsPerBank = spec.portsPerBank ?? 1;
+    const organisation = spec.organisation ?? this.settings.sram_banking.value;
+    const cells = spec.cells ?? this.settings.sram_cells.value;
+    const args = { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells };
+    let priced: Record<CactiQuantity, Computed> | null = null;
+    const voltage = this.voltageGiven ? { voltageV: this.voltage.used_v, fallbackNominalV: this.voltage.nominal_v } : undefined;
+    const compute = (q: CactiQuantity): Computed => {
+      priced ??= priceSram(this.nodeNm, cells, this.chain, { sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation }, voltage);
+      return priced[q];
+    };
+    const value = (q: CactiQuantity): number => this.remember(`sram_${q}`, args, CACTI_QUANTITY_UNIT[q], () => compute(q));
+    const readEnergyPj = value('read_energy_pj');
+    const writeEnergyPj = value('write_energy_pj');
+    const leakageMw = value('leakage_mw');
+    const areaMm2 = value('area_mm2');
+    const accessNs = value('access_ns');
+    const cycleNs = value('cycle_ns');
+    // Whether the node had to be scaled from another is the same for every quantity.
+    const extrapolated = this.record.get(`sram_read_energy_pj(${formatArgs(args)})`)!.extrapolated;
+    return { readEnergyPj, writeEnergyPj, leakageMw, areaMm2, accessNs, cycleNs, sizeBytes: spec.sizeBytes, wordBits: spec.wordBits, banks, portsPerBank, organisation, cells, nodeNm: this.nodeNm, extrapolated };
+  }
+
+  /**
+   * Whether a buffer's configured read latency covers the technology's access time at the
+   * clock, and by how many cycles it falls short (for `rnnsim check`).
+   */
+  sramReadLatencyCheck(spec: SramSpec, timing: { readonly readLatencyCycles: number; readonly clockMhz: number }): ReadLatencyCheck & { readonly sram: SramFigures } {
+    const sram = this.sram(spec);
+    return { ...checkReadLatency({ readLatencyCycles: timing.readLatencyCycles, clockMhz: timing.clockMhz, accessNs: sram.accessNs }), sram };
+  }
+
+  // --- logic leakage ---------------------------------------------------------------------------
+
+  /** Leakage of one register bit (mW). */
+  registerLeakageMwPerBit(): number {
+    return this.remember('register_leakage_mw_per_bit', {}, 'mW/bit', () => {
+      const base = this.chain[this.chain.length - 1]!;
+      const data = requireLogicLeakage(this.model.base.logic_leakage, base.file);
+      return registerBitLeakageMw(data, base.file, this.logicNodeRatio());
+    });
+  }
+
+  intMultiplyLeakageMw(bits: number): number {
+    return this.unitLeakage('int_multiply', bits);
+  }
+
+  intAddLeakageMw(bits: number): number {
+    return this.unitLeakage('int_add', bits);
+  }
+
+  fpMultiplyLeakageMw(bits: number): number {
+    return this.unitLeakage('fp_multiply', bits);
+  }
+
+  fpAddLeakageMw(bits: number): number {
+    return this.unitLeakage('fp_add', bits);
+  }
+
+  /** Leakage of a MAC: the multiplier at multiplierBits plus the adder at accumulatorBits (mW). */
+  macLeakageMw(multiplierBits: number, accumulatorBits: number): number {
+    return this.intMultiplyLeakageMw(multiplierBits) + this.intAddLeakageMw(accumulatorBits);
+  }
+
+  // --- ranges over the alternatives the table keeps --------------------------------------------
+
+  /** Energy of an arithmetic primitive under each model the table has (Horowitz, Aladdin). */
+  arithmeticEnergyRange(primitive: ArithmeticPrimitiveName, bits: number): AlternativeRange {
+    checkBits(bits, `${primitive} energy`);
+    const alternatives: Alternative[] = (['horowitz', 'aladdin'] as const).map((model) => {
+      const computed = this.voltageScaled(this.model.arithmeticEnergyPj(primitive, model, bits));
+      return { name: model, value: computed.value, source: describeInputs(computed), mark: overallMark(computed) };
+    });
+    return rangeOf(`${primitive}_energy_pj(bits=${bits})`, 'pJ', this.modelFor(primitive), alternatives);
+  }
+
+  /** MAC energy with both units from Horowitz and with both from Aladdin. */
+  macEnergyRange(multiplierBits: number, accumulatorBits: number): AlternativeRange {
+    checkBits(multiplierBits, 'MAC multiplier');
+    checkBits(accumulatorBits, 'MAC accumulator');
+    const alternatives: Alternative[] = (['horowitz', 'aladdin'] as const).map((model) => {
+      const computed = sumOf(
+        [
+          this.voltageScaled(this.model.arithmeticEnergyPj('int_multiply', model, multiplierBits)),
+          this.voltageScaled(this.model.arithmeticEnergyPj('int_add', model, accumulatorBits)),
+        ],
+        'multiply + add',
+      );
+      return { name: model, value: computed.value, source: describeInputs(computed), mark: overallMark(computed) };
+    });
+    const selected = this.settings.multiplier_model.value === this.settings.adder_model.value ? this.settings.multiplier_model.value : null;
+    const range = rangeOf(`mac_energy_pj(multiplierBits=${multiplierBits}, accumulatorBits=${accumulatorBits})`, 'pJ', selected ?? 'horowitz', alternatives);
+    if (selected) return range;
+    // Mixed models selected: report the table's own MAC as the selected alternative.
+    const own: Alternative = { name: `${this.settings.multiplier_model.value} multiplier + ${this.settings.adder_model.value} adder`, value: this.macEnergyPj(multiplierBits, accumulatorBits), source: 'the table\'s settings', mark: 'D' };
+    return rangeOf(range.quantity, 'pJ', own.name, [...alternatives, own]);
+  }
+
+  /** SRAM read energy priced as CACTI's macro and as independent banks. */
+  sramReadEnergyRange(spec: SramSpec): AlternativeRange {
+    const alternatives: Alternative[] = (['macro', 'per_bank'] as const).map((organisation) => ({
+      name: organisation,
+      value: this.sram({ ...spec, organisation }).readEnergyPj,
+      source: organisation === 'macro' ? 'CACTI banked macro (H-tree to the banks included)' : 'CACTI single bank of size/banks (no wiring between banks)',
+      mark: 'D' as const,
+    }));
+    const selected = spec.organisation ?? this.settings.sram_banking.value;
+    return rangeOf(`sram_read_energy_pj(sizeBytes=${spec.sizeBytes}, wordBits=${spec.wordBits}, banks=${spec.banks ?? 1})`, 'pJ', selected, alternatives);
+  }
+
   // --- audit -------------------------------------------------------------------------------
 
   resolved(): ResolvedTechTable {
@@ -350,6 +565,7 @@ export class TechTable {
         ];
       }),
       sram_cell_derivation: this.cellDerivation,
+      sram_outside_grid: [...this.outsideGrid.values()],
       primitives,
       extrapolated: primitives.filter((p) => p.extrapolated).map((p) => `${p.quantity}(${formatArgs(p.args)})`),
     } satisfies ResolvedTechTable);
@@ -400,6 +616,27 @@ export class TechTable {
     return this.remember(`${primitive}_area_um2`, { bits }, 'um^2', () => this.arithmeticAreaComputed(primitive, bits));
   }
 
+  private logicNodeRatioCache: Computed | null = null;
+
+  private logicNodeRatio(): Computed {
+    if (!this.logicNodeRatioCache) {
+      const base = this.chain[this.chain.length - 1]!;
+      const data = requireLogicLeakage(this.model.base.logic_leakage, base.file);
+      this.logicNodeRatioCache = logicLeakageNodeRatio(data, this.chain, [base]);
+    }
+    return this.logicNodeRatioCache;
+  }
+
+  private unitLeakage(unit: LeakingUnit, bits: number): number {
+    checkBits(bits, `${unit} leakage`);
+    return this.remember(`${unit}_leakage_mw`, { bits }, 'mW', () => {
+      const base = this.chain[this.chain.length - 1]!;
+      const data = requireLogicLeakage(this.model.base.logic_leakage, base.file);
+      const area = this.baseModel.arithmeticAreaUm2(unit, this.modelFor(unit), bits);
+      return unitLeakageMw(unit, data[unit], base.file, area, this.logicNodeRatio());
+    });
+  }
+
   private voltageScaled(computed: Computed): Computed {
     const factor = this.voltage.dynamic_energy_factor;
     if (factor === 1) return computed;
@@ -419,6 +656,12 @@ export class TechTable {
 
   /** The node model's value at the 64-bit port, for the chosen SRAM model and cells. */
   private sramPort(quantity: SramQuantity, sizeBytes: number): Computed {
+    if (this.settings.sram_cells.value === 'itrs-lop') {
+      throw new InputError(
+        'the 64-bit-port SRAM curve (sramReadEnergyPj, sramLeakageMw, lookup tables ...) has itrs-hp and itrs-lstp cells only; itrs-lop SRAM is priced by sram() from the CACTI tables',
+        this.chain[0]!.file,
+      );
+    }
     const computed = this.model.sramAtPort(quantity, this.settings.sram_model.value, sizeBytes);
     if (!this.cellRatios) return computed;
     const ratio = this.cellRatios[quantity];
@@ -513,6 +756,62 @@ function resolveSetting<K extends SettingName>(
     if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
   }
   throw new InputError(`settings.${name} is not set in the table or its parents`, chain[0]?.file);
+}
+
+/** sram_banking: the option, else the nearest file that sets it, else macro (tables written before it existed). */
+function resolveBanking(chain: readonly TechTableFile[], option: SramBanking | undefined): ResolvedSetting<SramBanking> {
+  if (option !== undefined) {
+    if (option !== 'macro' && option !== 'per_bank') throw new InputError(`sramBanking must be 'macro' or 'per_bank', got '${String(option)}'`);
+    return { value: option, chosen_by: 'option' };
+  }
+  for (const table of chain) {
+    const value = table.data.settings?.sram_banking;
+    if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
+  }
+  return { value: 'macro', chosen_by: 'default (no settings.sram_banking in the table)' };
+}
+
+/**
+ * sram_pricing. The CACTI tables have no Horowitz alternative: with sram_model horowitz the
+ * port curve prices buffers unless sram_pricing is asked for explicitly (then an error).
+ */
+function resolveSramPricing(chain: readonly TechTableFile[], options: TechTableOptions): ResolvedSetting<SramPricing> {
+  const resolved = resolveWithDefault<SramPricing>(chain, 'sram_pricing', options.sramPricing, ['cacti_geometry', 'port_curve'], 'port_curve');
+  const horowitz = resolveSetting(chain, 'sram_model', options.sramModel).value === 'horowitz';
+  if (!horowitz || resolved.value === 'port_curve') return resolved;
+  if (options.sramPricing !== undefined) {
+    throw new InputError("sram_model horowitz has 64-bit-port reads only: it needs sram_pricing port_curve (the CACTI tables of cacti_geometry are CACTI's)", chain[0]?.file);
+  }
+  return { value: 'port_curve', chosen_by: "sram_model horowitz (Horowitz's 64-bit reads are priced on the port curve)" };
+}
+
+/**
+ * A setting added after tables were first written: the option, else the nearest file that sets
+ * it, else `fallback` (the behaviour before the setting existed, so older tables price as they did).
+ */
+function resolveWithDefault<T extends string>(
+  chain: readonly TechTableFile[],
+  name: 'sram_pricing' | 'logic_leakage' | 'sram_outside_grid',
+  option: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): ResolvedSetting<T> {
+  if (option !== undefined) {
+    if (!allowed.includes(option)) throw new InputError(`${name} must be one of ${allowed.join(', ')}, got '${String(option)}'`);
+    return { value: option, chosen_by: 'option' };
+  }
+  for (const table of chain) {
+    const value = table.data.settings?.[name] as T | undefined;
+    if (value !== undefined) return { value, chosen_by: displayPath(table.file) };
+  }
+  return { value: fallback, chosen_by: `default (no settings.${name} in the table)` };
+}
+
+/** The inputs of a computed value in one line, for an alternative's source. */
+function describeInputs(computed: Computed): string {
+  return dedupeInputs(computed.inputs)
+    .map((input) => `${input.entry} = ${input.value} ${input.unit} (${input.source})`)
+    .join('; ');
 }
 
 /**

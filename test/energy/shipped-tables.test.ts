@@ -7,7 +7,7 @@ import { listTechNodes, loadTechTable, techTablesDir } from '../../src/energy/te
 import { readYamlFile } from '../../src/energy/yaml-loader.js';
 
 /** Keys whose numbers are coordinates or shapes, not figures that need a source. */
-const COORDINATE_KEYS = new Set(['bits', 'size_bytes', 'node_nm', 'measured_at_node_nm', 'port_bits', 'default_entries', 'default_bits']);
+const COORDINATE_KEYS = new Set(['bits', 'size_bytes', 'node_nm', 'measured_at_node_nm', 'port_bits', 'default_entries', 'default_bits', 'word_bits', 'rw_ports', 'banks']);
 /** Sections whose numbers are recomputed by the loader from sourced fields. */
 const RECOMPUTED_SECTIONS = new Set(['derived']);
 

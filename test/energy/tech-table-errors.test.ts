@@ -78,9 +78,15 @@ describe('malformed tables', () => {
   });
 
   test('a bad sram_cells value', () => {
-    const text = base45.replace('sram_cells: itrs-hp', 'sram_cells: itrs-lop');
+    const text = base45.replace('sram_cells: itrs-hp', 'sram_cells: itrs-ulp');
     const err = errorOf(() => loadTechTableFile(writeTable(text)));
-    expect(err.message).toMatch(/\(at settings\.sram_cells\): must be one of \["itrs-hp","itrs-lstp"\]/);
+    expect(err.message).toMatch(/\(at settings\.sram_cells\): must be one of \["itrs-hp","itrs-lstp","itrs-lop"\]/);
+  });
+
+  test('itrs-lop cells: the 64-bit-port curve has no such cells and says to use sram()', () => {
+    const text = base45.replace('sram_cells: itrs-hp', 'sram_cells: itrs-lop');
+    const table = loadTechTableFile(writeTable(text));
+    expect(() => table.sramReadEnergyPj(32768, 64)).toThrow(/itrs-hp and itrs-lstp cells only; itrs-lop SRAM is priced by sram\(\)/);
   });
 
   test('sram_cells itrs-lstp in the table file selects the lstp ratios', () => {

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { stringOption } from '../command.js';
 import { loadArchitecture } from '../../config/load-architecture.js';
 import { techFor } from '../../config/technology.js';
+import { readLatencyFindings } from '../../config/read-latency-warnings.js';
 import { InputError } from '../../errors.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
 import { readTrace } from '../../traces/reader.js';
@@ -10,7 +11,7 @@ import { workloadFromTrace } from '../../dataflows/workload.js';
 
 export const checkCommand: Command = {
   path: ['check'],
-  summary: 'validate architecture configs (YAML syntax, schema, roles, technology table, DRAM preset) and warn when a design starves a unit',
+  summary: "validate architecture configs (YAML syntax, schema, roles, technology table, DRAM preset) and warn when a design starves a unit or a buffer's read latency is shorter than its access time",
   positionals: '<config.yaml>...',
   options: [
     { name: 'trace', type: 'string', description: 'trace header (JSON): also warn about what depends on the workload (weights that stream from DRAM, DRAM bandwidth)' },
@@ -23,13 +24,18 @@ export const checkCommand: Command = {
     const workload = tracePath === undefined ? undefined : workloadFromTrace((await readTrace(tracePath)).header);
     for (const file of positionals) {
       const config = loadArchitecture(file, { overrides });
-      techFor(config);
+      const tech = techFor(config);
+      const latency = readLatencyFindings(config, tech);
       const roles = Object.entries(config.roles)
         .map(([role, r]) => `${role}: ${r.kind} ${Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`)
         .join('\n    ');
       process.stdout.write(`ok: ${file}: '${config.name}', dataflow ${config.dataflow.kind}, ${config.clockMhz} MHz, ${config.technology.node_nm} nm\n    ${roles}\n`);
       const diagnostics = config.dataflow.diagnose?.({ clockMhz: config.clockMhz, dataflowParams: config.dataflowParams, roles: config.roles, workload }) ?? [];
       for (const d of diagnostics) process.stdout.write(`  warning: ${d.message}\n`);
+      for (const f of latency) {
+        if (f.outsideGrid !== null) process.stdout.write(`  warning: components.${f.role}: priced on the 64-bit-port curve, outside the CACTI grid: ${f.outsideGrid}\n`);
+        if (!f.check.ok) process.stdout.write(`  warning: components.${f.role}: ${f.check.message} (${f.accessFrom}); the simulation uses the configured latency\n`);
+      }
     }
     return 0;
   },

@@ -15,6 +15,7 @@ import { resultOutput } from '../result-output.js';
 import { DATA_OPTIONS, loadModelsFromOptions, MODELS_DIR_OPTION } from '../model-options.js';
 import { functionalBackend } from '../../dps/evaluate/functional-backend.js';
 import { cachedBackend, EvaluationCache } from '../../dps/evaluate/run-cache.js';
+import { hardwareFingerprint as hardwareFingerprintOf } from '../../dps/evaluate/hardware-fingerprint.js';
 import { evaluateModel, type ModelEvaluation } from '../../dps/evaluate/evaluation.js';
 import { sizeSweep } from '../../dps/evaluate/size-sweep.js';
 import { evaluationCsv, evaluationMarkdown, mostDynamicPolicy, type Evaluation } from '../../dps/evaluate/report.js';
@@ -75,6 +76,7 @@ export const dpsEvaluateCommand: Command = {
     const cacheDir = stringOption(options, 'cache') ?? 'results/dps-cache';
     const cache = new EvaluationCache(cacheDir);
     const workDir = join(cacheDir, 'work');
+    const hardwareFingerprint = hardwareFingerprintOf();
     mkdirSync(workDir, { recursive: true });
     const t0 = performance.now();
     const log = (line: string): void => {
@@ -110,6 +112,7 @@ export const dpsEvaluateCommand: Command = {
               log(line);
             },
             cache,
+            hardwareFingerprint,
           }),
         );
       }

@@ -46,6 +46,8 @@ export interface EvaluationOptions {
   /** Where derived configs and traces go (rnnsim's cache). */
   readonly workDir: string;
   readonly log?: (line: string) => void;
+  /** What cached hardware costs were computed with (hardware-fingerprint.ts): part of their keys. */
+  readonly hardwareFingerprint?: string;
   /** Cached hardware costs by key (functional runs are cached by the backend); `store` keeps a new one. */
   readonly cache?: { get(key: string): unknown; store(key: string, value: unknown): void };
 }
@@ -194,7 +196,7 @@ export async function evaluateModel(backend: FunctionalBackend, o: EvaluationOpt
   const results: DesignResult[] = [];
 
   const hardware = (design: HardwareDesign, schedule: Schedule | undefined, key: string): Promise<HardwareCost> =>
-    cached(`hw:${key}:${hwLengths.length}`, () => hardwareCost(design, header, schedule, o.workDir));
+    cached(`hw:${o.hardwareFingerprint ?? 'unversioned'}:${key}:${hwLengths.length}`, () => hardwareCost(design, header, schedule, o.workDir));
 
   const metricCi = (r: { perExample: Float64Array }): [number, number] => {
     if (higher) {

@@ -6,7 +6,9 @@
  * reported bit-serial overhead). Energy per action: composable products as (q/p_min)^2 p_min-bit
  * brick multiplies plus the shift-adds composing them; bit-serial steps as one 2P-bit add (the
  * AND gates are not in the tables). A precision switch is a write of the mode register (assumed
- * 4 bits). Logic leakage is not modelled.
+ * 4 bits). Logic leakage: the same parts as the area, each unit's leakage from the table (the
+ * table's logic_leakage); a precision-scalable unit's scaled by the same ratio as its area
+ * (assumed: leakage proportional to area).
  */
 import type { DotProductUnit } from '../../components/dot-product-unit.js';
 import { Price, sum, toMm2, type Primitives } from '../price.js';
@@ -31,6 +33,19 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
     const r = bitSerialAreaRatio();
     areaUm2 = sum([fixedUm2.times(r.ratio, `(${r.how})`), ...rounding]);
   }
+  const leakageMw = t.logicLeakMw(() => {
+    const fixed = sum([t.multiplyLeakMw(p).times(n, 'multipliers'), t.addLeakMw(2 * p).times(n - 1, 'tree adders'), t.addLeakMw(acc), t.registerLeakMw(2 * n * p + acc)]);
+    const roundingLeak = c.roundsOperands ? [t.addLeakMw(p).times(2 * n, 'operand incrementers')] : [];
+    if (c.mode === 'composable') {
+      const r = composableAreaRatio(p, c.minPrecisionBits);
+      return sum([fixed.times(r.ratio, `(${r.how}; leakage taken proportional to area)`), ...roundingLeak]);
+    }
+    if (c.mode === 'bit_serial') {
+      const r = bitSerialAreaRatio();
+      return sum([fixed.times(r.ratio, `(${r.how}; leakage taken proportional to area)`), ...roundingLeak]);
+    }
+    return sum([fixed, ...roundingLeak]);
+  });
   const bricks = (p / c.minPrecisionBits) ** 2;
   return {
     actions: {
@@ -44,7 +59,7 @@ export function priceDotProductUnit(c: DotProductUnit, t: Primitives): Component
       // Priced at the full width: the widest operand rounded is P - 1 bits plus the extra one (conservative).
       operand_round: c.roundsOperands ? t.addPj(p) : Price.zero('operand_rounding: none'),
     },
-    leakageMw: Price.zero('logic leakage not modelled'),
+    leakageMw,
     areaMm2: toMm2(areaUm2),
   };
 }

@@ -1,19 +1,19 @@
 /**
- * SRAM buffer prices: a bank access priced as an SRAM of one bank's size at the buffer's word
- * width; leakage and area as `banks` such arrays (no wiring between banks: see issue 13).
+ * SRAM buffer prices, by the technology table's sram_pricing: cacti_geometry prices the buffer
+ * from the CACTI tables at its own size, word width, banks and ports (as one banked macro with
+ * the H-tree to its banks, or as independent banks: settings.sram_banking); port_curve prices a
+ * bank access as an SRAM of one bank's size on the 64-bit-port curve and leakage and area as
+ * `banks` such arrays (no wiring between banks, ports not priced).
  */
 import type { SramBuffer } from '../../components/sram-buffer.js';
 import type { Primitives } from '../price.js';
 import type { ComponentPrice } from './component-price.js';
 
 export function priceSramBuffer(c: SramBuffer, t: Primitives): ComponentPrice {
-  const banks = c.params.banks;
+  const s = t.sramBuffer({ sizeBytes: c.capacityBits / 8, wordBits: c.wordBits, banks: c.params.banks, portsPerBank: c.params.ports_per_bank }, c.name);
   return {
-    actions: {
-      read: t.sramReadPj(c.bankBytes, c.wordBits),
-      write: t.sramWritePj(c.bankBytes, c.wordBits),
-    },
-    leakageMw: t.sramLeakageMw(c.bankBytes, c.wordBits).times(banks, 'banks'),
-    areaMm2: t.sramAreaMm2(c.bankBytes, c.wordBits).times(banks, 'banks'),
+    actions: { read: s.readPj, write: s.writePj },
+    leakageMw: s.leakageMw,
+    areaMm2: s.areaMm2,
   };
 }

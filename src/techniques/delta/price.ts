@@ -4,7 +4,7 @@
  * adder, plus a register for one encoded entry (delta and column index) and an index-width adder
  * of the prefix count that compacts the propagated elements; two threshold registers. The last
  * propagated values and the accumulated pre-activations live in the delta memory (an SRAM buffer
- * of its own, priced by the SRAM model).
+ * of its own, priced by the SRAM model). The same parts leak as logic.
  */
 import { Price, sum, toMm2, type Primitives } from '../../energy/price.js';
 import type { ComponentPrice } from '../../energy/prices/component-price.js';
@@ -19,7 +19,12 @@ export function priceDeltaUnit(c: DeltaUnit, t: Primitives): ComponentPrice {
       compare: t.addPj(e).times(3, 'subtract, abs, compare'),
       encode: sum([t.registerPj(entry), t.addPj(c.params.index_bits)]),
     },
-    leakageMw: Price.zero('logic leakage not modelled'),
+    leakageMw: t.logicLeakMw(() =>
+      sum([
+        sum([t.addLeakMw(e).times(3, 'subtract, abs, compare'), t.registerLeakMw(entry), t.addLeakMw(c.params.index_bits)]).times(c.lanes, 'lanes'),
+        t.registerLeakMw(e).times(2, 'threshold registers'),
+      ]),
+    ),
     areaMm2: toMm2(sum([laneUm2.times(c.lanes, 'lanes'), t.registerUm2(e).times(2, 'threshold registers')])),
   };
 }

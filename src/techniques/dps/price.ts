@@ -3,7 +3,7 @@
  * comparator, each an element-width adder; the lanes' flags (or maxima) reduced into the counter
  * by lanes-1 counter-width adders; threshold registers and comparators (one per precision but
  * the last), the element-threshold register, the precision register (5 bits) and the hysteresis
- * counter (8 bits) with its adder.
+ * counter (8 bits) with its adder. The same parts leak as logic.
  */
 import { Price, sum, toMm2, type Primitives } from '../../energy/price.js';
 import type { ComponentPrice } from '../../energy/prices/component-price.js';
@@ -27,7 +27,17 @@ export function pricePrecisionSelectUnit(c: PrecisionSelectUnit, t: Primitives):
       count: sum([c.lanes > 1 ? t.addPj(w).times(c.lanes - 1, 'reduction adders') : Price.zero('one lane'), t.addPj(w), t.registerPj(w)]),
       decide: sum([t.addPj(w).times(levels - 1, 'threshold comparators'), t.addPj(8), t.registerPj(5 + 8)]),
     },
-    leakageMw: Price.zero('logic leakage not modelled'),
+    leakageMw: t.logicLeakMw(() =>
+      sum([
+        t.addLeakMw(e).times(3 * c.lanes, 'lane adders'),
+        t.addLeakMw(w).times(c.lanes - 1, 'reduction adders'),
+        t.addLeakMw(w),
+        t.registerLeakMw(w),
+        t.addLeakMw(w).plus(t.registerLeakMw(w)).times(levels - 1, 'threshold registers and comparators'),
+        t.registerLeakMw(e + 5 + 8),
+        t.addLeakMw(8),
+      ]),
+    ),
     areaMm2: toMm2(sum([laneUm2.times(c.lanes, 'lanes'), reductionUm2, controlUm2])),
   };
 }
