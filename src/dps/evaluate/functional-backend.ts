@@ -7,6 +7,12 @@
  * Formats of the dynamic designs (src/dps/model-eval.ts setupModel): the lowest precision's
  * formats widened to 16 bits with fractional bits, so a step at the lowest precision runs exactly
  * the static lowest-precision formats and its code is the top slice of the 16-bit code.
+ *
+ * Static designs run what their hardware runs (designs.ts): the weights and matrix-vector inputs
+ * at b bits, and the hidden state, the sigmoid/tanh outputs and the element-wise work at 16 bits,
+ * as the dynamic designs do at every step. So static-b has the b-bit formats widened to 16 bits
+ * and every step reduced to b bits (half to even, as a b-bit code rounded from 16 bits), not the
+ * accuracy table's all-b-bit datapath, which would handicap the static designs against DPS.
  */
 import type { LoadedModel } from '../../models/load-model.js';
 import { partsOf } from '../../models/load-model.js';
@@ -19,6 +25,11 @@ import type { LayerRanges } from '../../functional/range-observer.js';
 import { directionCount } from '../../functional/rnn-model.js';
 import { dpsPrecisionPlan } from '../chooser.js';
 import { dynamicQuantization } from './designs.js';
+import { widenFormats } from '../model-eval.js';
+import type { LayerBitsArgs } from './schedule-chooser.js';
+
+/** The widest precision of every design: what the element-wise work and the hidden state run at. */
+const TOP_BITS = 16;
 import type { EvalSplit, FunctionalBackend, FunctionalRun, FunctionalRunSpec } from './backend.js';
 import { Schedule } from './schedules.js';
 
@@ -55,10 +66,15 @@ export async function functionalBackend(model: LoadedModel, o: BackendOptions): 
   const designFor = async (spec: FunctionalRunSpec): Promise<Design> => {
     switch (spec.kind) {
       case 'static':
-        return { name: 'design', quantization: await formatsAt(spec.bits), precision: { kind: 'static' } };
+        return { name: 'design', quantization: widenFormats(await formatsAt(spec.bits), TOP_BITS), precision: { kind: 'static', bits: spec.bits } };
       case 'static-per-layer': {
         const layers = await Promise.all(spec.bitsPerLayer.map(async (b, l) => (await formatsAt(b)).layers[l]));
-        return { name: 'design', quantization: { layers }, precision: { kind: 'static' } };
+        const args: LayerBitsArgs = { bitsPerLayer: spec.bitsPerLayer };
+        return {
+          name: 'design',
+          quantization: widenFormats({ layers }, TOP_BITS),
+          precision: { kind: 'module', module: new URL('./schedule-chooser.js', import.meta.url).href, export: 'layerBitsChooserFactory', args },
+        };
       }
       case 'policy': {
         const lowest = spec.spec.precisions[0];

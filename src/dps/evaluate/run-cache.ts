@@ -107,8 +107,16 @@ interface RunMeta {
   readonly streamLengths: readonly number[];
 }
 
+/**
+ * What a static design's run means, part of its key: 'mv-only/1' = weights and matrix-vector
+ * inputs at the design's bits, element-wise work at 16 (functional-backend.ts). Runs cached when
+ * static designs ran the all-b-bit datapath have other keys and are never reused.
+ */
+const STATIC_SEMANTICS = 'mv-only/1';
+
 /** A stable text for a run spec (a schedule by the hash of its bits). */
 export function specKey(spec: FunctionalRunSpec): string {
+  if (spec.kind === 'static' || spec.kind === 'static-per-layer') return JSON.stringify({ ...spec, semantics: STATIC_SEMANTICS });
   if (spec.kind !== 'schedule') return JSON.stringify(spec);
   const h = createHash('sha256');
   for (const [k, v] of [...spec.schedule.entries()].sort(([a], [b]) => a.localeCompare(b))) h.update(k).update(v);

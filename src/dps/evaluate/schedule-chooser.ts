@@ -18,3 +18,18 @@ export function scheduleChooserFactory(args: unknown, sequence: number, _topolog
     return b;
   };
 }
+
+export interface LayerBitsArgs {
+  /** The precision of every step of each layer (static-min-per-layer). */
+  readonly bitsPerLayer: readonly number[];
+}
+
+/** Every step of layer l at bitsPerLayer[l]: a per-layer static design on widened formats. */
+export function layerBitsChooserFactory(args: unknown, _sequence: number, _topology: RnnTopology): PrecisionChooser {
+  const { bitsPerLayer } = args as LayerBitsArgs;
+  return (ctx: PrecisionContext) => {
+    const b = bitsPerLayer[ctx.layer];
+    if (b === undefined) throw new Error(`internal: no static precision for layer ${ctx.layer}`);
+    return b;
+  };
+}
