@@ -31,7 +31,7 @@ const MODELS: [string, number, number][] = [
   ['mnist-columns', 16, 40],
   ['spam-words', 10, 40],
   ['sotu-char', 1000, 800],
-  ['mnist-pixels-gru-128-600u', 6, 20], // the GRU, 196 steps
+  ['mnist-pixels-gru-128', 6, 20], // the GRU, 196 steps
 ];
 
 /** A policy that visits all of 4, 8 and 16 bits on the model (the language model's cell state moves more). */
