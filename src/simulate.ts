@@ -12,7 +12,7 @@ import { loadArchitecture, type ArchitectureConfig, type LoadArchitectureOptions
 import type { TechTable } from './energy/tech-table.js';
 import { techFor } from './config/technology.js';
 import { Primitives } from './energy/price.js';
-import { isRnnTrace, readAnyTrace } from './traces/reader.js';
+import { isRnnTrace, readAnyTrace, verifyPayload } from './traces/reader.js';
 import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
 import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
 import { gemmMacs } from './traces/gemm.js';
@@ -77,7 +77,8 @@ export interface LoadedInputs {
 
 export async function loadInputs(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<LoadedInputs> {
   const config = loadArchitecture(configPath, options);
-  const trace = await readAnyTrace(tracePath);
+  // The payload is checked whole (records included) by verifyPayload below, which hashes it as it reads.
+  const trace = await readAnyTrace(tracePath, { verifyChecksum: false });
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
   if (!isRnnTrace(trace)) {
     if (!config.dataflow.simulateGemm) {
@@ -89,6 +90,7 @@ export async function loadInputs(configPath: string, tracePath: string, options:
     }
     return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
   }
+  await verifyPayload(trace);
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
     ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })

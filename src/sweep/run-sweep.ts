@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { loadArchitecture, type ArchitectureConfig } from '../config/load-architecture.js';
 import { techFor } from '../simulate.js';
-import { readTrace } from '../traces/reader.js';
+import { readTrace, verifyPayload } from '../traces/reader.js';
 import { workloadFromTrace, type Workload } from '../dataflows/workload.js';
 import { InputError } from '../errors.js';
 import { displayPath } from '../energy/package-paths.js';
@@ -82,7 +82,8 @@ export async function planPoints(spec: SweepSpec, points: readonly SweepPoint[])
   const build = rnnsimBuild();
   const traces = new Map<string, { sha: string; workload: Workload }>();
   for (const t of spec.traces) {
-    const loaded = await readTrace(t.path);
+    const loaded = await readTrace(t.path, { verifyChecksum: false });
+    await verifyPayload(loaded); // a bad payload refuses the sweep before any point runs
     traces.set(t.path, { sha: fileSha256(t.path), workload: workloadFromTrace(loaded.header) });
   }
   const techShas = new Map<string, string>();

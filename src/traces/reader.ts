@@ -231,6 +231,33 @@ export async function* readPayloadRecords(trace: LoadedTrace, options: ReadRecor
   }
 }
 
+/** Payloads verified in this process: path -> their size, mtime and the header they were checked against. */
+const verifiedPayloads = new Map<string, string>();
+
+/**
+ * Check a trace's whole payload as `rnnsim trace check` does (file header, every record's
+ * framing and indices against the header, size, SHA-256, record counts), whatever the caller
+ * goes on to read of it: a run must not accept a payload that check refuses just because its
+ * dataflow reads nothing from it. A payload verified before in this process, unchanged since
+ * (same size, mtime and header sha256), is not read again (a sweep's points share their traces).
+ */
+export async function verifyPayload(trace: LoadedTrace): Promise<void> {
+  const { header, payloadPath } = trace;
+  if (!header.payload || payloadPath === undefined) return;
+  let key: string;
+  try {
+    const s = await stat(payloadPath);
+    key = `${s.size}|${s.mtimeMs}|${JSON.stringify(header)}`;
+  } catch (err) {
+    throw new InputError(`payload named at /payload/file cannot be read: ${(err as Error).message}`, trace.headerPath);
+  }
+  if (verifiedPayloads.get(payloadPath) === key) return;
+  for await (const _record of readPayloadRecords(trace)) {
+    // every record is checked as it is decoded; nothing to keep
+  }
+  verifiedPayloads.set(payloadPath, key);
+}
+
 /** Read a whole trace's records into memory: for tests and small traces only. */
 export async function collectPayloadRecords(trace: LoadedTrace): Promise<PayloadRecord[]> {
   const out: PayloadRecord[] = [];
