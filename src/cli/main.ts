@@ -10,6 +10,29 @@ type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
 import { commandTable, type CommandDeclaration, type CommandEntry } from './command-table.js';
 import type { CommandOption } from './command.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
+import { limitsHelp, resetLimits, setLimits } from '../limits.js';
+
+const SET_LIMIT = '--set-limit';
+
+/**
+ * Take the global `--set-limit NAME=VALUE` flags (any command, anywhere in argv) out of argv;
+ * returns the rest and the assignments. A flag without its value is an InputError.
+ */
+function takeLimitFlags(argv: readonly string[]): { rest: string[]; assignments: string[] } {
+  const rest: string[] = [];
+  const assignments: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === SET_LIMIT) {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new InputError(`${SET_LIMIT} needs NAME=VALUE, e.g. ${SET_LIMIT} macs=1e15`);
+      assignments.push(value);
+      i++;
+    } else if (a.startsWith(`${SET_LIMIT}=`)) assignments.push(a.slice(SET_LIMIT.length + 1));
+    else rest.push(a);
+  }
+  return { rest, assignments };
+}
 
 function optionLine(o: CommandOption): string {
   const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.type === 'string' ? ' <value>' : ''}`;
@@ -38,6 +61,10 @@ function globalHelp(commands: readonly CommandDeclaration[]): string {
     '',
     'Exit codes: 0 ok, 1 bad input (config, trace or flag), 2 internal error.',
     '',
+    `Limits: inputs larger than these are refused before any work (exit 1). Any command takes`,
+    `${SET_LIMIT} NAME=VALUE (repeatable) to raise one for that run:`,
+    limitsHelp(),
+    '',
     'Every command with its options:',
     '',
     ...commands.map((c) => commandHelp(c)),
@@ -54,7 +81,18 @@ function findCommand(commands: readonly CommandEntry[], argv: readonly string[])
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(fullArgv: readonly string[]): Promise<number> {
+  resetLimits();
+  let argv: string[];
+  try {
+    const taken = takeLimitFlags(fullArgv);
+    setLimits(taken.assignments);
+    argv = taken.rest;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    process.stderr.write(`rnnsim: error: ${err.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const commands = await commandTable();
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(globalHelp(commands));

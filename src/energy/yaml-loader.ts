@@ -6,8 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { InputError } from '../errors.js';
+import { readInputText } from '../input-file.js';
+import { checkNestingDepth, shownLines } from '../input-shape.js';
+import { limit, raiseHint } from '../limits.js';
 import { schemasDir } from './package-paths.js';
 import { validatorFor } from '../config/validators.js';
 import { ARCHITECTURE_VALIDATION, YAML_VALIDATION } from '../config/validation-options.js';
@@ -31,26 +34,65 @@ export function formatKeyPath(keyPath: KeyPath): string {
 }
 
 export function readYamlFile(file: string): LoadedYaml {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new InputError(`cannot read: ${reason}`, file);
-  }
+  const text = readInputText(file, { what: 'YAML file' });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The library's own duplicate-key check compares every key with every other (40,000 keys took
+  // 48 s); checkDocument finds duplicates with a set per mapping instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = lineCounter.linePos(firstError.pos[0]);
     const place = `line ${pos.line}, column ${pos.col}`;
     throw new InputError(`${place}: invalid YAML: ${firstError.message.split('\n')[0]}`, file);
   }
+  checkDocument(doc, lineCounter, file);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limit('yaml_aliases') }) as unknown;
+  } catch (err) {
+    // The yaml library throws a ReferenceError when aliases expand past maxAliasCount.
+    if (err instanceof ReferenceError) {
+      throw new InputError(`invalid YAML: aliases (*name) expand to more than the ${limit('yaml_aliases')} values allowed (${err.message}): ${raiseHint('yaml_aliases')}`, file);
+    }
+    throw err;
+  }
+  checkNestingDepth(data, file);
   return {
     file,
-    data: doc.toJS() as unknown,
+    data,
     where: (keyPath) => describePosition(doc, lineCounter, keyPath),
   };
+}
+
+/**
+ * What the yaml library checks late or slowly: every alias (*name) follows its anchor (&name)
+ * (the library reports this only when converting, without a place), and no mapping repeats a
+ * key (the last would silently win).
+ */
+function checkDocument(doc: Document, lineCounter: LineCounter, file: string): void {
+  const anchors = new Set<string>();
+  const at = (offset: number | undefined): string => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return `line ${pos.line}, column ${pos.col}`;
+  };
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) throw new InputError(`${at(node.range?.[0])}: invalid YAML: alias *${node.source} has no anchor &${node.source} before it`, file);
+      return undefined;
+    }
+    if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (!isScalar(key) || key.value === '<<') continue; // complex keys are compared by identity, merge keys may repeat
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(id)) throw new InputError(`${at(key.range?.[0])}: invalid YAML: duplicate key '${String(key.value)}' (each key may appear once in a mapping)`, file);
+        seen.add(id);
+      }
+    }
+    return undefined;
+  });
 }
 
 function describePosition(doc: Document, lineCounter: LineCounter, keyPath: KeyPath): string {
@@ -100,7 +142,7 @@ export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: objec
 
 function checkWithValidator<T>(loaded: LoadedYaml, validate: ValidateFunction, schemaLabel: string): T {
   if (validate(loaded.data)) return loaded.data as T;
-  const problems = (validate.errors ?? []).map((error) => describeSchemaError(loaded, error));
+  const problems = shownLines(validate.errors ?? [], (error) => describeSchemaError(loaded, error));
   throw new InputError(`does not match ${schemaLabel}:\n  ${problems.join('\n  ')}`, loaded.file);
 }
 

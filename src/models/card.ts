@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
+import { shownLines } from '../input-shape.js';
 import { readYamlFile, formatKeyPath, type KeyPath, type LoadedYaml } from '../energy/yaml-loader.js';
 import type { RnnTopology } from '../functional/tensor.js';
 
@@ -187,7 +188,7 @@ export function checkModelCard(data: unknown, file: string, where: (k: KeyPath) 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('a model card must be a JSON or YAML object (mapping)', file);
   const validate = validator();
   if (!validate(data)) {
-    const lines = [...new Set((validate.errors ?? []).map((e) => describeError(e, data, where)).filter((l): l is string => l !== undefined))];
+    const lines = shownLines([...new Set((validate.errors ?? []).map((e) => describeError(e, data, where)).filter((l): l is string => l !== undefined))], (l) => l);
     throw new InputError(`model card does not match schemas/model-card.schema.json:\n  ${lines.join('\n  ')}`, file);
   }
   const card = data as ModelCard;

@@ -8,9 +8,10 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { readInputText } from '../input-file.js';
 import type { AnyTraceHeader, TraceHeader } from './header.js';
 import { parseJsonText } from './json-text.js';
 import {
@@ -49,13 +50,7 @@ export function isRnnTrace(t: LoadedAnyTrace): t is LoadedTrace {
 }
 
 async function headerValue(headerPath: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(headerPath, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read trace header: ${(err as Error).message}`, headerPath);
-  }
-  return parseJsonText(text, headerPath);
+  return parseJsonText(readInputText(headerPath, { what: 'trace header' }), headerPath);
 }
 
 /** Read a trace that may be a plain GEMM (no payload) or an LSTM/GRU trace (as readTrace). */

@@ -146,7 +146,7 @@ describe('rnnsim run: bad input exits 1 and names the file and the place', () =>
   it('a missing config file', async () => {
     const missing = join(dir, 'no-such-config.yaml');
     const err = await runBad(missing);
-    expect(err).toContain(`${missing}: cannot read: file not found`);
+    expect(err).toContain(`${missing}: cannot read YAML file: file not found`);
   });
 
   it('run --out leaves nothing in the out dir when the run fails', async () => {

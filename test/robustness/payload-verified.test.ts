@@ -39,12 +39,18 @@ function tampered(name: string, edit: (b: Buffer) => Buffer, recordCounts?: Reco
 }
 
 // The file header is 12 bytes; each cell-state record is an 8-byte record header and a body.
-const CASES: ReadonlyArray<readonly [string, (b: Buffer) => Buffer, RegExp, Record<string, number>?]> = [
-  ['cut inside the last record', (b) => b.subarray(0, b.length - 5), /record 2 at byte offset \d+: body length \d+ bytes runs past the end of the payload/],
-  ['bad magic', (b) => (b.write('XXXX', 0), b), /magic|file header/i],
-  ['record flags not 0', (b) => (b.writeUInt16LE(1, 12 + 2), b), /record 0 at byte offset 12: expected record flags 0, found 1/],
-  ['a record of a timestep past the sequence', (b) => (b.writeUInt32LE(9, 12 + 8 + 4), b), /record 0 \(cell_state\) at byte offset 12: disagrees with/],
-  ['record counts disagree with the header', (b) => b, /record_counts\/cell_state says 4 records, the payload has 3/, { cell_state: 4 }],
+interface TamperCase {
+  readonly label: string;
+  readonly edit: (b: Buffer) => Buffer;
+  readonly message: RegExp;
+  readonly counts?: Record<string, number>;
+}
+const CASES: readonly TamperCase[] = [
+  { label: 'cut inside the last record', edit: (b) => b.subarray(0, b.length - 5), message: /record 2 at byte offset \d+: body length \d+ bytes runs past the end of the payload/ },
+  { label: 'bad magic', edit: (b) => (b.write('XXXX', 0), b), message: /magic|file header/i },
+  { label: 'record flags not 0', edit: (b) => (b.writeUInt16LE(1, 12 + 2), b), message: /record 0 at byte offset 12: expected record flags 0, found 1/ },
+  { label: 'a record of a timestep past the sequence', edit: (b) => (b.writeUInt32LE(9, 12 + 8 + 4), b), message: /record 0 \(cell_state\) at byte offset 12: disagrees with/ },
+  { label: 'record counts disagree with the header', edit: (b) => b, message: /record_counts\/cell_state says 4 records, the payload has 3/, counts: { cell_state: 4 } },
 ];
 
 describe('rnnsim run verifies the payload although configs/epur.yaml reads none of it', () => {
@@ -54,7 +60,7 @@ describe('rnnsim run verifies the payload although configs/epur.yaml reads none 
     expect(r.code).toBe(0);
   });
 
-  it.each(CASES)('%s: run exits 1 with the message trace check gives', async (label, edit, message, counts) => {
+  it.each(CASES)('$label: run exits 1 with the message trace check gives', async ({ label, edit, message, counts }) => {
     const path = tampered(label.replace(/\W+/g, '-'), edit, counts);
     const check = await runCli(['trace', 'check', path]);
     expect(check.code).toBe(1);
