@@ -4,6 +4,7 @@
  * Help and argument parsing use the commands' declarations; a command's code is loaded only
  * when it runs (command-table.ts).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type OptionConfig = NonNullable<ParseArgsConfig['options']>[string];
@@ -11,6 +12,12 @@ import { commandTable, type CommandDeclaration, type CommandEntry } from './comm
 import type { CommandOption } from './command.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from '../errors.js';
 import { limitsHelp, resetLimits, setLimits } from '../limits.js';
+import { didYouMean } from '../did-you-mean.js';
+
+/** The version in package.json (two levels above src/cli/ and dist/cli/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 const SET_LIMIT = '--set-limit';
 
@@ -54,7 +61,7 @@ function globalHelp(commands: readonly CommandDeclaration[]): string {
   const lines = [
     'rnnsim: a discrete-event, cycle-accurate simulator of LSTM and GRU inference accelerators',
     '',
-    'Usage: rnnsim <command> [options]      (rnnsim <command> --help for its options and units)',
+    'Usage: rnnsim <command> [options]      (rnnsim <command> --help for its options and units; rnnsim --version)',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
@@ -93,6 +100,10 @@ export async function main(fullArgv: readonly string[]): Promise<number> {
     process.stderr.write(`rnnsim: error: ${err.message}\n`);
     return EXIT_BAD_INPUT;
   }
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`rnnsim ${packageVersion()}\n`);
+    return 0;
+  }
   const commands = await commandTable();
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(globalHelp(commands));
@@ -100,7 +111,21 @@ export async function main(fullArgv: readonly string[]): Promise<number> {
   }
   const found = findCommand(commands, argv);
   if (!found) {
-    process.stderr.write(`rnnsim: unknown command '${argv.join(' ')}'. Run 'rnnsim --help' for the list.\n`);
+    // A command group (`rnnsim trace`, `rnnsim dps --help`): list its commands.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (group.length > 0) {
+      const asksHelp = argv.length === 1 || argv[1] === '--help' || argv[1] === '-h';
+      const lines = group.map((c) => `  ${c.path.join(' ').padEnd(20)}  ${c.summary}`);
+      const sub = argv[1] ?? '';
+      if (asksHelp) {
+        process.stdout.write(`rnnsim ${argv[0]} <command>: ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
+        return argv.length === 1 ? EXIT_BAD_INPUT : 0;
+      }
+      process.stderr.write(`rnnsim: unknown command '${argv[0]} ${sub}'${didYouMean(`${argv[0]} ${sub}`, group.map((c) => c.path.join(' ')))}. The ${argv[0]} commands:\n${lines.join('\n')}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const word = argv[0] as string;
+    process.stderr.write(`rnnsim: unknown command '${word}'${didYouMean(word, new Set(commands.map((c) => c.path[0] as string)))}. Run 'rnnsim --help' for the list.\n`);
     return EXIT_BAD_INPUT;
   }
   const { command, rest } = found;
@@ -129,7 +154,9 @@ export async function main(fullArgv: readonly string[]): Promise<number> {
         ),
       });
     } catch (err) {
-      throw new InputError(`${(err as Error).message} (see 'rnnsim ${command.path.join(' ')} --help')`);
+      const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec((err as Error).message)?.[1];
+      const message = unknown === undefined ? (err as Error).message : `unknown option '${unknown}'${didYouMean(unknown, command.options.map((o) => `--${o.name}`))}`;
+      throw new InputError(`${message} (see 'rnnsim ${command.path.join(' ')} --help')`);
     }
     for (const o of command.options) {
       if (o.required && parsed.values[o.name] === undefined) {

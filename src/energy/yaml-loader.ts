@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { readInputText } from '../input-file.js';
 import { checkNestingDepth, shownLines } from '../input-shape.js';
 import { limit, raiseHint } from '../limits.js';
+import { didYouMean } from '../did-you-mean.js';
 import { schemasDir } from './package-paths.js';
 import { validatorFor } from '../config/validators.js';
 import { ARCHITECTURE_VALIDATION, YAML_VALIDATION } from '../config/validation-options.js';
@@ -146,6 +147,28 @@ function checkWithValidator<T>(loaded: LoadedYaml, validate: ValidateFunction, s
   throw new InputError(`does not match ${schemaLabel}:\n  ${problems.join('\n  ')}`, loaded.file);
 }
 
+/** A value as a message shows it: strings as they are, the rest as JSON (a value JSON cannot show, as its type). */
+function valueText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    const text = JSON.stringify(v);
+    if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  } catch {
+    // fall through
+  }
+  return typeof v;
+}
+
+/** The tag values a discriminated oneOf accepts (each branch's `const`). */
+function discriminatorValues(parent: { oneOf?: unknown } | undefined, tag: string): string[] {
+  if (!Array.isArray(parent?.oneOf)) return [];
+  return parent.oneOf.flatMap((branch: unknown) => {
+    const c = (branch as { properties?: Record<string, { const?: unknown; enum?: unknown }> }).properties?.[tag];
+    if (typeof c?.const === 'string') return [c.const];
+    return Array.isArray(c?.enum) ? c.enum.filter((v): v is string => typeof v === 'string') : [];
+  });
+}
+
 function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
   const keyPath: (string | number)[] = error.instancePath
     .split('/')
@@ -153,23 +176,33 @@ function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const params = error.params as Record<string, unknown>;
+  const parent = error.parentSchema as { description?: unknown; properties?: unknown; oneOf?: unknown } | undefined;
   let expected = error.message ?? 'invalid';
+  let showFound = error.keyword !== 'required' && error.keyword !== 'additionalProperties';
   if (error.keyword === 'additionalProperties') {
-    expected = `unknown key '${String(params['additionalProperty'])}'`;
-    keyPath.push(String(params['additionalProperty']));
+    const key = valueText(params['additionalProperty']);
+    const known = parent?.properties !== null && typeof parent?.properties === 'object' ? Object.keys(parent.properties) : [];
+    expected = `unknown key '${key}'${didYouMean(key, known)}`;
+    keyPath.push(key);
   } else if (error.keyword === 'required') {
-    expected = `missing required key '${String(params['missingProperty'])}'`;
+    expected = `missing required key '${valueText(params['missingProperty'])}'`;
   } else if (error.keyword === 'enum') {
     expected = `must be one of ${JSON.stringify(params['allowedValues'])}`;
   } else if (error.keyword === 'discriminator') {
-    expected = `unknown ${String(params['tag'])} '${String(params['tagValue'])}'`;
+    // Place the error at the tag and list the known values, not the whole component.
+    const tag = valueText(params['tag']);
+    const value = valueText(params['tagValue']);
+    const known = discriminatorValues(parent, tag);
+    keyPath.push(tag);
+    expected = typeof params['tagValue'] === 'string' ? `unknown ${tag} '${value}'${didYouMean(value, known)}` : `${tag} must be a string, found ${value}`;
+    if (known.length > 0) expected += `; known ${tag}s: ${known.join(', ')}`;
+    showFound = false;
   } else if (error.keyword === 'const') {
     expected = `must be ${JSON.stringify(params['allowedValue'])}`;
   }
   // With verbose validation ajv hands back the offending value and the schema that rejected
   // it: show what was found and the field's description (which carries its unit).
-  const found = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.data === undefined ? '' : `; found ${JSON.stringify(error.data)}`;
-  const parent = error.parentSchema as { description?: unknown } | undefined;
-  const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' ? ` (${parent.description})` : '';
+  const found = !showFound || error.data === undefined ? '' : `; found ${valueText(error.data)}`;
+  const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' && error.keyword !== 'discriminator' ? ` (${parent.description})` : '';
   return `${loaded.where(keyPath)}: ${expected}${found}${about}`;
 }
