@@ -114,18 +114,22 @@ export async function main(fullArgv: readonly string[]): Promise<number> {
     // A command group (`rnnsim trace`, `rnnsim dps --help`): list its commands.
     const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
     if (group.length > 0) {
-      const asksHelp = argv.length === 1 || argv[1] === '--help' || argv[1] === '-h';
+      const asksHelp = argv[1] === '--help' || argv[1] === '-h';
       const lines = group.map((c) => `  ${c.path.join(' ').padEnd(20)}  ${c.summary}`);
       const sub = argv[1] ?? '';
+      if (argv.length === 1) {
+        process.stderr.write(`rnnsim: error: '${argv[0]}' needs a command; the ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
+        return EXIT_BAD_INPUT;
+      }
       if (asksHelp) {
         process.stdout.write(`rnnsim ${argv[0]} <command>: ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
-        return argv.length === 1 ? EXIT_BAD_INPUT : 0;
+        return 0;
       }
-      process.stderr.write(`rnnsim: unknown command '${argv[0]} ${sub}'${didYouMean(`${argv[0]} ${sub}`, group.map((c) => c.path.join(' ')))}. The ${argv[0]} commands:\n${lines.join('\n')}\n`);
+      process.stderr.write(`rnnsim: error: unknown command '${argv[0]} ${sub}'${didYouMean(`${argv[0]} ${sub}`, group.map((c) => c.path.join(' ')))}. The ${argv[0]} commands:\n${lines.join('\n')}\n`);
       return EXIT_BAD_INPUT;
     }
     const word = argv[0] as string;
-    process.stderr.write(`rnnsim: unknown command '${word}'${didYouMean(word, new Set(commands.map((c) => c.path[0] as string)))}. Run 'rnnsim --help' for the list.\n`);
+    process.stderr.write(`rnnsim: error: unknown command '${word}'${didYouMean(word, new Set(commands.map((c) => c.path[0] as string)))}. Run 'rnnsim --help' for the list.\n`);
     return EXIT_BAD_INPUT;
   }
   const { command, rest } = found;
