@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandTable, type CommandDeclaration } from '../../src/cli/command-table.js';
 import { EPUR_YAML, runCli, writeTrace } from '../helpers/context.js';
 import { coreFields, tinyTensors, writeModel } from '../helpers/model-cards.js';
-import { expectCleanOutcome, fuzzParams, fuzzTimeout } from './fuzz-kit.js';
+import { countOutcomesAs, expectCleanOutcome, fuzzParams, fuzzTimeout, outcomeReport } from './fuzz-kit.js';
 
 const COMMANDS = ['run', 'check', 'schema', 'docs', 'trace shape', 'trace check', 'trace gemm', 'compare', 'model check', 'report', 'sweep merge'];
 const root = mkdtempSync(join(tmpdir(), 'rnnsim-fuzz-cli-'));
@@ -34,6 +34,7 @@ beforeAll(async () => {
   writeModel(join(seedDir, 'model'), { name: 'm', ...coreFields(topology), head: { type: 'none' } }, tinyTensors({ topology }));
 });
 afterAll(() => {
+  console.log(outcomeReport());
   process.chdir(startDir);
   rmSync(root, { recursive: true, force: true });
 });
@@ -80,6 +81,7 @@ describe('fuzz: command-line arguments', () => {
   it(
     'every argument list exits 0 or 1 and writes nothing outside the working folder',
     async () => {
+      countOutcomesAs('command line');
       let n = 0;
       try {
         await fc.assert(

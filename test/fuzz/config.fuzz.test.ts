@@ -12,10 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { EPUR_YAML, epurConfigObject, runCli, tempDir, writeTrace } from '../helpers/context.js';
 import { RESULT_MANIFEST } from '../../src/output/result-folder.js';
-import { applyMutations, applyTextEdits, expectCleanOutcome, fuzzParams, fuzzTimeout, heapBytes, listTree, mutations, nodePaths, textEdits } from './fuzz-kit.js';
+import { applyMutations, applyTextEdits, countOutcomesAs, expectCleanOutcome, fuzzParams, fuzzTimeout, heapBytes, listTree, mutations, nodePaths, outcomeReport, textEdits } from './fuzz-kit.js';
 
 const { dir, cleanup } = tempDir('rnnsim-fuzz-config-');
-afterAll(() => cleanup());
+afterAll(() => {
+  console.log(outcomeReport());
+  cleanup();
+});
 
 const base = epurConfigObject();
 const paths = nodePaths(base);
@@ -29,10 +32,18 @@ function writeConfig(text: string): string {
 }
 
 describe('fuzz: config loader', () => {
+  it('the seed config, written back by the generator, passes check and runs (the properties start from a good input)', async () => {
+    const file = writeConfig(stringify(applyMutations(base, [])));
+    const r = await runCli(['check', file, '--trace', trace]);
+    expect(r.code).toBe(0);
+    expect((await runCli(['run', '--config', file, '--trace', trace])).code).toBe(0);
+  });
+
   it(
     'check: mutated configs exit 0 or 1 with a message naming the file',
     async () => {
       const heapBefore = heapBytes();
+      countOutcomesAs('config check, mutated');
       await fc.assert(
         fc.asyncProperty(mutations(paths), async (muts) => {
           const file = writeConfig(stringify(applyMutations(base, muts)));
@@ -49,6 +60,7 @@ describe('fuzz: config loader', () => {
     'check: damaged YAML text exits 0 or 1 with a message naming the file',
     async () => {
       const text = readFileSync(EPUR_YAML, 'utf8');
+      countOutcomesAs('config check, damaged text');
       await fc.assert(
         fc.asyncProperty(textEdits, async (edits) => {
           const file = writeConfig(applyTextEdits(text, edits));
@@ -63,6 +75,7 @@ describe('fuzz: config loader', () => {
   it(
     'run --out: a whole result folder on exit 0, nothing on exit 1, nothing beside it either way',
     async () => {
+      countOutcomesAs('config run --out, mutated');
       await fc.assert(
         fc.asyncProperty(mutations(paths, 2), async (muts) => {
           const root = mkdtempSync(join(tmpdir(), 'rnnsim-fuzz-run-'));

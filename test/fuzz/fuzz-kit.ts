@@ -131,12 +131,33 @@ export function applyTextEdits(text: string, edits: readonly { at: number; remov
   return t;
 }
 
+/** Outcomes per property (inputs that ended in exit 0 and in exit 1), printed after each file. */
+const outcomes = new Map<string, [number, number]>();
+let currentProperty = '';
+
+/** Name the property whose outcomes are counted next. */
+export function countOutcomesAs(name: string): void {
+  currentProperty = name;
+  if (!outcomes.has(name)) outcomes.set(name, [0, 0]);
+}
+
+export function countOutcome(accepted: boolean): void {
+  const c = outcomes.get(currentProperty);
+  if (c) c[accepted ? 0 : 1]++;
+}
+
+/** One line per property: outcomes checked (a property may run more than one command per input), accepted, refused. */
+export function outcomeReport(): string {
+  return [...outcomes].map(([name, [ok, refused]]) => `fuzz ${name}: ${ok + refused} outcomes checked, ${ok} accepted (exit 0), ${refused} refused (exit 1 / InputError)`).join('\n');
+}
+
 /**
  * What every CLI outcome must be: exit 0, or exit 1 with one `rnnsim: error:` message that
  * names one of `files` (when given); never exit 2 (an internal error), never a stack trace.
  */
 export function expectCleanOutcome(r: { code: number; stderr: string }, files: readonly string[] = []): void {
   if (r.code !== 0 && r.code !== 1) expect.fail(`exit ${r.code}, expected 0 or 1:\n${r.stderr}`);
+  countOutcome(r.code === 0);
   if (r.code === 1) {
     expect(r.stderr.startsWith('rnnsim: error: '), r.stderr).toBe(true);
     expect(r.stderr, 'no stack trace').not.toMatch(/\n\s+at .*:\d+:\d+\)?\n/);

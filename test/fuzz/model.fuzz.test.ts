@@ -13,10 +13,13 @@ import { InputError } from '../../src/errors.js';
 import { loadModel } from '../../src/models/load-model.js';
 import { coreFields, tinyTensors, writeModel } from '../helpers/model-cards.js';
 import { tempDir } from '../helpers/context.js';
-import { applyByteEdits, applyMutations, byteEdits, fuzzParams, fuzzTimeout, mutations, nodePaths } from './fuzz-kit.js';
+import { applyByteEdits, applyMutations, byteEdits, countOutcome, countOutcomesAs, fuzzParams, fuzzTimeout, mutations, nodePaths, outcomeReport } from './fuzz-kit.js';
 
 const { dir, cleanup } = tempDir('rnnsim-fuzz-model-');
-afterAll(() => cleanup());
+afterAll(() => {
+  console.log(outcomeReport());
+  cleanup();
+});
 
 const topology = { cell: 'lstm' as const, input_size: 3, hidden_size: 4, num_layers: 2, bidirectional: false, proj_size: 0 };
 const card: Record<string, unknown> = { name: 'fuzz', ...coreFields(topology), head: { type: 'classifier', classes: ['a', 'b', 'c'] }, weights: 'model.safetensors' };
@@ -34,7 +37,9 @@ function expectModelOrInputError(cardObject: unknown, weightBytes: Buffer): void
   writeFileSync(join(sub, 'model.safetensors'), weightBytes);
   try {
     loadModel(file);
+    countOutcome(true);
   } catch (err) {
+    countOutcome(false);
     if (!(err instanceof InputError)) expect.fail(`not an InputError: ${(err as Error).stack}`);
     expect(err.message.includes(file) || err.message.includes(join(sub, 'model.safetensors')) || err.message.includes(sub), err.message).toBe(true);
   }
@@ -48,6 +53,7 @@ describe('fuzz: model loader', () => {
   it(
     'mutated cards: a model or an InputError naming the file',
     () => {
+      countOutcomesAs('model, mutated cards');
       fc.assert(
         fc.property(mutations(nodePaths(card)), (muts) => expectModelOrInputError(applyMutations(card, muts), weights)),
         fuzzParams(60),
@@ -59,6 +65,7 @@ describe('fuzz: model loader', () => {
   it(
     'damaged weight bytes: a model or an InputError naming the file',
     () => {
+      countOutcomesAs('model, damaged weights');
       fc.assert(
         fc.property(byteEdits, (edits) => expectModelOrInputError(card, applyByteEdits(weights, edits))),
         fuzzParams(60),
@@ -70,6 +77,7 @@ describe('fuzz: model loader', () => {
   it(
     'mutated safetensors headers (data section kept): a model or an InputError naming the file',
     () => {
+      countOutcomesAs('model, mutated safetensors headers');
       fc.assert(
         fc.property(mutations(nodePaths(stHeader)), (muts) => {
           const json = Buffer.from(JSON.stringify(applyMutations(stHeader, muts)), 'utf8');

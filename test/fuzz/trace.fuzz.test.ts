@@ -9,23 +9,26 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceHeader } from '../../src/traces/header.js';
 import { shapeTraceHeader } from '../../src/traces/shape.js';
 import { TraceWriter } from '../../src/traces/writer.js';
 import { gemmTraceHeader } from '../../src/traces/gemm.js';
 import { REPO, runCli, tempDir } from '../helpers/context.js';
-import { applyByteEdits, applyMutations, applyTextEdits, byteEdits, expectCleanOutcome, fuzzParams, fuzzTimeout, mutations, nodePaths, textEdits } from './fuzz-kit.js';
+import { applyByteEdits, applyMutations, applyTextEdits, byteEdits, countOutcomesAs, expectCleanOutcome, fuzzParams, fuzzTimeout, mutations, nodePaths, outcomeReport, textEdits } from './fuzz-kit.js';
 
 const { dir, cleanup } = tempDir('rnnsim-fuzz-trace-');
-afterAll(() => cleanup());
+afterAll(() => {
+  console.log(outcomeReport());
+  cleanup();
+});
 
 const CONFIGS = [join(REPO, 'configs', 'epur.yaml'), join(REPO, 'configs', 'epur-dps.yaml')];
 let header: TraceHeader;
 let payload: Buffer;
 let counter = 0;
 
-/** LSTM I=8 H=8 with 2 layers, two sequences of 3 steps: cell states and precisions of every step, a sparsity mask. */
+/** LSTM I=8 H=8 with 2 layers, two sequences of 3 steps: cell states of every step, a sparsity mask. */
 beforeAll(async () => {
   const shape = shapeTraceHeader({ cell: 'lstm', input_size: 8, hidden_size: 8, num_layers: 2, timesteps: 3, batch_size: 2, name: 'seed-trace', weight_bits: 16, activation_bits: 16 });
   const w = await TraceWriter.create(join(dir, 'seed-trace.json'), shape);
@@ -33,7 +36,6 @@ beforeAll(async () => {
     for (let t = 0; t < 3; t++) {
       for (let l = 0; l < 2; l++) {
         await w.appendCellState({ sequence_index: s, timestep: t, layer_index: l, direction: 0, fractional_bits: 8, values: [1, -2, 300, 4, -5000, 6, 7, t] });
-        await w.appendPrecision({ sequence_index: s, timestep: t, layer_index: l, direction: 0, weight_bits: 8 + l, activation_bits: 8 });
       }
     }
   }
@@ -64,9 +66,19 @@ async function checkAndRun(headerPath: string, files: string[], configs: readonl
 }
 
 describe('fuzz: trace reader', () => {
+  it('the seed trace, renamed, passes trace check and both runs (the properties start from a good input)', async () => {
+    const { headerPath } = writeTraceFiles(renamed(header, `trace-${counter}`, payload, false), payload);
+    for (const argv of [['trace', 'check', headerPath], ...CONFIGS.map((c) => ['run', '--config', c, '--trace', headerPath])]) {
+      const r = await runCli(argv);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+  });
+
   it(
     'mutated headers: trace check and run exit 0 or 1 naming the trace',
     async () => {
+      countOutcomesAs('trace, mutated headers');
       await fc.assert(
         fc.asyncProperty(mutations(nodePaths(header)), fc.constantFrom(...CONFIGS), async (muts, config) => {
           const name = `trace-${counter}`;
@@ -83,6 +95,7 @@ describe('fuzz: trace reader', () => {
   it(
     'damaged payloads (size and SHA-256 recomputed or not): trace check and run exit 0 or 1 naming the trace',
     async () => {
+      countOutcomesAs('trace, damaged payloads');
       await fc.assert(
         fc.asyncProperty(byteEdits, fc.boolean(), fc.constantFrom(...CONFIGS), async (edits, recompute, config) => {
           const bin = applyByteEdits(payload, edits);
@@ -98,6 +111,7 @@ describe('fuzz: trace reader', () => {
   it(
     'damaged header text: trace check exits 0 or 1 naming the header',
     async () => {
+      countOutcomesAs('trace, damaged header text');
       await fc.assert(
         fc.asyncProperty(textEdits, async (edits) => {
           const h = renamed(header, `trace-${counter}`, payload, false);
@@ -114,6 +128,7 @@ describe('fuzz: trace reader', () => {
     'mutated GEMM headers: trace check and a run on the TPU exit 0 or 1 naming the trace',
     async () => {
       const gemm = gemmTraceHeader({ m: 16, n: 16, k: 16, name: 'gemm' }, 'fuzz');
+      countOutcomesAs('trace, mutated GEMM headers');
       await fc.assert(
         fc.asyncProperty(mutations(nodePaths(gemm)), async (muts) => {
           const { headerPath } = writeTraceFiles(applyMutations(gemm, muts));
