@@ -72,6 +72,12 @@ export const LIMITS = {
     unit: 'timesteps',
     description: 'sum of sequence lengths x num_layers x directions of a trace (the steps a simulation walks)',
   },
+  tiles: {
+    default: 5_000_000,
+    max: 1e9,
+    unit: 'tiles',
+    description: 'weight tiles a systolic schedule holds in memory (about 120 bytes each): GEMM tiles of the array size over the whole trace',
+  },
   macs: {
     default: 1e14,
     max: EXACT,
@@ -120,15 +126,20 @@ export function raiseHint(name: LimitName): string {
   return `the ${name} limit is ${limit(name)} ${decl.unit}${limit(name) < decl.max ? `; raise it with --set-limit ${name}=N if this is meant` : ''}`;
 }
 
+/** The message for `value` over the limit `name` (or not an exact count), or undefined when it is within. */
+export function limitProblem(name: LimitName, value: number, what: string): string | undefined {
+  if (Number.isFinite(value) && value <= limit(name) && value <= EXACT) return undefined;
+  const shown = Number.isFinite(value) ? String(value) : 'more than 2^1024';
+  return `${what} is ${shown} ${LIMITS[name].unit}, more than rnnsim accepts: ${raiseHint(name)}`;
+}
+
 /**
  * Throw an InputError when `value` exceeds the limit `name` (or is not an exact count):
  * `what` says which quantity of which field, `file` the input it came from.
  */
 export function checkLimit(name: LimitName, value: number, what: string, file?: string): void {
-  if (!Number.isFinite(value) || value > limit(name) || value > EXACT) {
-    const shown = Number.isFinite(value) ? String(value) : 'more than 2^1024';
-    throw new InputError(`${what} is ${shown} ${LIMITS[name].unit}, more than rnnsim accepts: ${raiseHint(name)}`, file);
-  }
+  const problem = limitProblem(name, value, what);
+  if (problem) throw new InputError(problem, file);
 }
 
 /** The help text listing every limit. */

@@ -120,13 +120,45 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
     throw err;
   }
+  refuseInexactCycles(outcome, run, inputs);
   run.phases.finish(outcome.cycles);
   const prices = priceAll(run.components, new Primitives(tech));
   const latencyUs = outcome.cycles / config.clockMhz;
   const energy = energyAndArea(run.components, prices, latencyUs);
+  refuseNonFiniteResults(latencyUs, energy, inputs);
   const summary = summarize(inputs, run, outcome, energy);
   checkInvariants(summary, header, outcome);
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: tech.resolved() };
+}
+
+/**
+ * Counts rnnsim reports must be exact: cycles, and cycles x compute units (the busy + stall
+ * invariant), below 2^53. A design that slow on a workload that large is refused (exit 1),
+ * not reported with counts that lost precision.
+ */
+function refuseInexactCycles(outcome: DataflowOutcome, run: RunContext, inputs: LoadedInputs): void {
+  const units = Math.max(1, run.computeUnits.length);
+  if (!Number.isSafeInteger(outcome.cycles) || !Number.isSafeInteger(outcome.cycles * units)) {
+    throw new InputError(
+      `on ${inputs.traceFile} the design takes ${outcome.cycles} cycles (x ${units} compute units), more than the 2^53 - 1 rnnsim counts exactly: the design is far too small or slow for this workload`,
+      inputs.config.file,
+    );
+  }
+}
+
+/** Latency, energy and area must be finite numbers: an overflow means an implausible clock, voltage or size, not a result. */
+function refuseNonFiniteResults(latencyUs: number, energy: EnergyAreaReport, inputs: LoadedInputs): void {
+  const bad = [
+    ['latency_us', latencyUs],
+    ['energy_pj.total', energy.energy_pj.total],
+    ['area_mm2.total', energy.area_mm2.total],
+  ].find(([, v]) => !Number.isFinite(v as number));
+  if (bad) {
+    throw new InputError(
+      `on ${inputs.traceFile} the run's ${String(bad[0])} is ${String(bad[1])}: a parameter is outside what the models can price (check clock_mhz, technology.voltage_v and the sizes)`,
+      inputs.config.file,
+    );
+  }
 }
 
 /** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shapeTraceHeader } from '../../src/traces/shape.js';
-import { EPUR_YAML, runCli, tempDir, writeEpurText } from '../helpers/context.js';
+import { EPUR_YAML, REPO, runCli, tempDir, writeEpurText } from '../helpers/context.js';
 
 const { dir, cleanup } = tempDir('rnnsim-limits-');
 afterAll(() => cleanup());
@@ -165,5 +165,23 @@ describe('repeated keys are refused, not silently resolved to the last', () => {
     const r = await runCli(['check', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/dup\.yaml: line \d+, column 1: invalid YAML: duplicate key 'clock_mhz'/);
+  });
+});
+
+describe('runs whose schedule would not fit in memory are refused before they start', () => {
+  const tpu = join(REPO, 'configs', 'tpu-v1.yaml');
+  const trace = join(REPO, 'traces', 'deepbench', 'lstm-h512-b1-t25.json');
+
+  it('a 1 x 1 TPU array on lstm-h512-b1-t25 (52,428,800 tiles; it reached 4.6 GB in 120 s) exits 1 at the array', async () => {
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=1', '--set', 'components.systolic_array.cols=1']);
+    expect(r.code).toBe(1);
+    // 25 steps x ceil(1024 / 1) x ceil(2048 / 1) tiles.
+    expect(r.stderr).toMatch(/tpu-v1\.yaml: .*\(at components\.systolic_array\): the schedule of this trace on a 1 x 1 array is 52428800 tiles, more than rnnsim accepts: the tiles limit is 5000000 tiles/);
+  });
+
+  it('a 32 x 32 array fits (51,200 tiles)', async () => {
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=32', '--set', 'components.systolic_array.cols=32']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 });
