@@ -35,3 +35,12 @@ describe('implausible physics is refused', () => {
     expect(r.stderr).toMatch(/epur\.yaml: technology\.node_nm \(set by --set technology\.node_nm=1\): no technology table for 1 nm \(expected configs\/tech\/1nm\.yaml\); available: 7 nm/);
   });
 });
+
+describe('reserved names', () => {
+  it('a role named toString under components is refused as a role the dataflow does not have (it ran, exit 0)', async () => {
+    const file = writeEpurText(dir, 'tostring.yaml', (t) => t.replace(/^  dram:\n/m, '  toString:\n    kind: dram\n    preset: lpddr4\n  dram:\n'));
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tostring\.yaml: line \d+, column \d+ \(at components\.toString\): the epur dataflow has no role 'toString'; its roles are /);
+  });
+});
