@@ -10,7 +10,7 @@
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandTable, type CommandDeclaration } from '../../src/cli/command-table.js';
@@ -19,6 +19,8 @@ import { coreFields, tinyTensors, writeModel } from '../helpers/model-cards.js';
 import { countOutcomesAs, expectCleanOutcome, fuzzParams, fuzzTimeout, outcomeReport } from './fuzz-kit.js';
 
 const COMMANDS = ['run', 'check', 'schema', 'docs', 'trace shape', 'trace check', 'trace gemm', 'compare', 'model check', 'report', 'sweep merge'];
+/** Flags whose value is an output path the user chose. */
+const OUTPUT_FLAGS = ['--out', '-o', '--output'];
 const root = mkdtempSync(join(tmpdir(), 'rnnsim-fuzz-cli-'));
 const seedDir = join(root, 'seed');
 let declarations: CommandDeclaration[] = [];
@@ -102,7 +104,13 @@ describe('fuzz: command-line arguments', () => {
               process.chdir(startDir);
             }
             // '..' and '../escape' lead into the fuzz root: nothing but the seed and working folders may be there.
-            expect(readdirSync(root).filter((f) => f !== 'seed' && !f.startsWith('cwd-')), `argv ${JSON.stringify(argv)}`).toEqual([]);
+            // What the user named as output may be anywhere; nothing else may leave the working folder.
+            const named = argv.flatMap((a, i) => (OUTPUT_FLAGS.includes(a) && argv[i + 1] !== undefined ? [resolve(cwd, argv[i + 1]!)] : []));
+            const written = readdirSync(root).filter((f) => f !== 'seed' && !f.startsWith('cwd-'));
+            const outside = written.filter((f) => !named.includes(join(root, f)));
+            // Removed before the next input (and before failing, so shrinking sees only what each input writes).
+            for (const f of written) rmSync(join(root, f), { recursive: true, force: true });
+            expect(outside, `argv ${JSON.stringify(argv)}`).toEqual([]);
             rmSync(cwd, { recursive: true, force: true });
           }),
           fuzzParams(80),
