@@ -115,7 +115,12 @@ export function setLimits(assignments: readonly string[]): void {
   }
 }
 
-/** Back to the defaults (tests). */
+/** The limits set by --set-limit, as NAME=VALUE texts (to hand to worker threads). */
+export function limitAssignments(): string[] {
+  return [...current].map(([name, value]) => `${name}=${value}`);
+}
+
+/** Back to the defaults (each command starts from them). */
 export function resetLimits(): void {
   current.clear();
 }

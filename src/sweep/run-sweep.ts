@@ -14,6 +14,7 @@ import { techFor } from '../simulate.js';
 import { readTrace, verifyPayload } from '../traces/reader.js';
 import { workloadFromTrace, type Workload } from '../dataflows/workload.js';
 import { InputError } from '../errors.js';
+import { limitAssignments } from '../limits.js';
 import { displayPath } from '../energy/package-paths.js';
 import type { OverrideValue } from '../config/overrides.js';
 import type { Diagnostic } from '../dataflows/diagnostics.js';
@@ -229,6 +230,7 @@ async function runPlanned(options: SweepOptions, spec: SweepSpec, manifest: Swee
           parameters: Object.fromEntries(p.point.values) as Record<string, OverrideValue>,
           diagnostics: p.diagnostics,
           folder: pointDir(options.out, p.key),
+          limits: limitAssignments(),
         };
         const record = await executor!.run(task);
         records.set(p.key, record);
