@@ -239,7 +239,8 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   };
 }
 
-function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
+/** The invariants every run must satisfy (exported for tests that feed it violations). */
+export function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
   const check = new InvariantChecker();
   check.equal('MACs performed vs MACs the trace requires (after skipping)', s.macs, s.macs_required);
   check.nonNegative('MACs skipped', s.macs_skipped);
