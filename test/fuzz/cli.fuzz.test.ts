@@ -39,7 +39,7 @@ afterAll(() => {
   console.log(outcomeReport());
   process.chdir(startDir);
   rmSync(root, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** Values a flag or positional may get: good inputs, bad ones, escaping paths, extreme numbers, garbage. */
 const value = fc.oneof(

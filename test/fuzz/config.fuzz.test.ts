@@ -18,7 +18,7 @@ const { dir, cleanup } = tempDir('rnnsim-fuzz-config-');
 afterAll(() => {
   console.log(outcomeReport());
   cleanup();
-});
+}, 120_000);
 
 const base = epurConfigObject();
 const paths = nodePaths(base);
@@ -47,7 +47,11 @@ describe('fuzz: config loader', () => {
       await fc.assert(
         fc.asyncProperty(mutations(paths), async (muts) => {
           const file = writeConfig(stringify(applyMutations(base, muts)));
-          expectCleanOutcome(await runCli(['check', file, '--trace', trace]), [file]);
+          try {
+            expectCleanOutcome(await runCli(['check', file, '--trace', trace]), [file]);
+          } finally {
+            rmSync(file, { force: true });
+          }
         }),
         fuzzParams(60),
       );
@@ -64,7 +68,11 @@ describe('fuzz: config loader', () => {
       await fc.assert(
         fc.asyncProperty(textEdits, async (edits) => {
           const file = writeConfig(applyTextEdits(text, edits));
-          expectCleanOutcome(await runCli(['check', file]), [file]);
+          try {
+            expectCleanOutcome(await runCli(['check', file]), [file]);
+          } finally {
+            rmSync(file, { force: true });
+          }
         }),
         fuzzParams(60),
       );

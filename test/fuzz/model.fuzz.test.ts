@@ -5,7 +5,7 @@
  * must return the model or throw an InputError naming the card or the weights file; never
  * another exception. Settings: test/fuzz/fuzz-kit.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const { dir, cleanup } = tempDir('rnnsim-fuzz-model-');
 afterAll(() => {
   console.log(outcomeReport());
   cleanup();
-});
+}, 120_000);
 
 const topology = { cell: 'lstm' as const, input_size: 3, hidden_size: 4, num_layers: 2, bidirectional: false, proj_size: 0 };
 const card: Record<string, unknown> = { name: 'fuzz', ...coreFields(topology), head: { type: 'classifier', classes: ['a', 'b', 'c'] }, weights: 'model.safetensors' };
@@ -42,6 +42,8 @@ function expectModelOrInputError(cardObject: unknown, weightBytes: Buffer): void
     countOutcome(false);
     if (!(err instanceof InputError)) expect.fail(`not an InputError: ${(err as Error).stack}`);
     expect(err.message.includes(file) || err.message.includes(join(sub, 'model.safetensors')) || err.message.includes(sub), err.message).toBe(true);
+  } finally {
+    rmSync(sub, { recursive: true, force: true });
   }
 }
 

@@ -6,7 +6,7 @@
  * must exit 0, or exit 1 naming the header or payload file. Settings: test/fuzz/fuzz-kit.ts.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ const { dir, cleanup } = tempDir('rnnsim-fuzz-trace-');
 afterAll(() => {
   console.log(outcomeReport());
   cleanup();
-});
+}, 120_000);
 
 const CONFIGS = [join(REPO, 'configs', 'epur.yaml'), join(REPO, 'configs', 'epur-dps.yaml')];
 let header: TraceHeader;
@@ -60,9 +60,14 @@ function renamed(h: TraceHeader, name: string, bin: Buffer, recompute: boolean):
   return { ...h, name, payload: { ...p, file: `${name}.bin`, ...(recompute ? { size_bytes: bin.length, sha256: createHash('sha256').update(bin).digest('hex') } : {}) } };
 }
 
+/** trace check and a run of each config; the trace's files are removed afterwards. */
 async function checkAndRun(headerPath: string, files: string[], configs: readonly string[]): Promise<void> {
-  expectCleanOutcome(await runCli(['trace', 'check', headerPath]), files);
-  for (const config of configs) expectCleanOutcome(await runCli(['run', '--config', config, '--trace', headerPath]), [...files, config]);
+  try {
+    expectCleanOutcome(await runCli(['trace', 'check', headerPath]), files);
+    for (const config of configs) expectCleanOutcome(await runCli(['run', '--config', config, '--trace', headerPath]), [...files, config]);
+  } finally {
+    for (const f of files) rmSync(f, { force: true });
+  }
 }
 
 describe('fuzz: trace reader', () => {
@@ -116,7 +121,7 @@ describe('fuzz: trace reader', () => {
         fc.asyncProperty(textEdits, async (edits) => {
           const h = renamed(header, `trace-${counter}`, payload, false);
           const { headerPath, payloadPath } = writeTraceFiles(undefined, payload, applyTextEdits(JSON.stringify(h, null, 1), edits));
-          expectCleanOutcome(await runCli(['trace', 'check', headerPath]), [headerPath, payloadPath]);
+          await checkAndRun(headerPath, [headerPath, payloadPath], []);
         }),
         fuzzParams(40),
       );

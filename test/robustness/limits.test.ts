@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shapeTraceHeader } from '../../src/traces/shape.js';
+import { loadModel } from '../../src/models/load-model.js';
 import { EPUR_YAML, REPO, runCli, tempDir, writeEpurText } from '../helpers/context.js';
 
 const { dir, cleanup } = tempDir('rnnsim-limits-');
@@ -183,5 +184,13 @@ describe('runs whose schedule would not fit in memory are refused before they st
     const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=32', '--set', 'components.systolic_array.cols=32']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('model cards declaring impossible sizes are refused before anything is listed per layer', () => {
+  it('num_layers 1e9 in a card (it filled a 4 GB heap) is an InputError naming the card, the key and the limit', () => {
+    const card = join(dir, 'huge-card.json');
+    writeFileSync(card, JSON.stringify({ cell: 'lstm', input_size: 3, hidden_size: 4, num_layers: 1e9, head: { type: 'none' }, weights: 'none.safetensors' }));
+    expect(() => loadModel(card)).toThrow(/huge-card\.json: .*num_layers.*is 1000000000 layers, more than rnnsim accepts: the layers limit is 1024 layers/);
   });
 });
