@@ -147,9 +147,13 @@ function checkWithValidator<T>(loaded: LoadedYaml, validate: ValidateFunction, s
   throw new InputError(`does not match ${schemaLabel}:\n  ${problems.join('\n  ')}`, loaded.file);
 }
 
-/** A value as a message shows it: strings as they are, the rest as JSON (a value JSON cannot show, as its type). */
+/** A name as a message shows it: strings as they are, anything else as valueJson does. */
 function valueText(v: unknown): string {
-  if (typeof v === 'string') return v;
+  return typeof v === 'string' ? v : valueJson(v);
+}
+
+/** A value as JSON, cut at 200 characters (a value JSON cannot show, as its type). */
+function valueJson(v: unknown): string {
   try {
     const text = JSON.stringify(v);
     if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
@@ -202,7 +206,7 @@ function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
   }
   // With verbose validation ajv hands back the offending value and the schema that rejected
   // it: show what was found and the field's description (which carries its unit).
-  const found = !showFound || error.data === undefined ? '' : `; found ${valueText(error.data)}`;
+  const found = !showFound || error.data === undefined ? '' : `; found ${valueJson(error.data)}`;
   const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' && error.keyword !== 'discriminator' ? ` (${parent.description})` : '';
   return `${loaded.where(keyPath)}: ${expected}${found}${about}`;
 }
