@@ -122,7 +122,13 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   }
   refuseInexactCycles(outcome, run, inputs);
   run.phases.finish(outcome.cycles);
-  const prices = priceAll(run.components, new Primitives(tech));
+  let prices: ReturnType<typeof priceAll>;
+  try {
+    prices = priceAll(run.components, new Primitives(tech));
+  } catch (err) {
+    if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
+    throw err;
+  }
   const latencyUs = outcome.cycles / config.clockMhz;
   const energy = energyAndArea(run.components, prices, latencyUs);
   refuseNonFiniteResults(latencyUs, energy, inputs);

@@ -44,3 +44,11 @@ describe('reserved names', () => {
     expect(r.stderr).toMatch(/tostring\.yaml: line \d+, column \d+ \(at components\.toString\): the epur dataflow has no role 'toString'; its roles are /);
   });
 });
+
+describe('sizes the energy models cannot price', () => {
+  it('a weight buffer of 1.0001220703125 KiB over 8 banks (128.015625 bytes a bank) names the file and the key (found by fuzzing: no place)', async () => {
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', trace, '--set', 'components.weight_buffer.size_kib=1.0001220703125']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/epur\.yaml: components\.weight_buffer\.size_kib \(set by --set components\.weight_buffer\.size_kib=1\.0001220703125\): size_kib 1\.0001220703125 KiB over 8 banks gives 128\.015625 bytes per bank/);
+  });
+});
