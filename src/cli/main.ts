@@ -88,6 +88,33 @@ function findCommand(commands: readonly CommandEntry[], argv: readonly string[])
   return best ? { command: best, rest: argv.slice(best.path.length) } : undefined;
 }
 
+/**
+ * argv names no command: a command group alone or with --help lists its commands; anything else
+ * is an error with the nearest command suggested.
+ */
+function noSuchCommand(commands: readonly CommandEntry[], argv: readonly string[]): number {
+  // A command group (`rnnsim trace`, `rnnsim dps --help`): list its commands.
+  const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+  if (group.length > 0) {
+    const asksHelp = argv[1] === '--help' || argv[1] === '-h';
+    const lines = group.map((c) => `  ${c.path.join(' ').padEnd(20)}  ${c.summary}`);
+    const sub = argv[1] ?? '';
+    if (argv.length === 1) {
+      process.stderr.write(`rnnsim: error: '${argv[0]}' needs a command; the ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (asksHelp) {
+      process.stdout.write(`rnnsim ${argv[0]} <command>: ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
+      return 0;
+    }
+    process.stderr.write(`rnnsim: error: unknown command '${argv[0]} ${sub}'${didYouMean(`${argv[0]} ${sub}`, group.map((c) => c.path.join(' ')))}. The ${argv[0]} commands:\n${lines.join('\n')}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const word = argv[0] as string;
+  process.stderr.write(`rnnsim: error: unknown command '${word}'${didYouMean(word, new Set(commands.map((c) => c.path[0] as string)))}. Run 'rnnsim --help' for the list.\n`);
+  return EXIT_BAD_INPUT;
+}
+
 export async function main(fullArgv: readonly string[]): Promise<number> {
   resetLimits();
   let argv: string[];
@@ -110,28 +137,7 @@ export async function main(fullArgv: readonly string[]): Promise<number> {
     return argv.length === 0 ? EXIT_BAD_INPUT : 0;
   }
   const found = findCommand(commands, argv);
-  if (!found) {
-    // A command group (`rnnsim trace`, `rnnsim dps --help`): list its commands.
-    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
-    if (group.length > 0) {
-      const asksHelp = argv[1] === '--help' || argv[1] === '-h';
-      const lines = group.map((c) => `  ${c.path.join(' ').padEnd(20)}  ${c.summary}`);
-      const sub = argv[1] ?? '';
-      if (argv.length === 1) {
-        process.stderr.write(`rnnsim: error: '${argv[0]}' needs a command; the ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
-        return EXIT_BAD_INPUT;
-      }
-      if (asksHelp) {
-        process.stdout.write(`rnnsim ${argv[0]} <command>: ${argv[0]} commands (rnnsim ${argv[0]} <command> --help for options):\n${lines.join('\n')}\n`);
-        return 0;
-      }
-      process.stderr.write(`rnnsim: error: unknown command '${argv[0]} ${sub}'${didYouMean(`${argv[0]} ${sub}`, group.map((c) => c.path.join(' ')))}. The ${argv[0]} commands:\n${lines.join('\n')}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    const word = argv[0] as string;
-    process.stderr.write(`rnnsim: error: unknown command '${word}'${didYouMean(word, new Set(commands.map((c) => c.path[0] as string)))}. Run 'rnnsim --help' for the list.\n`);
-    return EXIT_BAD_INPUT;
-  }
+  if (!found) return noSuchCommand(commands, argv);
   const { command, rest } = found;
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(commandHelp(command));
