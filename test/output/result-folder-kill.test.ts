@@ -5,7 +5,7 @@
  * test hook (RNNSIM_TEST_KILL_AT_FILE_OP) or by the parent.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,28 @@ describe('a result write killed with SIGKILL', () => {
     // Kills before the swap keep the old result; the last kill points come after it.
     expect(sawOld).toBeGreaterThan(5);
     expect(sawNew).toBeGreaterThan(0);
+  });
+
+  it('a staging folder killed while writing its manifest (cut JSON) is cleaned by the next write', () => {
+    // Found when the random-moment test below failed on a loaded machine: a kill between the
+    // manifest's open and its write left a staging folder the cleanup did not recognise.
+    const parent = join(root, 'cut-manifest');
+    const dir = join(parent, 'res');
+    expect(write(dir, 'old')).toBe(0);
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    for (const content of ['', '{"format": 1, "comm']) {
+      const staging = join(parent, `.res.rnnsim-staging-${deadPid}`);
+      mkdirSync(staging);
+      writeFileSync(join(staging, 'rnnsim-result.json'), content);
+      expect(write(dir, 'next')).toBe(0);
+      expect(readdirSync(parent)).toEqual(['res']);
+    }
+    // A staging-named folder holding anything else is not rnnsim's to delete.
+    const foreign = join(parent, `.res.rnnsim-staging-${deadPid}`);
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    expect(write(dir, 'again')).toBe(0);
+    expect(readdirSync(parent).sort()).toEqual([`.res.rnnsim-staging-${deadPid}`, 'res']);
   });
 
   it('at random moments of a larger write leaves the old or the new result', async () => {
