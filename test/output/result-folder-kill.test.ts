@@ -100,10 +100,13 @@ describe('a result write killed with SIGKILL', () => {
     expect(write(dir, 'old', { bytes: 1 << 20 })).toBe(0);
     for (let i = 0; i < 8; i++) {
       const child = spawn(process.execPath, [CHILD, writer, dir, i % 2 ? 'odd' : 'even', String(FILES), String(1 << 20)]);
+      // Listened for at once: a child that finishes before the kill closes during the wait below
+      // (listening only after the kill waited forever then, and the test timed out).
+      const closed = new Promise((r) => child.on('close', r));
       // Deterministic spread of kill times over the write (20 to 104 ms after the start).
       await new Promise((r) => setTimeout(r, 20 + 12 * i));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       const tag = completeTag(dir);
       if (tag !== null) expect(['old', 'odd', 'even']).toContain(tag);
       expect(write(dir, 'old', { bytes: 1 << 20 })).toBe(0);
