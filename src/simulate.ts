@@ -13,7 +13,7 @@ import type { TechTable } from './energy/tech-table.js';
 import { techFor } from './config/technology.js';
 import { dramRecords } from './energy/dram-record.js';
 import { Primitives } from './energy/price.js';
-import { isRnnTrace, readAnyTrace } from './traces/reader.js';
+import { isRnnTrace, readAnyTrace, verifyPayload } from './traces/reader.js';
 import { isGemmTrace, type AnyTraceHeader } from './traces/header.js';
 import { traceElementwiseOps, traceMacs, traceNonzeroWeightMacs } from './traces/work.js';
 import { gemmMacs } from './traces/gemm.js';
@@ -78,7 +78,8 @@ export interface LoadedInputs {
 
 export async function loadInputs(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<LoadedInputs> {
   const config = loadArchitecture(configPath, options);
-  const trace = await readAnyTrace(tracePath);
+  // The payload is checked whole (records included) by verifyPayload below, which hashes it as it reads.
+  const trace = await readAnyTrace(tracePath, { verifyChecksum: false });
   const traceSha256 = createHash('sha256').update(readFileSync(tracePath)).digest('hex');
   if (!isRnnTrace(trace)) {
     if (!config.dataflow.simulateGemm) {
@@ -90,6 +91,7 @@ export async function loadInputs(configPath: string, tracePath: string, options:
     }
     return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
   }
+  await verifyPayload(trace);
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
     ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
@@ -119,13 +121,51 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
     throw err;
   }
+  refuseInexactCycles(outcome, run, inputs);
   run.phases.finish(outcome.cycles);
-  const prices = priceAll(run.components, new Primitives(tech));
+  let prices: ReturnType<typeof priceAll>;
+  try {
+    prices = priceAll(run.components, new Primitives(tech));
+  } catch (err) {
+    if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
+    throw err;
+  }
   const latencyUs = outcome.cycles / config.clockMhz;
   const energy = energyAndArea(run.components, prices, latencyUs);
+  refuseNonFiniteResults(latencyUs, energy, inputs);
   const summary = summarize(inputs, run, outcome, energy);
   checkInvariants(summary, header, outcome);
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: { ...tech.resolved(), dram: dramRecords(config) } };
+}
+
+/**
+ * Counts rnnsim reports must be exact: cycles, and cycles x compute units (the busy + stall
+ * invariant), below 2^53. A design that slow on a workload that large is refused (exit 1),
+ * not reported with counts that lost precision.
+ */
+function refuseInexactCycles(outcome: DataflowOutcome, run: RunContext, inputs: LoadedInputs): void {
+  const units = Math.max(1, run.computeUnits.length);
+  if (!Number.isSafeInteger(outcome.cycles) || !Number.isSafeInteger(outcome.cycles * units)) {
+    throw new InputError(
+      `on ${inputs.traceFile} the design takes ${outcome.cycles} cycles (x ${units} compute units), more than the 2^53 - 1 rnnsim counts exactly: the design is far too small or slow for this workload`,
+      inputs.config.file,
+    );
+  }
+}
+
+/** Latency, energy and area must be finite numbers: an overflow means an implausible clock, voltage or size, not a result. */
+function refuseNonFiniteResults(latencyUs: number, energy: EnergyAreaReport, inputs: LoadedInputs): void {
+  const bad = [
+    ['latency_us', latencyUs],
+    ['energy_pj.total', energy.energy_pj.total],
+    ['area_mm2.total', energy.area_mm2.total],
+  ].find(([, v]) => !Number.isFinite(v as number));
+  if (bad) {
+    throw new InputError(
+      `on ${inputs.traceFile} the run's ${String(bad[0])} is ${String(bad[1])}: a parameter is outside what the models can price (check clock_mhz, technology.voltage_v and the sizes)`,
+      inputs.config.file,
+    );
+  }
 }
 
 /** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */
@@ -206,7 +246,8 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   };
 }
 
-function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
+/** The invariants every run must satisfy (exported for tests that feed it violations). */
+export function checkInvariants(s: RunSummary, header: AnyTraceHeader, r: DataflowOutcome): void {
   const check = new InvariantChecker();
   check.equal('MACs performed vs MACs the trace requires (after skipping)', s.macs, s.macs_required);
   check.nonNegative('MACs skipped', s.macs_skipped);

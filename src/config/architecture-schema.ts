@@ -58,7 +58,7 @@ export function architectureSchema(): Record<string, unknown> {
     properties: {
       name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200, description: 'short name used in results and as a folder name (starts with a letter or digit)' },
       description: { type: 'string' },
-      clock_mhz: { type: 'number', exclusiveMinimum: 0, maximum: 100000, description: 'accelerator clock [MHz]' },
+      clock_mhz: { type: 'number', minimum: 1, maximum: 100000, description: 'accelerator clock [MHz]; 1 MHz to 100 GHz (plausibility bounds, assumed)' },
       technology: {
         type: 'object',
         additionalProperties: false,

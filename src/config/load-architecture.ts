@@ -130,7 +130,8 @@ export function loadArchitecture(file: string, options: LoadArchitectureOptions 
     roles[role] = { kind: block.kind, params: resolveParams(registration.kind.params, block, `components.${role}`) };
   }
   for (const role of Object.keys(raw.components)) {
-    if (!(role in dataflow.roles)) {
+    // Own keys only: a role named toString or constructor is not a role of every dataflow.
+    if (!Object.hasOwn(dataflow.roles, role)) {
       throw new InputError(`${loaded.where(['components', role])}: the ${dataflow.kind} dataflow has no role '${role}'; its roles are ${Object.keys(dataflow.roles).join(', ')}`, file);
     }
   }

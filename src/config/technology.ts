@@ -1,9 +1,24 @@
 /** The technology table a config's `technology` block selects (energy and area figures of its node). */
-import { loadTechTable, type TechTable, type TechTableOptions } from '../energy/tech-table.js';
+import { InputError } from '../errors.js';
+import { listTechNodes, loadTechTable, type TechTable, type TechTableOptions } from '../energy/tech-table.js';
 import type { ArchitectureConfig } from './load-architecture.js';
 
+/** The config's technology table; a problem with the block is an InputError naming the config file and the key. */
 export function techFor(config: ArchitectureConfig): TechTable {
-  return loadTechTable(config.technology.node_nm, techOptionsFor(config));
+  const t = config.technology;
+  if (!listTechNodes().includes(t.node_nm)) {
+    throw new InputError(
+      `${config.where(['technology', 'node_nm'])}: no technology table for ${t.node_nm} nm (expected configs/tech/${t.node_nm}nm.yaml); available: ${listTechNodes().map((n) => `${n} nm`).join(', ')}`,
+      config.file,
+    );
+  }
+  try {
+    return loadTechTable(t.node_nm, techOptionsFor(config));
+  } catch (err) {
+    // A problem the table finds with the block's options (voltage, models) carries no file of its own.
+    if (err instanceof InputError && err.file === undefined) throw new InputError(`${config.where(['technology'])}: ${err.message}`, config.file);
+    throw err;
+  }
 }
 
 /** The table options a config's `technology` block sets. */

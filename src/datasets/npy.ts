@@ -10,8 +10,9 @@
  * Integers read as Int32Array when every value fits (int64 token ids from np.save included),
  * floats as Float32Array or Float64Array. Every defect is an InputError naming the file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readInputBytes } from '../input-file.js';
 
 export type NpyData = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -41,13 +42,7 @@ const KINDS: Readonly<Record<string, { bytes: number; read: (v: DataView, at: nu
 };
 
 export function readNpy(path: string): NpyArray {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new InputError(`cannot read .npy file: ${(err as Error).message}`, path);
-  }
-  return parseNpy(bytes, path);
+  return parseNpy(readInputBytes(path, { limitName: 'data_file_bytes', what: '.npy file' }), path);
 }
 
 export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
@@ -80,7 +75,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (kind.bytes > 1 && order === '|') throw new InputError(`dtype '${descr}' has no byte order`, source);
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = count * kind.bytes;
-  if (bytes.length - dataStart !== expected) {
+  if (!Number.isSafeInteger(expected) || bytes.length - dataStart !== expected) {
     throw new InputError(`data section holds ${bytes.length - dataStart} bytes, shape [${shape.join(', ')}] of ${descr} needs ${expected}`, source);
   }
   return { descr, shape, data: decode(view, dataStart, count, descr, source) };

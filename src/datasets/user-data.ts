@@ -10,9 +10,10 @@
  * Shapes, dtypes and ranks are checked here; widths, vocabulary and label ranges against the
  * model in src/models/eval-data.ts. Every problem is an InputError naming the file.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { readInputBytes } from '../input-file.js';
 import { readNpy, type NpyArray } from './npy.js';
 import type { SplitData, SplitInputs } from './split-data.js';
 import type { SplitName } from './split-rule.js';
@@ -117,12 +118,7 @@ function parseJsonlRow(text: string, line: number, file: string, context: UserDa
 }
 
 function readJsonl(file: string, split: SplitName, context: UserDataContext): SplitData {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read: ${(err as Error).message}`, file);
-  }
+  const text = readInputBytes(file, { limitName: 'data_file_bytes', what: 'JSON Lines data' }).toString('utf8');
   const rows: JsonlRow[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() !== '') rows.push(parseJsonlRow(line, i + 1, file, context));

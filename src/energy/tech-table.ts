@@ -229,6 +229,13 @@ export class TechTable {
     if (!(usedV > 0) || !Number.isFinite(usedV)) {
       throw new InputError(`voltageV must be a positive number of volts, got ${String(options.voltageV)}`, chain[0]!.file);
     }
+    const [low, high] = VOLTAGE_SCALING_RANGE.map((f) => f * nominal.voltage_v) as [number, number];
+    if (usedV < low || usedV > high) {
+      // No file: the voltage comes from the config, and techFor names its file and key.
+      throw new InputError(
+        `voltage_v ${usedV} V is outside ${+low.toFixed(3)}..${+high.toFixed(3)} V, the range (${VOLTAGE_SCALING_RANGE[0]}x to ${VOLTAGE_SCALING_RANGE[1]}x the table's nominal ${nominal.voltage_v} V, assumed) in which rnnsim scales dynamic energy with the square of the voltage`,
+      );
+    }
     this.voltage = {
       nominal_v: nominal.voltage_v,
       used_v: usedV,
@@ -894,6 +901,13 @@ function lstpRatios(base: BaseTechTableData, file: string): { ratios: Record<Sra
 }
 
 // --- loading ---------------------------------------------------------------------------------
+
+/**
+ * Supply voltages rnnsim accepts, as multiples of a table's nominal voltage (assumed): the
+ * quadratic scaling of dynamic energy holds near nominal; far below it threshold effects
+ * dominate, far above it the device fails. Outside the range a config is refused.
+ */
+export const VOLTAGE_SCALING_RANGE: readonly [number, number] = [0.5, 1.5];
 
 export function techTablesDir(): string {
   return path.join(configsDir(), 'tech');

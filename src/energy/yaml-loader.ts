@@ -6,8 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import { InputError } from '../errors.js';
+import { readInputText } from '../input-file.js';
+import { checkNestingDepth, shownLines } from '../input-shape.js';
+import { limit, raiseHint } from '../limits.js';
+import { didYouMean } from '../did-you-mean.js';
 import { schemasDir } from './package-paths.js';
 import { validatorFor } from '../config/validators.js';
 import { ARCHITECTURE_VALIDATION, YAML_VALIDATION } from '../config/validation-options.js';
@@ -31,26 +35,65 @@ export function formatKeyPath(keyPath: KeyPath): string {
 }
 
 export function readYamlFile(file: string): LoadedYaml {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new InputError(`cannot read: ${reason}`, file);
-  }
+  const text = readInputText(file, { what: 'YAML file' });
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The library's own duplicate-key check compares every key with every other (40,000 keys took
+  // 48 s); checkDocument finds duplicates with a set per mapping instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = lineCounter.linePos(firstError.pos[0]);
     const place = `line ${pos.line}, column ${pos.col}`;
     throw new InputError(`${place}: invalid YAML: ${firstError.message.split('\n')[0]}`, file);
   }
+  checkDocument(doc, lineCounter, file);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limit('yaml_aliases') }) as unknown;
+  } catch (err) {
+    // The yaml library throws a ReferenceError when aliases expand past maxAliasCount.
+    if (err instanceof ReferenceError) {
+      throw new InputError(`invalid YAML: aliases (*name) expand to more than the ${limit('yaml_aliases')} values allowed (${err.message}): ${raiseHint('yaml_aliases')}`, file);
+    }
+    throw err;
+  }
+  checkNestingDepth(data, file);
   return {
     file,
-    data: doc.toJS() as unknown,
+    data,
     where: (keyPath) => describePosition(doc, lineCounter, keyPath),
   };
+}
+
+/**
+ * What the yaml library checks late or slowly: every alias (*name) follows its anchor (&name)
+ * (the library reports this only when converting, without a place), and no mapping repeats a
+ * key (the last would silently win).
+ */
+function checkDocument(doc: Document, lineCounter: LineCounter, file: string): void {
+  const anchors = new Set<string>();
+  const at = (offset: number | undefined): string => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return `line ${pos.line}, column ${pos.col}`;
+  };
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) throw new InputError(`${at(node.range?.[0])}: invalid YAML: alias *${node.source} has no anchor &${node.source} before it`, file);
+      return undefined;
+    }
+    if (isNode(node) && node.anchor) anchors.add(node.anchor);
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (!isScalar(key) || key.value === '<<') continue; // complex keys are compared by identity, merge keys may repeat
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(id)) throw new InputError(`${at(key.range?.[0])}: invalid YAML: duplicate key '${String(key.value)}' (each key may appear once in a mapping)`, file);
+        seen.add(id);
+      }
+    }
+    return undefined;
+  });
 }
 
 function describePosition(doc: Document, lineCounter: LineCounter, keyPath: KeyPath): string {
@@ -100,8 +143,34 @@ export function validateAgainstSchemaObject<T>(loaded: LoadedYaml, schema: objec
 
 function checkWithValidator<T>(loaded: LoadedYaml, validate: ValidateFunction, schemaLabel: string): T {
   if (validate(loaded.data)) return loaded.data as T;
-  const problems = (validate.errors ?? []).map((error) => describeSchemaError(loaded, error));
+  const problems = shownLines(validate.errors ?? [], (error) => describeSchemaError(loaded, error));
   throw new InputError(`does not match ${schemaLabel}:\n  ${problems.join('\n  ')}`, loaded.file);
+}
+
+/** A name as a message shows it: strings as they are, anything else as valueJson does. */
+function valueText(v: unknown): string {
+  return typeof v === 'string' ? v : valueJson(v);
+}
+
+/** A value as JSON, cut at 200 characters (a value JSON cannot show, as its type). */
+function valueJson(v: unknown): string {
+  try {
+    const text = JSON.stringify(v);
+    if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+  } catch {
+    // fall through
+  }
+  return typeof v;
+}
+
+/** The tag values a discriminated oneOf accepts (each branch's `const`). */
+function discriminatorValues(parent: { oneOf?: unknown } | undefined, tag: string): string[] {
+  if (!Array.isArray(parent?.oneOf)) return [];
+  return parent.oneOf.flatMap((branch: unknown) => {
+    const c = (branch as { properties?: Record<string, { const?: unknown; enum?: unknown }> }).properties?.[tag];
+    if (typeof c?.const === 'string') return [c.const];
+    return Array.isArray(c?.enum) ? c.enum.filter((v): v is string => typeof v === 'string') : [];
+  });
 }
 
 function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
@@ -111,23 +180,33 @@ function describeSchemaError(loaded: LoadedYaml, error: ErrorObject): string {
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const params = error.params as Record<string, unknown>;
+  const parent = error.parentSchema as { description?: unknown; properties?: unknown; oneOf?: unknown } | undefined;
   let expected = error.message ?? 'invalid';
+  let showFound = error.keyword !== 'required' && error.keyword !== 'additionalProperties';
   if (error.keyword === 'additionalProperties') {
-    expected = `unknown key '${String(params['additionalProperty'])}'`;
-    keyPath.push(String(params['additionalProperty']));
+    const key = valueText(params['additionalProperty']);
+    const known = parent?.properties !== null && typeof parent?.properties === 'object' ? Object.keys(parent.properties) : [];
+    expected = `unknown key '${key}'${didYouMean(key, known)}`;
+    keyPath.push(key);
   } else if (error.keyword === 'required') {
-    expected = `missing required key '${String(params['missingProperty'])}'`;
+    expected = `missing required key '${valueText(params['missingProperty'])}'`;
   } else if (error.keyword === 'enum') {
     expected = `must be one of ${JSON.stringify(params['allowedValues'])}`;
   } else if (error.keyword === 'discriminator') {
-    expected = `unknown ${String(params['tag'])} '${String(params['tagValue'])}'`;
+    // Place the error at the tag and list the known values, not the whole component.
+    const tag = valueText(params['tag']);
+    const value = valueText(params['tagValue']);
+    const known = discriminatorValues(parent, tag);
+    keyPath.push(tag);
+    expected = typeof params['tagValue'] === 'string' ? `unknown ${tag} '${value}'${didYouMean(value, known)}` : `${tag} must be a string, found ${value}`;
+    if (known.length > 0) expected += `; known ${tag}s: ${known.join(', ')}`;
+    showFound = false;
   } else if (error.keyword === 'const') {
     expected = `must be ${JSON.stringify(params['allowedValue'])}`;
   }
   // With verbose validation ajv hands back the offending value and the schema that rejected
   // it: show what was found and the field's description (which carries its unit).
-  const found = error.keyword === 'required' || error.keyword === 'additionalProperties' || error.data === undefined ? '' : `; found ${JSON.stringify(error.data)}`;
-  const parent = error.parentSchema as { description?: unknown } | undefined;
-  const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' ? ` (${parent.description})` : '';
+  const found = !showFound || error.data === undefined ? '' : `; found ${valueJson(error.data)}`;
+  const about = typeof parent?.description === 'string' && error.keyword !== 'additionalProperties' && error.keyword !== 'discriminator' ? ` (${parent.description})` : '';
   return `${loaded.where(keyPath)}: ${expected}${found}${about}`;
 }

@@ -10,8 +10,9 @@
  * emits F32 only. Tensors are written in sorted-name order with sorted header keys, so equal
  * inputs give byte-identical files (needed for reproducible training checkpoints).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readInputBytes } from '../input-file.js';
 import type { Tensor, TensorMap } from './tensor.js';
 
 /** Header entries must stay below this many bytes, as in the reference implementation (100 MB). */
@@ -39,13 +40,7 @@ export function readSafetensors(path: string): TensorMap {
 
 /** As readSafetensors, also returning the "__metadata__" string map (empty when absent). */
 export function readSafetensorsWithMetadata(path: string): SafetensorsFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new InputError(`cannot read safetensors file: ${(err as Error).message}`, path);
-  }
-  return parseSafetensors(bytes, path);
+  return parseSafetensors(readInputBytes(path, { limitName: 'data_file_bytes', what: 'safetensors file' }), path);
 }
 
 /** Parses safetensors bytes; `source` names the origin in error messages. */
@@ -72,8 +67,7 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
     throw new InputError('bad safetensors header: expected a JSON object', source);
   }
   const dataLength = bytes.length - headerEnd;
-  const tensors: TensorMap = new Map();
-  const dtypes = new Map<string, string>();
+  const entries: { name: string; entry: HeaderEntry }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
@@ -88,10 +82,43 @@ export function parseSafetensors(bytes: Uint8Array, source: string): Safetensors
         source,
       );
     }
+    entries.push({ name, entry });
+  }
+  checkDataLayout(entries, dataLength, source);
+  const tensors: TensorMap = new Map();
+  const dtypes = new Map<string, string>();
+  for (const { name, entry } of entries) {
+    const [begin, end] = entry.data_offsets;
     tensors.set(name, { shape: entry.shape, data: decode(entry, bytes.subarray(headerEnd + begin, headerEnd + end)) });
     dtypes.set(name, entry.dtype);
   }
   return { tensors, metadata, dtypes };
+}
+
+/**
+ * As the reference implementation requires, the tensors tile the data section exactly: sorted by
+ * offset, each begins where the previous ends, and the last ends at the end of the file. Bytes
+ * two tensors share, a hole between tensors or bytes after the last are corruption (or a file
+ * cut and padded back to length), not data.
+ */
+function checkDataLayout(entries: readonly { name: string; entry: HeaderEntry }[], dataLength: number, source: string): void {
+  const sorted = [...entries].sort((a, b) => a.entry.data_offsets[0] - b.entry.data_offsets[0] || a.entry.data_offsets[1] - b.entry.data_offsets[1]);
+  let expected = 0;
+  let previous = '';
+  for (const { name, entry } of sorted) {
+    const [begin, end] = entry.data_offsets;
+    if (begin < expected) {
+      throw new InputError(`bad safetensors header: tensor "${name}" at bytes [${begin}, ${end}) overlaps tensor "${previous}", which ends at byte ${expected} of the data section`, source);
+    }
+    if (begin > expected) {
+      throw new InputError(`bad safetensors header: bytes [${expected}, ${begin}) of the data section belong to no tensor (${previous ? `after "${previous}"` : 'at the start'}, before "${name}"); expected tensors to follow each other without holes`, source);
+    }
+    expected = end;
+    previous = name;
+  }
+  if (expected !== dataLength) {
+    throw new InputError(`bad safetensors file: the tensors end at byte ${expected} of the data section but it holds ${dataLength} bytes (${dataLength - expected} bytes belong to no tensor)`, source);
+  }
 }
 
 function parseMetadata(raw: unknown, source: string): Record<string, string> {
@@ -128,6 +155,7 @@ function parseEntry(name: string, raw: unknown, source: string): HeaderEntry {
   }
   const shape = r.shape as number[];
   const count = shape.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(count * width)) throw bad(`a shape of at most 2^53 - 1 bytes, found [${shape.join(', ')}] of ${r.dtype}`);
   if (offsets[1] - offsets[0] !== count * width) {
     throw bad(`${count * width} bytes (${count} x ${r.dtype}) for shape [${shape.join(', ')}], data_offsets span ${offsets[1] - offsets[0]}`);
   }

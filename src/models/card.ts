@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
+import { shownLines } from '../input-shape.js';
+import { limitProblem } from '../limits.js';
 import { readYamlFile, formatKeyPath, type KeyPath, type LoadedYaml } from '../energy/yaml-loader.js';
 import type { RnnTopology } from '../functional/tensor.js';
 
@@ -187,12 +189,22 @@ export function checkModelCard(data: unknown, file: string, where: (k: KeyPath) 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('a model card must be a JSON or YAML object (mapping)', file);
   const validate = validator();
   if (!validate(data)) {
-    const lines = [...new Set((validate.errors ?? []).map((e) => describeError(e, data, where)).filter((l): l is string => l !== undefined))];
+    const lines = shownLines([...new Set((validate.errors ?? []).map((e) => describeError(e, data, where)).filter((l): l is string => l !== undefined))], (l) => l);
     throw new InputError(`model card does not match schemas/model-card.schema.json:\n  ${lines.join('\n  ')}`, file);
   }
   const card = data as ModelCard;
   const bad = (keyPath: KeyPath, message: string): InputError => new InputError(`${where(keyPath)}: ${message}`, file);
   const t = cardTopology(card);
+  // Size limits before anything is listed or allocated per layer (num_layers 1e9 filled 4 GB).
+  const limitAt = (keyPath: KeyPath, name: 'layers' | 'vector_elements', value: number): void => {
+    const problem = limitProblem(name, value, formatKeyPath(keyPath));
+    if (problem) throw bad(keyPath, problem);
+  };
+  limitAt(['num_layers'], 'layers', t.num_layers);
+  limitAt(['input_size'], 'vector_elements', t.input_size);
+  limitAt(['hidden_size'], 'vector_elements', t.hidden_size);
+  limitAt(['proj_size'], 'vector_elements', t.proj_size);
+  if (card.embedding) limitAt(['embedding', 'num_embeddings'], 'vector_elements', card.embedding.num_embeddings);
   if (t.proj_size > 0 && t.cell !== 'lstm') throw bad(['proj_size'], `proj_size is defined for an LSTM only (torch.nn.GRU has no projection); found ${t.proj_size} with cell gru`);
   if (t.proj_size >= t.hidden_size) throw bad(['proj_size'], `proj_size must be smaller than hidden_size ${t.hidden_size} (as torch requires); found ${t.proj_size}`);
   const e = card.embedding;

@@ -47,8 +47,11 @@ function cardIn(dir: string): string | undefined {
 /** Names of the bundled models: directories of `modelsDir` holding a model card, sorted. */
 export function listBundledModels(modelsDir = DEFAULT_MODELS_DIR): string[] {
   if (!existsSync(modelsDir)) return [];
+  if (!statSync(modelsDir).isDirectory()) throw new InputError(`the models directory is not a directory (--models-dir names a folder of model folders)`, modelsDir);
+  // statSync throws on a dangling link: such an entry is not a model folder.
+  const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   return readdirSync(modelsDir)
-    .filter((n) => statSync(join(modelsDir, n)).isDirectory() && cardIn(join(modelsDir, n)) !== undefined)
+    .filter((n) => isDir(join(modelsDir, n)) && cardIn(join(modelsDir, n)) !== undefined)
     .sort();
 }
 

@@ -4,8 +4,8 @@
  * no NaN or infinite value. All problems are reported at once, each naming its tensor.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readInputBytes } from '../input-file.js';
 import { parseSafetensors } from '../functional/safetensors.js';
 import { directionCount, gatesPerCell, layerInputSize, outputSize, paramName } from '../functional/rnn-model.js';
 import type { TensorMap } from '../functional/tensor.js';
@@ -104,12 +104,7 @@ export interface LoadedWeights {
 
 /** Reads the card's weights file and checks it; InputError naming the weights file and every bad tensor. */
 export function loadCheckedWeights(c: LoadedCard): LoadedWeights {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(c.weightsFile);
-  } catch (err) {
-    throw new InputError(`cannot read the weights file named by ${c.file} ("weights": ${JSON.stringify(c.card.weights)}): ${(err as Error).message}`, c.weightsFile);
-  }
+  const bytes = readInputBytes(c.weightsFile, { limitName: 'data_file_bytes', what: `the weights file named by ${c.file} ("weights": ${JSON.stringify(c.card.weights)})` });
   const parsed = parseSafetensors(bytes, c.weightsFile);
   const problems = weightProblems(c, parsed.tensors, parsed.dtypes);
   if (problems.length > 0) {

@@ -21,6 +21,10 @@ export interface OwnedFileKind {
 
 /** Refuse `path` now if writing it later would replace something that is not ours. */
 export function checkOwnedFileTarget(path: string, kind: OwnedFileKind): void {
+  const name = basename(path);
+  if (path.trim() === '' || name === '' || name === '.' || name === '..' || /[\\/]$/.test(path)) {
+    throw new InputError(`the output path '${path}' names no file: give the path of the ${kind.what} to write`);
+  }
   let stat;
   try {
     stat = lstatSync(path);
@@ -37,14 +41,21 @@ export function checkOwnedFileTarget(path: string, kind: OwnedFileKind): void {
 
 export function writeOwnedFile(path: string, data: string | Uint8Array, kind: OwnedFileKind): void {
   checkOwnedFileTarget(path, kind);
-  makeDirectory(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.rnnsim-tmp-${process.pid}`);
-  removeOwn(tmp);
   try {
-    writeFile(tmp, data);
-    rename(tmp, path);
-  } catch (err) {
+    makeDirectory(dirname(path));
     removeOwn(tmp);
+    try {
+      writeFile(tmp, data);
+      rename(tmp, path);
+    } catch (err) {
+      removeOwn(tmp);
+      throw err;
+    }
+  } catch (err) {
+    // The system refused (a parent that is a file, no permission, a full disk): the user's to fix.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('E')) throw new InputError(`cannot write the ${kind.what}: ${(err as Error).message}`, path);
     throw err;
   }
 }

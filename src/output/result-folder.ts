@@ -188,8 +188,9 @@ function processAlive(pid: number): boolean {
 /**
  * Clean up after killed writers of `target`: their staging folders are removed, and a previous
  * result one of them had moved aside is put back if no result took its place (else removed).
- * Only folders with rnnsim's sibling name pattern whose process is gone, holding a manifest (or
- * nothing: a staging folder killed before its manifest), are touched.
+ * Only folders with rnnsim's sibling name pattern whose process is gone, holding a manifest (or,
+ * for a staging folder killed before its manifest was complete, nothing but that one file), are
+ * touched.
  */
 function cleanStaleSiblings(target: string): void {
   const parent = dirname(target);
@@ -209,7 +210,11 @@ function cleanStaleSiblings(target: string): void {
     if (!lstatSync(path).isDirectory() || lstatSync(path).isSymbolicLink()) continue;
     const ours = readManifest(path) !== undefined;
     if (m[1] === 'staging') {
-      if (ours || readdirSync(path).length === 0) removeOwn(path);
+      // The manifest is the first file written: a staging folder holding nothing else was killed
+      // before or while writing it (an empty or cut manifest does not parse, yet is ours).
+      const entries = readdirSync(path);
+      const killedAtManifest = entries.length === 0 || (entries.length === 1 && entries[0] === RESULT_MANIFEST && lstatSync(join(path, RESULT_MANIFEST)).isFile());
+      if (ours || killedAtManifest) removeOwn(path);
     } else if (ours) {
       if (existsSync(target)) removeOwn(path);
       else rename(path, target);

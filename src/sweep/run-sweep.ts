@@ -11,9 +11,10 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { loadArchitecture, type ArchitectureConfig } from '../config/load-architecture.js';
 import { techFor } from '../simulate.js';
-import { readTrace } from '../traces/reader.js';
+import { readTrace, verifyPayload } from '../traces/reader.js';
 import { workloadFromTrace, type Workload } from '../dataflows/workload.js';
 import { InputError } from '../errors.js';
+import { limitAssignments } from '../limits.js';
 import { displayPath } from '../energy/package-paths.js';
 import type { OverrideValue } from '../config/overrides.js';
 import type { Diagnostic } from '../dataflows/diagnostics.js';
@@ -82,7 +83,8 @@ export async function planPoints(spec: SweepSpec, points: readonly SweepPoint[])
   const build = rnnsimBuild();
   const traces = new Map<string, { sha: string; workload: Workload }>();
   for (const t of spec.traces) {
-    const loaded = await readTrace(t.path);
+    const loaded = await readTrace(t.path, { verifyChecksum: false });
+    await verifyPayload(loaded); // a bad payload refuses the sweep before any point runs
     traces.set(t.path, { sha: fileSha256(t.path), workload: workloadFromTrace(loaded.header) });
   }
   const techShas = new Map<string, string>();
@@ -228,6 +230,7 @@ async function runPlanned(options: SweepOptions, spec: SweepSpec, manifest: Swee
           parameters: Object.fromEntries(p.point.values) as Record<string, OverrideValue>,
           diagnostics: p.diagnostics,
           folder: pointDir(options.out, p.key),
+          limits: limitAssignments(),
         };
         const record = await executor!.run(task);
         records.set(p.key, record);

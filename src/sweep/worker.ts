@@ -8,6 +8,7 @@ import { simulate } from '../simulate.js';
 import { runFiles } from '../reports/run-files.js';
 import { writeResultFolder } from '../output/result-folder.js';
 import { InputError } from '../errors.js';
+import { resetLimits, setLimits } from '../limits.js';
 import type { Override, OverrideValue } from '../config/overrides.js';
 import type { Diagnostic } from '../dataflows/diagnostics.js';
 import { metricsOf } from './metrics.js';
@@ -24,12 +25,16 @@ export interface PointTask {
   readonly parameters: Readonly<Record<string, OverrideValue>>;
   readonly diagnostics: readonly Diagnostic[];
   readonly folder: string;
+  /** The --set-limit assignments of the sweep command (a worker thread starts with the defaults). */
+  readonly limits: readonly string[];
 }
 
 export async function runPoint(task: PointTask): Promise<PointRecord> {
   const base = { format: POINT_FORMAT, key: task.key, config: task.configLabel, trace: task.traceLabel, parameters: task.parameters, diagnostics: task.diagnostics } as const;
   let record: PointRecord;
   let files: Map<string, string>;
+  resetLimits();
+  setLimits(task.limits);
   try {
     const report = await simulate(task.configPath, task.tracePath, { overrides: task.overrides });
     // A plain GEMM trace records no accuracy.

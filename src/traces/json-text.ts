@@ -4,6 +4,7 @@
  * NaN in a header is a syntax error with a line and column.
  */
 import { InputError } from '../errors.js';
+import { checkNestingDepth } from '../input-shape.js';
 
 /** 1-based line and column of a character offset. */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -23,7 +24,7 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
  * V8's own messages do not always give a position ("Unexpected token 'N', ... is not valid
  * JSON"), so this small recursive-descent scanner locates the error itself.
  */
-export function findJsonSyntaxError(text: string): { offset: number; expected: string } | undefined {
+export function findJsonSyntaxError(text: string, options: { readonly duplicateKeys?: boolean } = {}): { offset: number; expected: string } | undefined {
   let i = 0;
   class Stop extends Error {
     constructor(readonly expected: string) {
@@ -83,10 +84,20 @@ export function findJsonSyntaxError(text: string): { offset: number; expected: s
         i++;
         return;
       }
+      const keys = options.duplicateKeys ? new Set<string>() : undefined;
       for (;;) {
         ws();
         if (text[i] !== '"') fail('a double-quoted property name');
+        const keyStart = i;
         string();
+        if (keys) {
+          const key = JSON.parse(text.slice(keyStart, i)) as string;
+          if (keys.has(key)) {
+            i = keyStart;
+            fail(`each property name once per object; ${JSON.stringify(key)} appears again (JSON.parse would keep only the last)`);
+          }
+          keys.add(key);
+        }
         ws();
         if (text[i] !== ':') fail("':' after the property name");
         i++;
@@ -127,14 +138,17 @@ export function findJsonSyntaxError(text: string): { offset: number; expected: s
     return undefined;
   } catch (err) {
     if (err instanceof Stop) return { offset: i, expected: err.expected };
+    // Nesting too deep for this recursive scanner: the caller falls back to V8's message.
+    if (err instanceof RangeError) return undefined;
     throw err;
   }
 }
 
-/** Parse JSON text; a syntax error becomes an InputError naming the file, line and column. */
+/** Parse JSON text; a syntax error becomes an InputError naming the file, line and column, too deep a nesting one naming the limit. */
 export function parseJsonText(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (err) {
     const found = findJsonSyntaxError(text);
     if (found) {
@@ -148,6 +162,14 @@ export function parseJsonText(text: string, file: string): unknown {
     const { line, column } = lineAndColumn(text, pos ? Number(pos[1]) : text.length);
     throw new InputError(`invalid JSON at line ${line}, column ${column}: ${message}`, file);
   }
+  // Before any recursive pass over the value (finite-number check, schema validation).
+  checkNestingDepth(value, file);
+  const duplicate = findJsonSyntaxError(text, { duplicateKeys: true });
+  if (duplicate) {
+    const { line, column } = lineAndColumn(text, duplicate.offset);
+    throw new InputError(`invalid JSON at line ${line}, column ${column}: expected ${duplicate.expected}`, file);
+  }
+  return value;
 }
 
 /** Escape one JSON-pointer segment (RFC 6901). */

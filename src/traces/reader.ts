@@ -8,9 +8,10 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
+import { readInputText } from '../input-file.js';
 import type { AnyTraceHeader, TraceHeader } from './header.js';
 import { parseJsonText } from './json-text.js';
 import {
@@ -49,13 +50,7 @@ export function isRnnTrace(t: LoadedAnyTrace): t is LoadedTrace {
 }
 
 async function headerValue(headerPath: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(headerPath, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read trace header: ${(err as Error).message}`, headerPath);
-  }
-  return parseJsonText(text, headerPath);
+  return parseJsonText(readInputText(headerPath, { what: 'trace header' }), headerPath);
 }
 
 /** Read a trace that may be a plain GEMM (no payload) or an LSTM/GRU trace (as readTrace). */
@@ -229,6 +224,33 @@ export async function* readPayloadRecords(trace: LoadedTrace, options: ReadRecor
     const expected = declared[key] ?? 0;
     if (found !== expected) fail(`${headerPath} /payload/record_counts/${key} says ${expected} records, the payload has ${found}`);
   }
+}
+
+/** Payloads verified in this process: path -> their size, mtime and the header they were checked against. */
+const verifiedPayloads = new Map<string, string>();
+
+/**
+ * Check a trace's whole payload as `rnnsim trace check` does (file header, every record's
+ * framing and indices against the header, size, SHA-256, record counts), whatever the caller
+ * goes on to read of it: a run must not accept a payload that check refuses just because its
+ * dataflow reads nothing from it. A payload verified before in this process, unchanged since
+ * (same size, mtime and header sha256), is not read again (a sweep's points share their traces).
+ */
+export async function verifyPayload(trace: LoadedTrace): Promise<void> {
+  const { header, payloadPath } = trace;
+  if (!header.payload || payloadPath === undefined) return;
+  let key: string;
+  try {
+    const s = await stat(payloadPath);
+    key = `${s.size}|${s.mtimeMs}|${JSON.stringify(header)}`;
+  } catch (err) {
+    throw new InputError(`payload named at /payload/file cannot be read: ${(err as Error).message}`, trace.headerPath);
+  }
+  if (verifiedPayloads.get(payloadPath) === key) return;
+  for await (const _record of readPayloadRecords(trace)) {
+    // every record is checked as it is decoded; nothing to keep
+  }
+  verifiedPayloads.set(payloadPath, key);
 }
 
 /** Read a whole trace's records into memory: for tests and small traces only. */

@@ -10,6 +10,8 @@ import { TRACE_VALIDATION } from '../config/validation-options.js';
 import { InputError } from '../errors.js';
 import { TRACE_FORMAT_VERSION, isGemmTrace, type AnyTraceHeader, type GemmTraceHeader, type TraceHeader } from './header.js';
 import { rejectNonFiniteNumbers } from './json-text.js';
+import { shownLines } from '../input-shape.js';
+import { checkTraceLimits } from './trace-limits.js';
 
 /** schemas/ sits two levels above both src/traces/ (tests) and dist/traces/ (the CLI). */
 export const TRACE_SCHEMA_URL = new URL('../../schemas/trace.schema.json', import.meta.url);
@@ -80,12 +82,13 @@ export function validateAnyTraceHeader(value: unknown, file: string): AnyTraceHe
   rejectNonFiniteNumbers(value, file);
   const validate = validator();
   if (!validate(value)) {
-    const errors = (validate.errors ?? []).flatMap((e) => describeError(e, value) ?? []);
+    const errors = shownLines((validate.errors ?? []).filter((e) => e.keyword !== 'if'), (e) => describeError(e, value) ?? '');
     throw new InputError(`trace header does not match schemas/trace.schema.json:\n  ${errors.join('\n  ')}`, file);
   }
   const header = value as AnyTraceHeader;
   if (isGemmTrace(header)) checkGemmRules(header, file);
   else checkCrossFieldRules(header, file);
+  checkTraceLimits(header, file);
   return header;
 }
 

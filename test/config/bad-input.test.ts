@@ -81,7 +81,8 @@ describe('rnnsim run: bad input exits 1 and names the file and the place', () =>
     expect(err).toContain(file);
     // reported at the component block (the line after 'multifunction_unit:')
     const line = lineOf(edited, 'kind: tensor_core');
-    expect(err).toMatch(new RegExp(`line ${line}, column 5 \\(at components\\.multifunction_unit\\): unknown kind 'tensor_core'`));
+    // Placed at the kind key, with the kinds that exist.
+    expect(err).toMatch(new RegExp(`line ${line}, column 11 \\(at components\\.multifunction_unit\\.kind\\): unknown kind 'tensor_core'; known kinds: dot_product_unit, multifunction_unit, `));
   });
 
   it('a role filled by the wrong kind', async () => {
@@ -146,7 +147,7 @@ describe('rnnsim run: bad input exits 1 and names the file and the place', () =>
   it('a missing config file', async () => {
     const missing = join(dir, 'no-such-config.yaml');
     const err = await runBad(missing);
-    expect(err).toContain(`${missing}: cannot read: file not found`);
+    expect(err).toContain(`${missing}: cannot read YAML file: file not found`);
   });
 
   it('run --out leaves nothing in the out dir when the run fails', async () => {

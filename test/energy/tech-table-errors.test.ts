@@ -133,7 +133,7 @@ describe('malformed tables', () => {
   test('a derived table whose parent is missing names the parent file', () => {
     const text = `format: rnnsim-tech-table/1\nnode_nm: 40\nderives_from:\n  file: nowhere.yaml\n  scale:\n    energy: { factor: 0.9, source: assumed, mark: A }\n    area: { factor: 0.9, source: assumed, mark: A }\n    leakage: { factor: 0.9, source: assumed, mark: A }\n    access_time: { factor: 0.9, source: assumed, mark: A }\n`;
     const err = errorOf(() => loadTechTableFile(writeTable(text)));
-    expect(err.message).toMatch(/nowhere\.yaml: cannot read: file not found/);
+    expect(err.message).toMatch(/nowhere\.yaml: cannot read YAML file: file not found/);
   });
 
   test('a derivation cycle', () => {

@@ -5,7 +5,7 @@
  * test hook (RNNSIM_TEST_KILL_AT_FILE_OP) or by the parent.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,15 +73,40 @@ describe('a result write killed with SIGKILL', () => {
     expect(sawNew).toBeGreaterThan(0);
   });
 
+  it('a staging folder killed while writing its manifest (cut JSON) is cleaned by the next write', () => {
+    // Found when the random-moment test below failed on a loaded machine: a kill between the
+    // manifest's open and its write left a staging folder the cleanup did not recognise.
+    const parent = join(root, 'cut-manifest');
+    const dir = join(parent, 'res');
+    expect(write(dir, 'old')).toBe(0);
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    for (const content of ['', '{"format": 1, "comm']) {
+      const staging = join(parent, `.res.rnnsim-staging-${deadPid}`);
+      mkdirSync(staging);
+      writeFileSync(join(staging, 'rnnsim-result.json'), content);
+      expect(write(dir, 'next')).toBe(0);
+      expect(readdirSync(parent)).toEqual(['res']);
+    }
+    // A staging-named folder holding anything else is not rnnsim's to delete.
+    const foreign = join(parent, `.res.rnnsim-staging-${deadPid}`);
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    expect(write(dir, 'again')).toBe(0);
+    expect(readdirSync(parent).sort()).toEqual([`.res.rnnsim-staging-${deadPid}`, 'res']);
+  });
+
   it('at random moments of a larger write leaves the old or the new result', async () => {
     const dir = join(root, 'random', 'res');
     expect(write(dir, 'old', { bytes: 1 << 20 })).toBe(0);
     for (let i = 0; i < 8; i++) {
       const child = spawn(process.execPath, [CHILD, writer, dir, i % 2 ? 'odd' : 'even', String(FILES), String(1 << 20)]);
+      // Listened for at once: a child that finishes before the kill closes during the wait below
+      // (listening only after the kill waited forever then, and the test timed out).
+      const closed = new Promise((r) => child.on('close', r));
       // Deterministic spread of kill times over the write (20 to 104 ms after the start).
       await new Promise((r) => setTimeout(r, 20 + 12 * i));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
       const tag = completeTag(dir);
       if (tag !== null) expect(['old', 'odd', 'even']).toContain(tag);
       expect(write(dir, 'old', { bytes: 1 << 20 })).toBe(0);

@@ -84,13 +84,25 @@ export const benchCommand: Command = {
   async run(options) {
     const config = stringOption(options, 'config')!;
     const dir = stringOption(options, 'traces')!;
-    const pattern = new RegExp(stringOption(options, 'pattern')!);
+    const patternText = stringOption(options, 'pattern')!;
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(patternText);
+    } catch (err) {
+      throw new InputError(`--pattern '${patternText}' is not a regular expression: ${(err as Error).message}`);
+    }
     const repeat = Number(stringOption(options, 'repeat'));
     if (!Number.isInteger(repeat) || repeat < 1) throw new InputError(`--repeat must be a positive integer, got ${String(options.repeat)}`);
     const caseList = stringOption(options, 'cases')!;
     const caseNames = caseList === 'none' ? [] : caseList.split(',').map((c) => c.trim());
-    for (const c of caseNames) if (!(c in CASES)) throw new InputError(`--cases: unknown case '${c}'; the cases are ${Object.keys(CASES).join(', ')} (or 'none')`);
-    const files = readdirSync(dir).filter((f) => pattern.test(f)).sort();
+    for (const c of caseNames) if (!Object.hasOwn(CASES, c)) throw new InputError(`--cases: unknown case '${c}'; the cases are ${Object.keys(CASES).join(', ')} (or 'none')`);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      throw new InputError(`--traces: cannot list the folder: ${(err as Error).message}`, dir);
+    }
+    const files = names.filter((f) => pattern.test(f)).sort();
     if (files.length === 0) throw new InputError(`no trace in ${dir} matches ${pattern}`);
 
     const traces = [];

@@ -6,7 +6,7 @@ import { techFor } from '../../config/technology.js';
 import { readLatencyFindings } from '../../config/read-latency-warnings.js';
 import { InputError } from '../../errors.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
-import { readTrace } from '../../traces/reader.js';
+import { readTrace, verifyPayload } from '../../traces/reader.js';
 import { workloadFromTrace } from '../../dataflows/workload.js';
 
 export const checkCommand: Command = {
@@ -21,7 +21,9 @@ export const checkCommand: Command = {
     if (positionals.length === 0) throw new InputError('give at least one config file to check');
     const overrides = overridesOf(options);
     const tracePath = stringOption(options, 'trace');
-    const workload = tracePath === undefined ? undefined : workloadFromTrace((await readTrace(tracePath)).header);
+    const trace = tracePath === undefined ? undefined : await readTrace(tracePath, { verifyChecksum: false });
+    if (trace) await verifyPayload(trace);
+    const workload = trace === undefined ? undefined : workloadFromTrace(trace.header);
     for (const file of positionals) {
       const config = loadArchitecture(file, { overrides });
       const tech = techFor(config);

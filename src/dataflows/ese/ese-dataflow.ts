@@ -16,7 +16,7 @@
 import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
 import type { SparsePe } from '../../components/sparse-pe.js';
 import type { OnChipBuffer } from '../../components/interfaces.js';
-import { InputError } from '../../errors.js';
+import { ConfigValueError, InputError } from '../../errors.js';
 import { elementwiseOpsPerHiddenUnit } from '../../traces/work.js';
 import type { DataflowOutcome, StepRecord } from '../dataflow-kind.js';
 import type { ComputeUnitAccount, RunContext } from '../run-context.js';
@@ -283,15 +283,16 @@ function checkCapacity(ch: Channel, products: ReadonlyMap<string, LayerDirProduc
     for (const l of all) for (const [p, b] of chunkDescriptors(l, l.cols || 1, entryBits, pointerBits)[0]?.perPeBits.entries() ?? []) need[p] += b;
     const worst = Math.max(...need);
     if (worst > cap) {
-      throw new InputError(`weight_source on_chip: a PE's compressed weights need ${Math.ceil(worst / 8192)} KiB but its weight buffer holds ${cap / 8192} KiB; enlarge components.weight_buffer.size_kib or use dataflow.weight_source: dram_stream`);
+      throw new ConfigValueError(`weight_source on_chip: a PE's compressed weights need ${Math.ceil(worst / 8192)} KiB but its weight buffer holds ${cap / 8192} KiB; enlarge components.weight_buffer.size_kib or use dataflow.weight_source: dram_stream`, ['components', 'weight_buffer', 'size_kib']);
     }
     return;
   }
   let worst = 0;
   for (const l of all) for (const c of chunkDescriptors(l, params.fetchColumns, entryBits, pointerBits)) worst = Math.max(worst, ...c.perPeBits);
   if (params.stagingChunks * worst > cap) {
-    throw new InputError(
+    throw new ConfigValueError(
       `weight buffer (${cap / 8192} KiB per PE) cannot hold ${params.stagingChunks} chunks of ${params.fetchColumns} columns (largest ${Math.ceil(worst / 8)} bytes per PE); lower dataflow.fetch_columns or enlarge the weight buffer`,
+      ['components', 'weight_buffer', 'size_kib'],
     );
   }
 }

@@ -6,7 +6,7 @@
  * after the other on the same hardware (assumed); samples of a batch run one after the other.
  */
 import { spawn, type Process } from '../../engine/process.js';
-import { InputError } from '../../errors.js';
+import { ConfigValueError, InputError } from '../../errors.js';
 import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
 import type { RunContext } from '../run-context.js';
 import { activeSamples, type Workload } from '../workload.js';
@@ -27,7 +27,7 @@ function simulateFinn(run: RunContext, _params: Record<string, never>, w: Worklo
   const mvau = run.create('mvau', 'mvau');
   const ew = run.create('elementwise_unit', 'multifunction_unit');
   if (mvau.weightBits !== w.weightBits || mvau.activationBits !== w.activationBits) {
-    throw new InputError(`the mvau is built for W${mvau.weightBits}A${mvau.activationBits} but the trace is W${w.weightBits}A${w.activationBits}`);
+    throw new ConfigValueError(`the mvau is built for W${mvau.weightBits}A${mvau.activationBits} but the trace is W${w.weightBits}A${w.activationBits}`, ['components', 'mvau', 'weight_bits']);
   }
   const unit = run.computeUnit('mvau');
   const steps: StepRecord[] = [];

@@ -12,6 +12,8 @@
  */
 import { activeSamples, type GemmWorkload, type Workload } from '../workload.js';
 import type { Stationary } from '../../components/systolic-array.js';
+import { ConfigValueError } from '../../errors.js';
+import { limitProblem } from '../../limits.js';
 
 export interface GemmJob {
   /** Rows streamed (active samples), reduction length, output columns. */
@@ -79,8 +81,37 @@ class MappingBuilder {
   }
 }
 
+/** Tiles a GEMM of m x k by k x n is cut into on an R x C array. */
+function tilesOf(m: number, k: number, n: number, rows: number, cols: number, stationary: Stationary): number {
+  return Math.ceil(k / rows) * Math.ceil(n / cols) * (stationary === 'output' ? Math.ceil(m / rows) : 1);
+}
+
+/**
+ * Refuse a mapping whose tiles would not fit the tiles limit, before any is built (a 1 x 1
+ * array on a 512-unit LSTM needs 52 million tiles; it reached 4.6 GB before).
+ */
+function checkTileCount(tiles: number, rows: number, cols: number): void {
+  const problem = limitProblem('tiles', tiles, `the schedule of this trace on a ${rows} x ${cols} array`);
+  if (problem) throw new ConfigValueError(problem, ['components', 'systolic_array']);
+}
+
 /** GEMMs and tiles of an LSTM/GRU workload on an R x C array. */
 export function systolicMapping(w: Workload, rows: number, cols: number, stationary: Stationary = 'weight'): SystolicMapping {
+  let tiles = 0;
+  w.groups.forEach((group) => {
+    const steps = Math.max(...group);
+    for (const layer of w.layers) {
+      for (let d = 0; d < layer.directions; d++) {
+        for (let t = 0; t < steps; t++) {
+          const m = activeSamples(group, d === 0 ? t : steps - 1 - t);
+          if (m === 0) continue;
+          tiles += tilesOf(m, layer.inputSize + layer.recurrentSize, w.gates * layer.hiddenSize, rows, cols, stationary);
+          if (layer.projSize > 0) tiles += tilesOf(m, layer.hiddenSize, layer.projSize, rows, cols, stationary);
+        }
+      }
+    }
+  });
+  checkTileCount(tiles, rows, cols);
   const b = new MappingBuilder(rows, cols, stationary);
   w.groups.forEach((group, g) => {
     const steps = Math.max(...group);
@@ -101,6 +132,7 @@ export function systolicMapping(w: Workload, rows: number, cols: number, station
 
 /** The tiles of one plain GEMM on an R x C array. */
 export function plainGemmMapping(g: GemmWorkload, rows: number, cols: number, stationary: Stationary = 'weight'): SystolicMapping {
+  checkTileCount(tilesOf(g.m, g.k, g.n, rows, cols, stationary), rows, cols);
   const b = new MappingBuilder(rows, cols, stationary);
   b.add({ m: g.m, k: g.k, n: g.n, group: 0, layer: 0, direction: 0, timestep: 0, part: 'plain', hasProjection: false, hidden: 0, firstOfLayer: true });
   return { gemms: b.gemms, folds: b.folds };

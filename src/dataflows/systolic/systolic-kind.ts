@@ -12,7 +12,7 @@
  * bandwidth, not from a formula. Layers run one after the other, each over all timesteps.
  */
 import { Signal, spawn, type Process } from '../../engine/process.js';
-import { InputError } from '../../errors.js';
+import { ConfigValueError, InputError } from '../../errors.js';
 import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
 import type { RunContext } from '../run-context.js';
 import type { GemmWorkload, Workload } from '../workload.js';
@@ -108,7 +108,7 @@ function systolicParts(run: RunContext, weightBits: number) {
   const tileBitsMax = array.rows * array.cols * weightBits;
   const slots = Math.floor(fifo.capacityBits / tileBitsMax);
   if (slots < 1) {
-    throw new InputError(`weight_fifo (${fifo.capacityBits / 8192} KiB) cannot hold one ${array.rows} x ${array.cols} weight tile at ${weightBits} bits (${tileBitsMax / 8192} KiB)`);
+    throw new ConfigValueError(`weight_fifo (${fifo.capacityBits / 8192} KiB) cannot hold one ${array.rows} x ${array.cols} weight tile at ${weightBits} bits (${tileBitsMax / 8192} KiB)`, ['components', 'weight_fifo', 'size_kib']);
   }
   return { array, fifo, ub, vector, dram, slots };
 }
@@ -119,7 +119,7 @@ function simulateSystolic(run: RunContext, params: SystolicParams, w: Workload):
   const parts = systolicParts(run, w.weightBits);
   const activationBytes = Math.max(...w.layers.map((l) => (l.inputSize + l.recurrentSize) * w.batchSize * w.activationBits)) / 8;
   if (activationBytes * 2 > parts.ub.capacityBits / 8) {
-    throw new InputError(`unified_buffer cannot hold the inputs and outputs of one timestep (${activationBytes * 2} bytes)`);
+    throw new ConfigValueError(`unified_buffer cannot hold the inputs and outputs of one timestep (${activationBytes * 2} bytes)`, ['components', 'unified_buffer', 'size_kib']);
   }
   const mapping = systolicMapping(w, parts.array.rows, parts.array.cols, parts.array.stationary);
   return runMapping(run, parts, params, mapping, { weightBits: w.weightBits, activationBits: w.activationBits, cell: w.cell, gates: w.gates });
@@ -129,7 +129,7 @@ function simulateSystolicGemm(run: RunContext, params: SystolicParams, g: GemmWo
   const parts = systolicParts(run, g.weightBits);
   const bytes = ((g.m * g.k + g.m * g.n) * g.activationBits) / 8;
   if (bytes > parts.ub.capacityBits / 8) {
-    throw new InputError(`unified_buffer (${parts.ub.capacityBits / 8192} KiB) cannot hold A (${g.m} x ${g.k}) and the result (${g.m} x ${g.n}) at ${g.activationBits} bits (${bytes} bytes)`);
+    throw new ConfigValueError(`unified_buffer (${parts.ub.capacityBits / 8192} KiB) cannot hold A (${g.m} x ${g.k}) and the result (${g.m} x ${g.n}) at ${g.activationBits} bits (${bytes} bytes)`, ['components', 'unified_buffer', 'size_kib']);
   }
   const mapping = plainGemmMapping(g, parts.array.rows, parts.array.cols, parts.array.stationary);
   return runMapping(run, parts, params, mapping, { weightBits: g.weightBits, activationBits: g.activationBits, cell: 'lstm', gates: 0 });

@@ -6,11 +6,20 @@
  * `banks` such arrays (no wiring between banks, ports not priced).
  */
 import type { SramBuffer } from '../../components/sram-buffer.js';
+import { ConfigValueError } from '../../errors.js';
 import type { Primitives } from '../price.js';
 import type { ComponentPrice } from './component-price.js';
 
 export function priceSramBuffer(c: SramBuffer, t: Primitives): ComponentPrice {
-  const s = t.sramBuffer({ sizeBytes: c.capacityBits / 8, wordBits: c.wordBits, banks: c.params.banks, portsPerBank: c.params.ports_per_bank }, c.name);
+  const banks = c.params.banks;
+  // The SRAM models price whole bytes per bank (timing alone does not need them whole).
+  if (!Number.isSafeInteger(c.bankBytes) || c.bankBytes < 1) {
+    throw new ConfigValueError(
+      `size_kib ${c.params.size_kib} KiB over ${banks} banks gives ${c.bankBytes} bytes per bank; the SRAM energy and area models need a whole number of bytes (at least 1) in each bank`,
+      ['components', c.role, 'size_kib'],
+    );
+  }
+  const s = t.sramBuffer({ sizeBytes: c.capacityBits / 8, wordBits: c.wordBits, banks, portsPerBank: c.params.ports_per_bank }, c.name);
   return {
     actions: { read: s.readPj, write: s.writePj },
     leakageMw: s.leakageMw,

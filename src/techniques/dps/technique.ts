@@ -8,7 +8,7 @@
  * each step's new cell-state elements as they leave the multifunction units, and the next step
  * starts only when its precision is in the register.
  */
-import { InputError } from '../../errors.js';
+import { ConfigValueError, InputError } from '../../errors.js';
 import type { Process } from '../../engine/process.js';
 import type { Cycle } from '../../engine/simulator.js';
 import { recordedPrecisions, replayPrecisions, type PrecisionSchedule } from '../../dps/replay.js';
@@ -120,24 +120,26 @@ class DpsExtension implements EpurExtension {
   check(units: Parameters<NonNullable<EpurExtension['check']>>[0], workload: Workload, schedule: 'step_by_step' | 'mwl'): void {
     const top = this.layout.precisions[this.layout.precisions.length - 1];
     if (schedule === 'mwl' && this.inputSideBits === undefined) {
-      throw new InputError(
+      throw new ConfigValueError(
         "dataflow.schedule: mwl with dynamic precision needs a fixed dataflow.input_side_bits: Maximizing Weight Locality computes W_x x_t for a window of timesteps before the precision of those steps is decided (docs/dps.md)",
+        ['dataflow', 'schedule'],
       );
     }
     if (schedule === 'step_by_step' && this.inputSideBits !== undefined) {
-      throw new InputError('dataflow.input_side_bits applies to the mwl schedule only: step_by_step computes [W_x W_h] . [x_t; h_(t-1)] as one dot product at the step\'s precision; set it to 0 or use schedule: mwl');
+      throw new ConfigValueError('dataflow.input_side_bits applies to the mwl schedule only: step_by_step computes [W_x W_h] . [x_t; h_(t-1)] as one dot product at the step\'s precision; set it to 0 or use schedule: mwl', ['dataflow', 'input_side_bits']);
     }
     if (this.inputSideBits !== undefined && this.inputSideBits > top) {
-      throw new InputError(`dataflow.input_side_bits (${this.inputSideBits}) is above the precision-select unit's highest precision (${top} bits)`);
+      throw new ConfigValueError(`dataflow.input_side_bits (${this.inputSideBits}) is above the precision-select unit's highest precision (${top} bits)`, ['dataflow', 'input_side_bits']);
     }
     if (top !== workload.weightBits || top !== workload.activationBits) {
-      throw new InputError(`the precision-select unit's highest precision (${top} bits) must equal the trace's weight and activation precision (${workload.weightBits}/${workload.activationBits} bits)`);
+      throw new ConfigValueError(`the precision-select unit's highest precision (${top} bits) must equal the trace's weight and activation precision (${workload.weightBits}/${workload.activationBits} bits)`, ['components', 'precision_select_unit', 'precisions']);
     }
     for (const u of units) {
-      if (u.parts.dpu.precisionBits < top) throw new InputError(`dot-product unit of compute unit ${u.index} has precision_bits ${u.parts.dpu.precisionBits} < ${top}`);
+      if (u.parts.dpu.precisionBits < top) throw new ConfigValueError(`dot-product unit of compute unit ${u.index} has precision_bits ${u.parts.dpu.precisionBits} < ${top}`, ['components', 'dot_product_unit', 'precision_bits']);
       if (this.layout.layout === 'msb_first' && !u.parts.dpu.roundsOperands) {
-        throw new InputError(
+        throw new ConfigValueError(
           `dataflow.weight_layout: msb_first reads one bit below a step's precision and rounds it in the operand path: the dot-product unit (compute unit ${u.index}) needs operand_rounding: increment`,
+          ['components', 'dot_product_unit', 'operand_rounding'],
         );
       }
     }

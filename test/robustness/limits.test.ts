@@ -1,0 +1,196 @@
+/**
+ * Limits up front (issue 12): inputs whose declared sizes would exhaust memory or time are
+ * refused before the work starts, with exit 1 and a message naming the file, the field and the
+ * limit; --set-limit raises a limit for one run. Each case is one the issue measured failing
+ * (a hang, an abort at 2.8 GB, or exit 2 with a stack trace).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shapeTraceHeader } from '../../src/traces/shape.js';
+import { loadModel } from '../../src/models/load-model.js';
+import { EPUR_YAML, REPO, runCli, tempDir, writeEpurText } from '../helpers/context.js';
+
+const { dir, cleanup } = tempDir('rnnsim-limits-');
+afterAll(() => cleanup());
+
+/** A shape-only trace with `edit` applied to its header object (numbers written as given, e.g. 1e300). */
+function traceWith(name: string, edit: (h: Record<string, any>) => void): string {
+  const h = JSON.parse(JSON.stringify(shapeTraceHeader({ cell: 'lstm', input_size: 8, hidden_size: 8, timesteps: 3, name }))) as Record<string, any>;
+  edit(h);
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(h));
+  return file;
+}
+
+describe('trace headers declaring impossible work are refused before any loop over them', () => {
+  it('num_layers 1e300: trace check exits 1 at once naming /model/num_layers and the layers limit', async () => {
+    const t = traceWith('layers-1e300', (h) => (h.model.num_layers = 1e300));
+    const r = await runCli(['trace', 'check', t]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/layers-1e300\.json: \/model\/num_layers is 1e\+300 layers, more than rnnsim accepts: the layers limit is 1024 layers; raise it with --set-limit layers=N/);
+  });
+
+  it('num_layers 1e9: run exits 1 (it aborted at 2.8 GB)', async () => {
+    const t = traceWith('layers-1e9', (h) => (h.model.num_layers = 1e9));
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', t]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/model\/num_layers is 1000000000 layers/);
+  });
+
+  it('a sequence of 1e300 timesteps: run exits 1 naming the workload and the layer_timesteps limit', async () => {
+    const t = traceWith('steps-1e300', (h) => (h.workload.sequence_lengths_timesteps = [1e300]));
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', t]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sequence_lengths_timesteps.*is 1e\+300 timesteps.*layer_timesteps limit is 100000000/);
+  });
+
+  it('hidden_size 2^25: refused by the vector_elements limit (16,777,216)', async () => {
+    const t = traceWith('wide', (h) => (h.model.hidden_size = 2 ** 25));
+    const r = await runCli(['trace', 'check', t]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/model\/hidden_size is 33554432 elements.*vector_elements limit is 16777216/);
+  });
+
+  it('work past 2^53 MACs is refused even with the macs limit at its largest (2^53 - 1)', async () => {
+    // 4 gates x 2^23 x (2^23 + 2^23) = 2^49 MACs per step; x 2^10 steps x 1 layer = 2^59.
+    const t = traceWith('macs-2-59', (h) => {
+      h.model.input_size = 2 ** 23;
+      h.model.hidden_size = 2 ** 23;
+      h.workload.sequence_lengths_timesteps = [1024];
+    });
+    const r = await runCli(['trace', 'check', t, '--set-limit', `macs=${Number.MAX_SAFE_INTEGER}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is 576460752303423500 MACs, more than rnnsim accepts: the macs limit is 9007199254740991 MACs$/m);
+  });
+
+  it('a GEMM of 2^20 x 2^20 x 2^20 is refused by the macs limit', async () => {
+    const file = join(dir, 'gemm.json');
+    writeFileSync(file, JSON.stringify({ format_version: 1, name: 'gemm', workload_kind: 'gemm', gemm: { m: 2 ** 20, n: 2 ** 20, k: 2 ** 20 }, precision: { weight_bits: 8, activation_bits: 8 }, sparsity: { weight_density: 1 }, provenance: { generator: 'test', source: 'test', assumptions: [] } }));
+    const r = await runCli(['trace', 'check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/GEMM work m x n x k is 1152921504606847000 MACs.*macs limit is 100000000000000/);
+  });
+
+  it('--set-limit raises a limit for one run: 2000 layers refused by default, accepted with layers=4096', async () => {
+    const t = traceWith('layers-2000', (h) => (h.model.num_layers = 2000));
+    expect((await runCli(['trace', 'check', t])).code).toBe(1);
+    const raised = await runCli(['trace', 'check', '--set-limit', 'layers=4096', t]);
+    expect(raised.stderr).toBe('');
+    expect(raised.code).toBe(0);
+    // The next run is back at the default.
+    expect((await runCli(['trace', 'check', t])).code).toBe(1);
+  });
+
+  it('bad --set-limit flags are refused with the list of limits', async () => {
+    const unknown = await runCli(['check', EPUR_YAML, '--set-limit', 'layer=5']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown limit 'layer'; the limits are input_file_bytes, .*, macs/);
+    const bad = await runCli(['check', EPUR_YAML, '--set-limit=macs=-1']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--set-limit macs=-1: expected an integer from 1 to 9007199254740991 \(MACs\), found '-1'/);
+    const missing = await runCli(['check', EPUR_YAML, '--set-limit']);
+    expect(missing.code).toBe(1);
+  });
+});
+
+describe('input files: size, nesting, aliases, error counts', () => {
+  it('check /dev/zero exits 1 at the input_file_bytes limit (it reached 7.7 GB)', async () => {
+    const r = await runCli(['check', '/dev/zero']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/dev\/zero: YAML file is more than 67108864 bytes, larger than rnnsim reads: the input_file_bytes limit is 67108864 bytes/);
+  });
+
+  it('a config file over the limit is refused from its size alone', async () => {
+    const file = writeEpurText(dir, 'big.yaml', (t) => `${t}\n# ${'x'.repeat(2000)}\n`);
+    const r = await runCli(['check', file, '--set-limit', 'input_file_bytes=1000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/big\.yaml: YAML file is \d+ bytes, larger than rnnsim reads: the input_file_bytes limit is 1000 bytes/);
+  });
+
+  it('a trace header nested 100,000 levels deep exits 1 (it overflowed the stack: exit 2)', async () => {
+    const file = join(dir, 'deep.json');
+    writeFileSync(file, `{"format_version":1,"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    const r = await runCli(['trace', 'check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/deep\.json: at \/x\/0\/0.*: objects and arrays nest more than 64 levels deep: the nesting_depth limit is 64 levels/);
+  });
+
+  it('an undefined YAML alias is an error at its line (it was exit 2)', async () => {
+    const file = writeEpurText(dir, 'alias.yaml', (t) => t.replace(/^clock_mhz: .*$/m, 'clock_mhz: *nope'));
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/alias\.yaml: line \d+, column 12: invalid YAML: alias \*nope has no anchor &nope before it/);
+  });
+
+  it('a YAML alias bomb exits 1 naming the yaml_aliases limit (it was exit 2)', async () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) {
+      const n = String.fromCharCode(97 + i);
+      const p = String.fromCharCode(96 + i);
+      lines.push(`${n}: &${n} [${Array(10).fill(`*${p}`).join(', ')}]`);
+    }
+    const file = join(dir, 'bomb.yaml');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bomb\.yaml: invalid YAML: aliases \(\*name\) expand to more than the 100 values allowed.*yaml_aliases limit is 100/);
+  });
+
+  it('40,000 unknown keys: the first 20 errors and a count of the rest, within seconds', async () => {
+    const extra = Array.from({ length: 40_000 }, (_, i) => `unknown_key_${i}: 1`).join('\n');
+    const file = writeEpurText(dir, 'keys.yaml', (t) => `${t}\n${extra}\n`);
+    const start = Date.now();
+    const r = await runCli(['check', file]);
+    const ms = Date.now() - start;
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(22); // the first line, 20 errors, the count
+    expect(lines[21]).toBe('  ... and 39980 more (only 20 are shown: --set-limit errors_shown=N shows more)');
+    // Not a timing assertion on speed, a bound on the quadratic blow-up the issue measured (20 s).
+    console.log(`40,000 unknown keys rejected in ${ms} ms`);
+  });
+});
+
+describe('repeated keys are refused, not silently resolved to the last', () => {
+  it('a trace header with a key twice exits 1 at the second one (last one won before)', async () => {
+    const t = traceWith('dup', () => undefined);
+    writeFileSync(t, readFileSync(t, 'utf8').replace('"name":"dup"', '"name":"dup","name":"other"'));
+    const r = await runCli(['trace', 'check', t]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/dup\.json: invalid JSON at line 1, column \d+: expected each property name once per object; "name" appears again/);
+  });
+
+  it('a config with a key twice exits 1 at its line', async () => {
+    const file = writeEpurText(dir, 'dup.yaml', (t) => t.replace(/^clock_mhz: .*$/m, (line) => `${line}\n${line}`));
+    const r = await runCli(['check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/dup\.yaml: line \d+, column 1: invalid YAML: duplicate key 'clock_mhz'/);
+  });
+});
+
+describe('runs whose schedule would not fit in memory are refused before they start', () => {
+  const tpu = join(REPO, 'configs', 'tpu-v1.yaml');
+  const trace = join(REPO, 'traces', 'deepbench', 'lstm-h512-b1-t25.json');
+
+  it('a 1 x 1 TPU array on lstm-h512-b1-t25 (52,428,800 tiles; it reached 4.6 GB in 120 s) exits 1 at the array', async () => {
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=1', '--set', 'components.systolic_array.cols=1']);
+    expect(r.code).toBe(1);
+    // 25 steps x ceil(1024 / 1) x ceil(2048 / 1) tiles.
+    expect(r.stderr).toMatch(/tpu-v1\.yaml: .*\(at components\.systolic_array\): the schedule of this trace on a 1 x 1 array is 52428800 tiles, more than rnnsim accepts: the tiles limit is 5000000 tiles/);
+  });
+
+  it('a 32 x 32 array fits (51,200 tiles)', async () => {
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=32', '--set', 'components.systolic_array.cols=32']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('model cards declaring impossible sizes are refused before anything is listed per layer', () => {
+  it('num_layers 1e9 in a card (it filled a 4 GB heap) is an InputError naming the card, the key and the limit', () => {
+    const card = join(dir, 'huge-card.json');
+    writeFileSync(card, JSON.stringify({ cell: 'lstm', input_size: 3, hidden_size: 4, num_layers: 1e9, head: { type: 'none' }, weights: 'none.safetensors' }));
+    expect(() => loadModel(card)).toThrow(/huge-card\.json: .*num_layers.*is 1000000000 layers, more than rnnsim accepts: the layers limit is 1024 layers/);
+  });
+});
