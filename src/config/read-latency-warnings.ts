@@ -30,6 +30,14 @@ export function readLatencyFindings(config: ArchitectureConfig, tech: TechTable)
     const p = r.params as { size_kib: number; word_bits: number; banks: number; ports_per_bank: number; read_latency_cycles: number };
     const sizeBytes = Math.floor(p.size_kib * 1024 * 8) / 8;
     const timing = { readLatencyCycles: p.read_latency_cycles, clockMhz: config.clockMhz };
+    const bankBytes = sizeBytes / p.banks;
+    // The SRAM models (and so their access times) know whole bytes per bank only; pricing refuses the rest the same way.
+    if (!Number.isSafeInteger(bankBytes) || bankBytes < 1) {
+      throw new InputError(
+        `${config.where(['components', role, 'size_kib'])}: size_kib ${p.size_kib} KiB over ${p.banks} banks gives ${bankBytes} bytes per bank; the SRAM energy, area and access-time models need a whole number of bytes (at least 1) in each bank`,
+        config.file,
+      );
+    }
     if (tech.sramPricing === 'cacti_geometry') {
       let check: ReadLatencyCheck & { readonly sram: { readonly organisation: string } };
       try {
@@ -37,7 +45,7 @@ export function readLatencyFindings(config: ArchitectureConfig, tech: TechTable)
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         if (tech.sramOutsideGrid === 'port_curve') {
-          const accessNs = tech.sramAccessNs(sizeBytes / p.banks);
+          const accessNs = tech.sramAccessNs(bankBytes);
           findings.push({ role, check: checkReadLatency({ ...timing, accessNs }), accessFrom: '64-bit-port curve, one bank', outsideGrid: err.message });
           continue;
         }
@@ -45,7 +53,7 @@ export function readLatencyFindings(config: ArchitectureConfig, tech: TechTable)
       }
       findings.push({ role, check, accessFrom: `CACTI table, ${check.sram.organisation === 'macro' ? 'whole banked macro' : 'one bank'}`, outsideGrid: null });
     } else {
-      const accessNs = tech.sramAccessNs(sizeBytes / p.banks);
+      const accessNs = tech.sramAccessNs(bankBytes);
       findings.push({ role, check: checkReadLatency({ ...timing, accessNs }), accessFrom: '64-bit-port curve, one bank', outsideGrid: null });
     }
   }
