@@ -110,7 +110,7 @@ export function evaluationHeadline(e: Evaluation): string {
     const shown = [s16, ...(best === s16 ? [] : [best]), ...m.designs.filter((d) => d.kind === 'policy')];
     const head = `| design | loss vs static-16 (${lossUnit(m)}, 95% CI) | meets budget | mean bits | speed vs static-16 | speed vs ${best.design} | energy vs static-16 | energy vs ${best.design} | Pareto | note |\n|---|---|---|---|---|---|---|---|---|---|\n`;
     const rows = shown.map((d) => {
-      const note = d === best ? `best static (${d.design === 'static-min-per-layer' ? `per layer ${m.choices.static_min_per_layer.join(', ')}` : m.choices.static_min_bits ?? 16} bits)` : d.reduces_to_static ? 'reduces to static' : '';
+      const note = d === best ? `best static (${d.design === 'static-min-per-layer' ? `per layer ${m.choices.static_min_per_layer.join(', ')}` : m.choices.static_min_bits ?? 16} bits)` : d.kind === 'policy' && d.reduces_to_static ? 'reduces to static' : '';
       return `| ${d.design} | ${f(d.loss)} (${f(d.loss_ci95[0])} to ${f(d.loss_ci95[1])}) | ${d.meets_budget ? 'yes' : 'no'} | ${f(d.mean_bits, 2)} | ${f(s16.latency_us / d.latency_us, 2)}x | ${f(best.latency_us / d.latency_us, 2)}x | ${f(d.energy_uj / s16.energy_uj, 2)}x | ${f(d.energy_uj / best.energy_uj, 2)}x | ${front.has(d.design) ? 'yes' : ''} | ${note} |`;
     });
     parts.push(`### ${m.model} (${m.metric}, budget ${m.budget} ${lossUnit(m)}, ${m.test_examples} test ${m.higher_is_better ? 'examples' : 'predictions'})\n\n${head}${rows.join('\n')}\n`);
