@@ -28,6 +28,8 @@ export interface LimitDefaults {
   readonly evaluation: number | undefined;
   readonly 'dps-test': number | undefined;
   readonly 'dps-trace': number | undefined;
+  readonly 'dps-evaluate-validation': number | undefined;
+  readonly 'dps-evaluate-test': number | undefined;
 }
 
 export interface BundledDataset {

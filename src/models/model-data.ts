@@ -29,16 +29,17 @@ export interface DataFlags {
 }
 
 /** Why a subset is taken: its default size depends on it (and on what the data count). */
-export type LimitPurpose = 'choice' | 'evaluation' | 'dps-test' | 'dps-trace';
+export type LimitPurpose = 'choice' | 'evaluation' | 'dps-test' | 'dps-trace' | 'dps-evaluate-validation' | 'dps-evaluate-test';
 
 /**
  * Default subset sizes. Examples: 200 validation examples for choices, every test example for
  * `rnnsim accuracy`, 1000 for DPS reports, 200 for DPS traces. Characters (a text data set): the
- * first 5,000 / 20,000 / 20,000 / 5,000 characters.
+ * first 5,000 / 20,000 / 20,000 / 5,000 characters. `rnnsim dps evaluate` takes whole splits of
+ * examples and the encoder's default of characters (undefined), unless a data set says otherwise.
  */
 const DEFAULT_LIMITS: Record<'examples' | 'characters', Record<LimitPurpose, number | undefined>> = {
-  examples: { choice: 200, evaluation: undefined, 'dps-test': 1000, 'dps-trace': 200 },
-  characters: { choice: 5_000, evaluation: 20_000, 'dps-test': 20_000, 'dps-trace': 5_000 },
+  examples: { choice: 200, evaluation: undefined, 'dps-test': 1000, 'dps-trace': 200, 'dps-evaluate-validation': undefined, 'dps-evaluate-test': undefined },
+  characters: { choice: 5_000, evaluation: 20_000, 'dps-test': 20_000, 'dps-trace': 5_000, 'dps-evaluate-validation': undefined, 'dps-evaluate-test': undefined },
 };
 
 export interface ModelData {

@@ -100,7 +100,7 @@ describe('bundled data sets', () => {
     expect(Array.from(e.sequences[1].tokens!)).toEqual(Array.from(text.subarray(256 * k, 256 * k + 256)));
     expect(Array.from(e.sequences[1].targets!)).toEqual(Array.from(text.subarray(256 * k + 1, 256 * k + 257)));
     expect(Array.from(e.sequences[0].targets!.subarray(250))).toEqual(Array.from(text.subarray(251, 257)));
-    expect(bundledDataset('sotu-chars-256').defaultLimits).toEqual({ choice: 20, evaluation: 80, 'dps-test': 80, 'dps-trace': 20 });
+    expect(bundledDataset('sotu-chars-256').defaultLimits).toEqual({ choice: 20, evaluation: 80, 'dps-test': 80, 'dps-trace': 20, 'dps-evaluate-validation': 20, 'dps-evaluate-test': 80 });
     expect(() => bundledDataset('sotu-chars-256').encode('test', { limit: 1, card: { ...c.card, head: { type: 'language_model', vocabulary: 3 }, embedding: { num_embeddings: 3, embedding_dim: 2 } }, cardFile: 'c.json' })).toThrow(/c\.json.*card has none/);
   });
 });

@@ -5,6 +5,7 @@
  * sizes. Functional runs and hardware costs are cached in --cache, so a rerun after a change
  * redoes only what changed. A progress line per stage goes to stderr.
  */
+import type { LoadedModel } from '../../models/load-model.js';
 import cliProgress from 'cli-progress';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -93,10 +94,16 @@ export const dpsEvaluateCommand: Command = {
       } else bar.update(done);
     };
     const evaluations: ModelEvaluation[] = [];
-    const limits = { validation: limit(options, 'validation-limit'), test: limit(options, 'test-limit') };
+    const flagLimits = { validation: limit(options, 'validation-limit'), test: limit(options, 'test-limit') };
+    // A data set may set its own subsets for the evaluation (sotu-chars-256: 20 and 80 segments); undefined = the whole split.
+    const limitsOf = (model: LoadedModel): Record<'validation' | 'test', number | undefined> => ({
+      validation: flagLimits.validation ?? model.data.defaultLimit('dps-evaluate-validation'),
+      test: flagLimits.test ?? model.data.defaultLimit('dps-evaluate-test'),
+    });
     const grid = gridFromOptions(options);
     try {
       for (const model of models) {
+        const limits = limitsOf(model);
         const backend = cachedBackend(await functionalBackend(model, { limits, workers, progress }), cache, (split) => `${model.data.fingerprint()}:${split}:${limits[split] ?? 'default'}`);
         evaluations.push(
           await evaluateModel(backend, {
@@ -137,7 +144,7 @@ export const dpsEvaluateCommand: Command = {
       const policy = design ? m.choices.policy_specs[design] : null;
       if (!design || !policy) continue;
       if (m.validation.policy_grids[design]) files.set(`threshold-sweep-${m.model}.svg`, await thresholdSweepSvg(m, design));
-      const tl = await policyTimeline(models[i], policy, { sequence: 0, validationLimit: limits.validation });
+      const tl = await policyTimeline(models[i], policy, { sequence: 0, validationLimit: limitsOf(models[i]).validation });
       files.set(`timeline-${m.model}.svg`, await timelineSvg(`${m.model}, ${design}: precision and cell-state change, test sequence 0`, tl.points, tl.changeTitle));
     }
     out.write(files);
