@@ -17,6 +17,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, parse, posix, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { existingOutFolder } from './out-target.js';
 import { makeDirectory, removeOwn, rename, writeFile } from './file-operations.js';
 
 export const RESULT_MANIFEST = 'rnnsim-result.json';
@@ -103,15 +104,7 @@ function siblingPath(target: string, role: 'staging' | 'old', pid: number): stri
 }
 
 function inspectTarget(target: string, given: string, options: ResultFolderOptions): TargetState {
-  let stat;
-  try {
-    stat = lstatSync(target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
-    throw new InputError(`cannot inspect --out: ${(err as Error).message}`, given);
-  }
-  if (stat.isSymbolicLink()) throw new InputError('--out is a symbolic link; rnnsim does not write results through links: give the folder itself or a new path', given);
-  if (!stat.isDirectory()) throw new InputError('--out names an existing file, not a result folder: rnnsim will not replace it; give a new or empty folder', given);
+  if (!existingOutFolder(target, given, 'result folder')) return { kind: 'absent' };
   const entries = listEntries(target, given);
   if (entries.length === 0) return { kind: 'empty' };
   const manifest = readManifest(target);

@@ -16,6 +16,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { existingOutFolder } from '../output/out-target.js';
 import { makeDirectory, removeOwn, rename, writeFile } from '../output/file-operations.js';
 import { RESULT_MANIFEST } from '../output/result-folder.js';
 
@@ -76,15 +77,7 @@ type TargetState = { kind: 'absent' } | { kind: 'empty' } | { kind: 'same' } | {
 const describeShard = (s: string): string => (s === '' ? 'the whole sweep' : `shard ${s}`);
 
 function inspect(target: string, given: string, identity: SweepIdentity): TargetState {
-  let stat;
-  try {
-    stat = lstatSync(target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
-    throw new InputError(`cannot inspect --out: ${(err as Error).message}`, given);
-  }
-  if (stat.isSymbolicLink()) throw new InputError('--out is a symbolic link; rnnsim does not write a sweep through links: give the folder itself or a new path', given);
-  if (!stat.isDirectory()) throw new InputError('--out names an existing file, not a sweep folder: rnnsim will not replace it; give a new or empty folder', given);
+  if (!existingOutFolder(target, given, 'sweep folder')) return { kind: 'absent' };
   let entries: string[];
   try {
     entries = readdirSync(target);
