@@ -21,6 +21,7 @@ import { gemmWorkloadFromTrace, workloadFromTrace, type Workload } from './dataf
 import { dataflowKinds } from './dataflows/registry.js';
 import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
 import { RunContext } from './dataflows/run-context.js';
+import { fitToDatapath, type FittedWidths } from './dataflows/datapath-width.js';
 import type { PhaseRecord } from './dataflows/phase-log.js';
 import { energyAndArea, priceAll, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
@@ -31,7 +32,8 @@ import type { ComponentPrice } from './energy/prices/component-price.js';
 
 export interface RunSummary {
   readonly config: { readonly name: string; readonly file: string; readonly sha256: string; readonly dataflow: string; readonly overrides?: readonly string[] };
-  readonly trace: { readonly name: string; readonly file: string; readonly sha256: string };
+  /** requantized_to: present only when the config's narrow_datapath: requantize ran the trace's operands narrower than it recorded them. */
+  readonly trace: { readonly name: string; readonly file: string; readonly sha256: string; readonly requantized_to?: { readonly weight_bits: number; readonly activation_bits: number } };
   readonly clock_mhz: number;
   readonly cycles: number;
   readonly latency_us: number;
@@ -89,17 +91,24 @@ export async function loadInputs(configPath: string, tracePath: string, options:
         tracePath,
       );
     }
+    traceWidths(config, trace.header, tracePath);
     return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
   }
+  const widths = traceWidths(config, trace.header, tracePath);
   await verifyPayload(trace);
   const prepare = config.dataflow.prepareWorkload;
   const workload = prepare
-    ? await prepare.call(config.dataflow, workloadFromTrace(trace.header), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
+    ? await prepare.call(config.dataflow, workloadFromTrace(trace.header, widths), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
     : undefined;
   return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }
 
 export { techFor };
+
+/** The operand widths `config` runs the trace at (refused if wider than its datapath, unless it requantizes). */
+function traceWidths(config: ArchitectureConfig, header: AnyTraceHeader, traceFile: string): FittedWidths {
+  return fitToDatapath(config, { weightBits: header.precision.weight_bits, activationBits: header.precision.activation_bits }, traceFile);
+}
 
 /** A fresh run context for a config (the dataflow's roles filled as the config says). */
 export function runContextFor(config: ArchitectureConfig): RunContext {
@@ -109,13 +118,14 @@ export function runContextFor(config: ArchitectureConfig): RunContext {
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
   const run = runContextFor(config);
+  const widths = traceWidths(config, header, inputs.traceFile);
   let outcome: DataflowOutcome;
   try {
     if (isGemmTrace(header)) {
       if (!config.dataflow.simulateGemm) throw new InputError(`dataflow '${config.dataflow.kind}' runs LSTM/GRU traces only, not a plain GEMM`, inputs.traceFile);
-      outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header));
+      outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header, widths));
     } else {
-      outcome = config.dataflow.simulate(run, config.dataflowParams, inputs.workload ?? workloadFromTrace(header));
+      outcome = config.dataflow.simulate(run, config.dataflowParams, inputs.workload ?? workloadFromTrace(header, widths));
     }
   } catch (err) {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
@@ -133,7 +143,7 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const latencyUs = outcome.cycles / config.clockMhz;
   const energy = energyAndArea(run.components, prices, latencyUs);
   refuseNonFiniteResults(latencyUs, energy, inputs);
-  const summary = summarize(inputs, run, outcome, energy);
+  const summary = summarize(inputs, run, outcome, energy, widths);
   checkInvariants(summary, header, outcome);
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: { ...tech.resolved(), dram: dramRecords(config) } };
 }
@@ -184,7 +194,7 @@ function elementOps(run: RunContext): Record<string, number> {
   return ops;
 }
 
-function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea: EnergyAreaReport): RunSummary {
+function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea: EnergyAreaReport, widths: FittedWidths): RunSummary {
   const { config, header } = inputs;
   const latencyUs = r.cycles / config.clockMhz;
   let sramBusy = 0;
@@ -220,7 +230,12 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   const basis = isGemmTrace(header) ? gemmMacs(header.gemm) : r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
   return {
     config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind, ...(config.overrides.length > 0 ? { overrides: config.overrides } : {}) },
-    trace: { name: header.name, file: inputs.traceFile, sha256: inputs.traceSha256 },
+    trace: {
+      name: header.name,
+      file: inputs.traceFile,
+      sha256: inputs.traceSha256,
+      ...(widths.requantizedFrom ? { requantized_to: { weight_bits: widths.weightBits, activation_bits: widths.activationBits } } : {}),
+    },
     clock_mhz: config.clockMhz,
     cycles: r.cycles,
     latency_us: latencyUs,

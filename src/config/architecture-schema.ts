@@ -6,6 +6,7 @@
  */
 import { paramsSchema } from '../engine/component.js';
 import { componentKinds, dataflowKinds } from '../kinds.js';
+import { NARROW_DATAPATH_CHOICES } from '../dataflows/datapath-width.js';
 
 function dataflowSchema(): Record<string, unknown> {
   const variants = dataflowKinds().map((d) => paramsSchema(d.kind, d.description, d.params));
@@ -59,6 +60,11 @@ export function architectureSchema(): Record<string, unknown> {
       name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 200, description: 'short name used in results and as a folder name (starts with a letter or digit)' },
       description: { type: 'string' },
       clock_mhz: { type: 'number', minimum: 1, maximum: 100000, description: 'accelerator clock [MHz]; 1 MHz to 100 GHz (plausibility bounds, assumed)' },
+      narrow_datapath: {
+        enum: [...NARROW_DATAPATH_CHOICES],
+        description:
+          "a trace whose weights or activations are wider than the datapath (e.g. a 16-bit trace on 8-bit multipliers): refuse (the default) or requantize (run it as if it had been quantized to the datapath's width: storage, traffic and compute at that width; the trace's accuracy no longer applies)",
+      },
       technology: {
         type: 'object',
         additionalProperties: false,

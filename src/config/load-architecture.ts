@@ -12,6 +12,7 @@ import type { DataflowKind, RoleConfig } from '../dataflows/dataflow-kind.js';
 import { loadDramPreset, type DramPreset } from '../energy/dram-presets.js';
 import { readYamlFile, validateAgainstSchemaObject, type LoadedYaml } from '../energy/yaml-loader.js';
 import { InputError } from '../errors.js';
+import type { NarrowDatapath } from '../dataflows/datapath-width.js';
 import { architectureSchema } from './architecture-schema.js';
 import { applyOverrides, overridesText, type Override } from './overrides.js';
 
@@ -32,6 +33,7 @@ interface RawConfig {
   name: string;
   description?: string;
   clock_mhz: number;
+  narrow_datapath?: NarrowDatapath;
   technology: TechnologySettings;
   dataflow: { kind: string } & Record<string, unknown>;
   components: Record<string, { kind: string } & Record<string, unknown>>;
@@ -43,6 +45,8 @@ export interface ArchitectureConfig {
   readonly name: string;
   readonly description: string;
   readonly clockMhz: number;
+  /** What a trace wider than the datapath gets: refused, or requantized to it (src/dataflows/datapath-width.ts). */
+  readonly narrowDatapath: NarrowDatapath;
   readonly technology: TechnologySettings;
   readonly dataflow: DataflowKind;
   readonly dataflowParams: ParamValues;
@@ -142,6 +146,7 @@ export function loadArchitecture(file: string, options: LoadArchitectureOptions 
     name: raw.name,
     description: raw.description ?? '',
     clockMhz: raw.clock_mhz,
+    narrowDatapath: raw.narrow_datapath ?? 'refuse',
     technology: raw.technology,
     dataflow,
     dataflowParams,

@@ -70,6 +70,19 @@ export interface DataflowKind<P extends ParamDecls = ParamDecls> {
   simulateGemm?(run: RunContext, params: ParamsOf<P>, gemm: GemmWorkload): DataflowOutcome;
   /** Optional: warnings about a configuration that starves a unit (src/dataflows/diagnostics.ts). */
   readonly diagnose?: DiagnoseHook;
+  /**
+   * Optional: which component parameters set the datapath's operand widths. A trace whose
+   * weights or activations are wider is refused unless the config says `narrow_datapath:
+   * requantize` (src/dataflows/datapath-width.ts).
+   */
+  readonly datapath?: readonly DatapathWidthDecl[];
+}
+
+/** One operand width of a dataflow's datapath: a role's integer parameter, and which operands it bounds. */
+export interface DatapathWidthDecl {
+  readonly role: string;
+  readonly param: string;
+  readonly operands: 'weights' | 'activations' | 'weights and activations';
 }
 
 export interface PrepareInput<P extends ParamDecls = ParamDecls> {

@@ -8,6 +8,7 @@ import type { CellType } from '../functional/tensor.js';
 import type { GemmTraceHeader, TraceHeader } from '../traces/header.js';
 import { directionCount, gateCount, layerInputSize, recurrentInputSize } from '../traces/work.js';
 import type { PrecisionSchedule } from '../dps/replay.js';
+import type { OperandWidths } from './datapath-width.js';
 
 export interface LayerWork {
   readonly index: number;
@@ -45,7 +46,11 @@ export function activeSamples(group: readonly number[], t: number): number {
   return n;
 }
 
-export function workloadFromTrace(header: TraceHeader): Workload {
+/**
+ * The workload of an LSTM/GRU trace. `widths` are the operand widths the run computes at when they
+ * differ from the trace's (a trace requantized to a narrower datapath: src/dataflows/datapath-width.ts).
+ */
+export function workloadFromTrace(header: TraceHeader, widths?: OperandWidths): Workload {
   const m = header.model;
   const b = header.workload.batch_size;
   const lengths = header.workload.sequence_lengths_timesteps;
@@ -65,8 +70,8 @@ export function workloadFromTrace(header: TraceHeader): Workload {
     })),
     batchSize: b,
     groups,
-    weightBits: header.precision.weight_bits,
-    activationBits: header.precision.activation_bits,
+    weightBits: widths?.weightBits ?? header.precision.weight_bits,
+    activationBits: widths?.activationBits ?? header.precision.activation_bits,
     weightDensity: header.sparsity.weight_density,
   };
 }
@@ -81,6 +86,6 @@ export interface GemmWorkload {
   readonly activationBits: number;
 }
 
-export function gemmWorkloadFromTrace(header: GemmTraceHeader): GemmWorkload {
-  return { name: header.name, ...header.gemm, weightBits: header.precision.weight_bits, activationBits: header.precision.activation_bits };
+export function gemmWorkloadFromTrace(header: GemmTraceHeader, widths?: OperandWidths): GemmWorkload {
+  return { name: header.name, ...header.gemm, weightBits: widths?.weightBits ?? header.precision.weight_bits, activationBits: widths?.activationBits ?? header.precision.activation_bits };
 }

@@ -34,6 +34,7 @@ export function configReferenceMarkdown(): string {
     '| `name` | string | - | short name used in results |',
     '| `description` | string | - | free text |',
     '| `clock_mhz` | number | MHz | accelerator clock; time in the simulator is an integer count of these cycles |',
+    "| `narrow_datapath` | `refuse` or `requantize` | - | a trace whose weights or activations are wider than the datapath (the dataflow's width parameter, e.g. `components.dot_product_unit.precision_bits`): refused (default), or run as if quantized to the datapath's width (storage, traffic and compute at that width; summary.json's `trace.requantized_to` says so) |",
     '| `technology.node_nm` | number | nm | selects configs/tech/<node>nm.yaml |',
     '| `technology.voltage_v` | number | V | supply; dynamic energy scales with its square |',
     '| `technology.sram_model` | `cacti` or `horowitz` | - | which SRAM energy figures the table uses |',

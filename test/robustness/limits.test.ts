@@ -174,14 +174,14 @@ describe('runs whose schedule would not fit in memory are refused before they st
   const trace = join(REPO, 'traces', 'deepbench', 'lstm-h512-b1-t25.json');
 
   it('a 1 x 1 TPU array on lstm-h512-b1-t25 (52,428,800 tiles; it reached 4.6 GB in 120 s) exits 1 at the array', async () => {
-    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=1', '--set', 'components.systolic_array.cols=1']);
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=1', '--set', 'components.systolic_array.cols=1', '--set', 'narrow_datapath=requantize']);
     expect(r.code).toBe(1);
     // 25 steps x ceil(1024 / 1) x ceil(2048 / 1) tiles.
     expect(r.stderr).toMatch(/tpu-v1\.yaml: .*\(at components\.systolic_array\): the schedule of this trace on a 1 x 1 array is 52428800 tiles, more than rnnsim accepts: the tiles limit is 5000000 tiles/);
   });
 
   it('a 32 x 32 array fits (51,200 tiles)', async () => {
-    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=32', '--set', 'components.systolic_array.cols=32']);
+    const r = await runCli(['run', '--config', tpu, '--trace', trace, '--set', 'components.systolic_array.rows=32', '--set', 'components.systolic_array.cols=32', '--set', 'narrow_datapath=requantize']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });

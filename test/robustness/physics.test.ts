@@ -3,8 +3,10 @@
  * models and doubles can represent is refused with exit 1 naming the config file and the key,
  * instead of a report of 2.6e302 us or infinite energy.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EPUR_YAML, runCli, tempDir, writeEpurText, writeTrace } from '../helpers/context.js';
+import { EPUR_YAML, REPO, runCli, tempDir, writeEpurText, writeTrace } from '../helpers/context.js';
 
 const { dir, cleanup } = tempDir('rnnsim-physics-');
 afterAll(() => cleanup());
@@ -50,5 +52,58 @@ describe('sizes the energy models cannot price', () => {
     const r = await runCli(['run', '--config', EPUR_YAML, '--trace', trace, '--set', 'components.weight_buffer.size_kib=1.0001220703125']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/epur\.yaml: components\.weight_buffer\.size_kib \(set by --set components\.weight_buffer\.size_kib=1\.0001220703125\): size_kib 1\.0001220703125 KiB over 8 banks gives 128\.015625 bytes per bank/);
+  });
+});
+
+describe('a datapath narrower than the trace (issue 12: a 1-bit multiplier ran a 16-bit trace, exit 0)', () => {
+  const STATIC8 = join(REPO, 'configs', 'epur-static8.yaml');
+  const ESE = join(REPO, 'configs', 'ese.yaml');
+  // Same shape at 16 and at 8 bits: the requantized run must be the 8-bit trace's run.
+  const shape = { cell: 'lstm', input_size: 64, hidden_size: 64, timesteps: 3 } as const;
+  const wide = writeTrace(dir, { ...shape, name: 'wide', weight_bits: 16, activation_bits: 16 }, 'wide.json');
+  const narrow = writeTrace(dir, { ...shape, name: 'narrow', weight_bits: 8, activation_bits: 8 }, 'narrow.json');
+
+  it('a 1-bit dot-product unit on a 16-bit trace is refused at the key, naming the trace, its fields and the way out', async () => {
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', wide, '--set', 'components.dot_product_unit.precision_bits=1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /epur\.yaml: components\.dot_product_unit\.precision_bits \(set by --set components\.dot_product_unit\.precision_bits=1\): precision_bits = 1 bits is narrower than the trace .*wide\.json, which has weights at 16 bits \(precision\.weight_bits\) and activations at 16 bits \(precision\.activation_bits\)\..*narrow_datapath: requantize/,
+    );
+  });
+
+  it('configs/epur-static8.yaml (8-bit multipliers) refuses a 16-bit trace at its precision_bits line, in run and in check', async () => {
+    const run = await runCli(['run', '--config', STATIC8, '--trace', wide]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/epur-static8\.yaml: line 36, column \d+ \(at components\.dot_product_unit\.precision_bits\): precision_bits = 8 bits is narrower/);
+    const check = await runCli(['check', STATIC8, '--trace', wide]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(/line 36, column \d+ \(at components\.dot_product_unit\.precision_bits\)/);
+  });
+
+  it('an ESE PE with 8-bit activations refuses the 16-bit activations of a trace; 12-bit weights are not its to judge', async () => {
+    const r = await runCli(['run', '--config', ESE, '--trace', wide, '--set', 'components.pe.activation_bits=8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ese\.yaml: components\.pe\.activation_bits .*: activation_bits = 8 bits is narrower than the trace .*wide\.json, which has activations at 16 bits \(precision\.activation_bits\)\./);
+    expect(r.stderr).not.toMatch(/weights at/);
+  });
+
+  it('narrow_datapath: requantize runs the 16-bit trace exactly as the same shape at 8 bits, and says so in summary.json', async () => {
+    const out = (name: string): string => join(dir, name);
+    const a = await runCli(['run', '--config', STATIC8, '--trace', wide, '--set', 'narrow_datapath=requantize', '--out', out('requantized')]);
+    expect(a.stderr).toBe('');
+    const b = await runCli(['run', '--config', STATIC8, '--trace', narrow, '--out', out('native8')]);
+    expect(b.code).toBe(0);
+    const ra = JSON.parse(readFileSync(join(out('requantized'), 'summary.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const rb = JSON.parse(readFileSync(join(out('native8'), 'summary.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(ra.trace.requantized_to).toEqual({ weight_bits: 8, activation_bits: 8 });
+    expect(rb.trace.requantized_to).toBeUndefined();
+    for (const key of ['cycles', 'dram_bytes', 'energy_pj', 'stall_cycles', 'components'] as const) expect(ra[key], key).toEqual(rb[key]);
+    // 8-bit weights: 4 gates x 64 rows x 128 columns x 1 byte fetched once (MWL, resident) = 32768 bytes, plus 3 x 64 input bytes.
+    expect((rb.dram_bytes as { read: number }).read).toBe(32768 + 3 * 64);
+  });
+
+  it('a datapath as wide as the trace, or wider, runs without the key', async () => {
+    expect((await runCli(['run', '--config', STATIC8, '--trace', narrow])).code).toBe(0);
+    expect((await runCli(['run', '--config', EPUR_YAML, '--trace', narrow])).code).toBe(0);
   });
 });

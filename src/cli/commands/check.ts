@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
 import { readTrace, verifyPayload } from '../../traces/reader.js';
 import { workloadFromTrace } from '../../dataflows/workload.js';
+import { fitToDatapath } from '../../dataflows/datapath-width.js';
 
 export const checkCommand: Command = {
   path: ['check'],
@@ -23,9 +24,12 @@ export const checkCommand: Command = {
     const tracePath = stringOption(options, 'trace');
     const trace = tracePath === undefined ? undefined : await readTrace(tracePath, { verifyChecksum: false });
     if (trace) await verifyPayload(trace);
-    const workload = trace === undefined ? undefined : workloadFromTrace(trace.header);
     for (const file of positionals) {
       const config = loadArchitecture(file, { overrides });
+      const workload =
+        trace === undefined || tracePath === undefined
+          ? undefined
+          : workloadFromTrace(trace.header, fitToDatapath(config, { weightBits: trace.header.precision.weight_bits, activationBits: trace.header.precision.activation_bits }, tracePath));
       const tech = techFor(config);
       const latency = readLatencyFindings(config, tech);
       const roles = Object.entries(config.roles)

@@ -46,6 +46,7 @@ export const epurDataflowKind = defineDataflowKind({
   },
   simulate: (run, params, workload) => runEpur(run, params, workload, []),
   diagnose: diagnoseEpur,
+  datapath: [{ role: 'dot_product_unit', param: 'precision_bits', operands: 'weights and activations' }],
 });
 
 /** The trace's widths: every weight and activation stored and read at its full precision. */
@@ -155,6 +156,7 @@ export function withTechnique<P extends ParamDecls>(technique: EpurTechnique<P>)
     roles: { ...epurDataflowKind.roles, ...technique.roles },
     prepareWorkload: technique.prepareWorkload?.bind(technique),
     diagnose: diagnoseEpur,
+    datapath: epurDataflowKind.datapath,
     simulate: (run, all, workload) => {
       const values = all as unknown as EpurParams & ParamsOf<P>;
       const extension = technique.attach(run, values, workload);

@@ -31,4 +31,6 @@ export const eseDataflowKind = defineDataflowKind({
     dram: { interface: 'dram', instances: 'one', description: 'off-chip memory holding the compressed weights' },
   },
   simulate: (run, params, workload) => simulateEse(run, params, workload).outcome,
+  // The PEs' weight width is not a parameter: weights are stored and multiplied at the trace's width.
+  datapath: [{ role: 'pe', param: 'activation_bits', operands: 'activations' }],
 });

@@ -41,6 +41,7 @@ export const systolicDataflowKind = defineDataflowKind({
   },
   simulate: simulateSystolic,
   simulateGemm: simulateSystolicGemm,
+  datapath: [{ role: 'systolic_array', param: 'precision_bits', operands: 'weights and activations' }],
 });
 
 /** An already-triggered signal: waiting on it does not wait. */
