@@ -12,6 +12,7 @@ import { loadSweepSpec } from '../../sweep/spec.js';
 import { rnnsimBuild } from '../../sweep/point-key.js';
 import { SLURM_MARKER, slurmScript } from '../../sweep/slurm.js';
 import { textContaining, writeOwnedFile } from '../../output/owned-file.js';
+import { limitAssignments } from '../../limits.js';
 
 function positiveInteger(options: OptionValues, name: string, fallback: number, minimum: number): number {
   const text = stringOption(options, name);
@@ -124,6 +125,8 @@ const slurmCommand: Command = {
       partition,
       jobName: `rnnsim-${spec.name}`.slice(0, 64),
       build: rnnsimBuild(),
+      // A sweep that needed a raised limit here needs it in every task.
+      limits: limitAssignments(),
     });
     writeOwnedFile(script, text, textContaining(SLURM_MARKER, 'sbatch script'));
     process.stdout.write(`wrote ${script}: submit it with 'sbatch ${script}', then merge as its header says\n`);
