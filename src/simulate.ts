@@ -22,6 +22,7 @@ import { dataflowKinds } from './dataflows/registry.js';
 import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
 import { RunContext } from './dataflows/run-context.js';
 import { fitToDatapath, type FittedWidths } from './dataflows/datapath-width.js';
+import { displayPath } from './energy/package-paths.js';
 import type { PhaseRecord } from './dataflows/phase-log.js';
 import { energyAndArea, priceAll, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
@@ -229,10 +230,10 @@ function summarize(inputs: LoadedInputs, run: RunContext, r: DataflowOutcome, ea
   const sequences = isGemmTrace(header) ? 1 : header.workload.sequence_lengths_timesteps.length;
   const basis = isGemmTrace(header) ? gemmMacs(header.gemm) : r.macBasis === 'dense' ? traceMacs(header) : traceNonzeroWeightMacs(header);
   return {
-    config: { name: config.name, file: inputs.config.file, sha256: config.sha256, dataflow: config.dataflow.kind, ...(config.overrides.length > 0 ? { overrides: config.overrides } : {}) },
+    config: { name: config.name, file: displayPath(inputs.config.file), sha256: config.sha256, dataflow: config.dataflow.kind, ...(config.overrides.length > 0 ? { overrides: config.overrides } : {}) },
     trace: {
       name: header.name,
-      file: inputs.traceFile,
+      file: displayPath(inputs.traceFile),
       sha256: inputs.traceSha256,
       ...(widths.requantizedFrom ? { requantized_to: { weight_bits: widths.weightBits, activation_bits: widths.activationBits } } : {}),
     },
