@@ -78,6 +78,15 @@ export const LIMITS = {
     unit: 'tiles',
     description: 'weight tiles a systolic schedule holds in memory (about 120 bytes each): GEMM tiles of the array size over the whole trace',
   },
+  step_records: {
+    // Measured on Node 20 with an 8 x 8 LSTM on configs/epur.yaml: peak resident memory 692 MB at
+    // 1e6 steps, 1198 MB at 2e6 and 4007 MB at 8e6 (about 500 bytes a step), next to V8's default
+    // heap of about 4.1 GB on this 64-bit machine. The default keeps a run near 2.2 GB.
+    default: 4_000_000,
+    max: EXACT,
+    unit: 'steps',
+    description: 'recurrent steps one run records (lockstep groups x layers x directions x the longest sequence of each group; one row each of timesteps.csv, about 500 bytes of memory each). Above the default, also give node more heap (NODE_OPTIONS=--max-old-space-size=MB)',
+  },
   macs: {
     default: 1e14,
     max: EXACT,

@@ -23,6 +23,7 @@ import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
 import { RunContext } from './dataflows/run-context.js';
 import { fitToDatapath, type FittedWidths } from './dataflows/datapath-width.js';
 import { displayPath } from './energy/package-paths.js';
+import { checkLimit } from './limits.js';
 import type { PhaseRecord } from './dataflows/phase-log.js';
 import { energyAndArea, priceAll, type EnergyAreaReport } from './reports/energy-area.js';
 import { InvariantChecker } from './reports/invariants.js';
@@ -126,7 +127,9 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
       if (!config.dataflow.simulateGemm) throw new InputError(`dataflow '${config.dataflow.kind}' runs LSTM/GRU traces only, not a plain GEMM`, inputs.traceFile);
       outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header, widths));
     } else {
-      outcome = config.dataflow.simulate(run, config.dataflowParams, inputs.workload ?? workloadFromTrace(header, widths));
+      const workload = inputs.workload ?? workloadFromTrace(header, widths);
+      refuseTooManyStepRecords(workload, inputs.traceFile);
+      outcome = config.dataflow.simulate(run, config.dataflowParams, workload);
     }
   } catch (err) {
     if (err instanceof ConfigValueError) throw new InputError(`${config.where(err.keyPath)}: ${err.message}`, config.file);
@@ -147,6 +150,18 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const summary = summarize(inputs, run, outcome, energy, widths);
   checkInvariants(summary, header, outcome);
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: { ...tech.resolved(), dram: dramRecords(config) } };
+}
+
+/**
+ * A run keeps one record per recurrent step (timesteps.csv): refused before it starts when their
+ * memory would exhaust the heap (the step_records limit), instead of dying at the heap limit.
+ */
+function refuseTooManyStepRecords(workload: Workload, traceFile: string): void {
+  let longest = 0;
+  for (const group of workload.groups) longest += Math.max(0, ...group);
+  let directions = 0;
+  for (const layer of workload.layers) directions += layer.directions;
+  checkLimit('step_records', longest * directions, 'the steps this run records (the longest sequence of each lockstep group x layers x directions)', traceFile);
 }
 
 /**

@@ -187,6 +187,36 @@ describe('runs whose schedule would not fit in memory are refused before they st
   });
 });
 
+describe('runs whose step records would fill the heap are refused before they start', () => {
+  // Batch 2 over lengths [5, 3, 4, 1]: lockstep groups [5, 3] and [4, 1] walk 5 + 4 = 9 steps, in
+  // each of 2 layers x 2 directions: 36 step records (one row each of timesteps.csv).
+  const grouped = (): string =>
+    traceWith('grouped', (h) => {
+      h.model.num_layers = 2;
+      h.model.bidirectional = true;
+      h.workload = { batch_size: 2, sequence_lengths_timesteps: [5, 3, 4, 1] };
+    });
+
+  it('36 step records are refused at a limit of 35, naming the trace and the step_records limit', async () => {
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', grouped(), '--set-limit', 'step_records=35']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/grouped\.json: the steps this run records \(.*\) is 36 steps, more than rnnsim accepts: the step_records limit is 35 steps/);
+  });
+
+  it('and run at a limit of 36, with 36 rows in timesteps.csv', async () => {
+    const out = join(dir, 'grouped-out');
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', grouped(), '--set-limit', 'step_records=36', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(out, 'timesteps.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 36);
+  });
+
+  it('the default (4,000,000) refuses a 5,000,000-step sequence at once (8,000,000 steps peaked at 4.0 GB, next to the 4.1 GB default heap of V8)', async () => {
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', traceWith('five-million', (h) => (h.workload.sequence_lengths_timesteps = [5_000_000]))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is 5000000 steps, more than rnnsim accepts: the step_records limit is 4000000 steps/);
+  });
+});
+
 describe('model cards declaring impossible sizes are refused before anything is listed per layer', () => {
   it('num_layers 1e9 in a card (it filled a 4 GB heap) is an InputError naming the card, the key and the limit', () => {
     const card = join(dir, 'huge-card.json');
