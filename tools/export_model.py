@@ -32,6 +32,7 @@ The core is found by its weight_ih_l0 tensor; the embedding and head by the pref
 tensor names and shapes.
 """
 import argparse
+import hashlib
 import json
 import os
 import struct
@@ -244,6 +245,7 @@ def export_model(out_dir, rnn=None, embedding=None, head=None, module=None, head
             tensors["head.bias"] = head_bias
 
     card["weights"] = "model.safetensors"
+    card["weights_sha256"] = ""  # filled in once the file is written (keeps the key next to "weights")
     card["dtype"] = "float32"
     if metric is not None:
         card["metric"] = metric
@@ -265,6 +267,8 @@ def export_model(out_dir, rnn=None, embedding=None, head=None, module=None, head
     os.makedirs(out_dir, exist_ok=True)
     write_safetensors(os.path.join(out_dir, "model.safetensors"), tensors,
                       {"format": "pt", "torch": torch.__version__, "exported_by": "rnnsim tools/export_model.py"})
+    with open(os.path.join(out_dir, "model.safetensors"), "rb") as f:
+        card["weights_sha256"] = hashlib.sha256(f.read()).hexdigest()
     path = os.path.join(out_dir, "model.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(card, f, indent=2)

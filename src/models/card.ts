@@ -72,6 +72,8 @@ export interface ModelCard {
   readonly embedding?: EmbeddingSpec;
   readonly head: HeadSpec;
   readonly weights: string;
+  /** SHA-256 of the weights file (hex), checked before the weights are read when given. */
+  readonly weights_sha256?: string;
   readonly dtype?: WeightsDtype;
   readonly metric?: MetricName;
   readonly data?: CardData;

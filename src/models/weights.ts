@@ -105,10 +105,18 @@ export interface LoadedWeights {
 /** Reads the card's weights file and checks it; InputError naming the weights file and every bad tensor. */
 export function loadCheckedWeights(c: LoadedCard): LoadedWeights {
   const bytes = readInputBytes(c.weightsFile, { limitName: 'data_file_bytes', what: `the weights file named by ${c.file} ("weights": ${JSON.stringify(c.card.weights)})` });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const declared = c.card.weights_sha256;
+  if (declared !== undefined && declared !== sha256) {
+    throw new InputError(
+      `its SHA-256 is ${sha256}, but ${c.where(['weights_sha256'])} of the model card ${c.file} says ${declared}: the file changed or was damaged since the card was written (export the model again, or update weights_sha256 if the change is meant)`,
+      c.weightsFile,
+    );
+  }
   const parsed = parseSafetensors(bytes, c.weightsFile);
   const problems = weightProblems(c, parsed.tensors, parsed.dtypes);
   if (problems.length > 0) {
     throw new InputError(`the weights do not match the model card ${c.file}:\n  ${problems.join('\n  ')}`, c.weightsFile);
   }
-  return { tensors: parsed.tensors, dtypes: parsed.dtypes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { tensors: parsed.tensors, dtypes: parsed.dtypes, sha256 };
 }

@@ -5,6 +5,8 @@
  * installs only npm packages: the committed fixtures of make_user_models.py cover the export there).
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNpy } from '../../src/datasets/npy.js';
@@ -60,6 +62,8 @@ describe.skipIf(!hasTorch)('tools/export_model.py (command line)', () => {
       expect(model.name).toBe('exported');
       expect(model.topology).toEqual({ cell: 'lstm', input_size: 4, hidden_size: 6, proj_size: 3, num_layers: 2, bidirectional: true });
       expect(model.card.batch_first).toBe(true);
+      // The card names its weights by SHA-256 (computed here from the file, independently of the tool).
+      expect(model.card.weights_sha256).toBe(createHash('sha256').update(readFileSync(join(out, 'model.safetensors'))).digest('hex'));
       const parts = partsOf(model);
       const tokens = readNpy(join(dir, 'tokens.npy'));
       const logits = readNpy(join(dir, 'logits.npy'));

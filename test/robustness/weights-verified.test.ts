@@ -4,7 +4,12 @@
  * requires: no shared bytes, no holes, nothing after the last tensor), shapes must fit in exact
  * byte counts; .npy shapes likewise. Each defect is an InputError naming the file and the tensor.
  */
-import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/models/load-model.js';
+import { REPO, tempDir } from '../helpers/context.js';
 import { parseSafetensors } from '../../src/functional/safetensors.js';
 import { parseNpy, encodeNpy } from '../../src/datasets/npy.js';
 
@@ -58,5 +63,55 @@ describe('.npy shapes', () => {
     const text = new TextDecoder('latin1').decode(good);
     const bad = new Uint8Array([...text.replace("'shape': (4,), ", "'shape': (134217728, 134217728),")].map((c) => c.charCodeAt(0)));
     expect(() => parseNpy(bad, 'x.npy')).toThrow(/x\.npy: data section holds \d+ bytes, shape \[134217728, 134217728\] of <f4 needs 72057594037927940/);
+  });
+});
+
+describe('a card with weights_sha256 refuses a weights file that changed since it was written', () => {
+  const { dir, cleanup } = tempDir('rnnsim-weights-sha-');
+  afterAll(() => cleanup());
+  const bundled = join(REPO, 'models', 'mnist-columns');
+
+  /** A copy of the bundled mnist-columns model in `name`, with `damage` applied to its weights' bytes. */
+  function copyModel(name: string, damage: (bytes: Uint8Array) => void): string {
+    const to = join(dir, name);
+    mkdirSync(to);
+    const card = JSON.parse(readFileSync(join(bundled, 'model.json'), 'utf8')) as Record<string, unknown>;
+    delete card.data; // the test needs no evaluation data
+    writeFileSync(join(to, 'model.json'), JSON.stringify(card, null, 2));
+    const bytes = new Uint8Array(readFileSync(join(bundled, 'model.safetensors')));
+    damage(bytes);
+    writeFileSync(join(to, 'model.safetensors'), bytes);
+    return join(to, 'model.json');
+  }
+
+  it('the bundled card names its file by SHA-256 (sha256sum of models/mnist-columns/model.safetensors)', () => {
+    const card = JSON.parse(readFileSync(join(bundled, 'model.json'), 'utf8')) as { weights_sha256: string };
+    expect(card.weights_sha256).toBe(createHash('sha256').update(readFileSync(join(bundled, 'model.safetensors'))).digest('hex'));
+    expect(loadModel(copyModel('intact', () => undefined)).tensors.size).toBeGreaterThan(0);
+  });
+
+  it('one flipped bit in the last weight (a file that still parses, values finite) is refused, naming the file, the card line and both hashes', () => {
+    const card = copyModel('flipped', (b) => {
+      b[b.length - 2] ^= 0x01; // a mantissa bit of the last float32: still finite, the shape unchanged
+    });
+    expect(() => loadModel(card)).toThrow(/flipped\/model\.safetensors: its SHA-256 is [0-9a-f]{64}, but line \d+, column \d+ \(at weights_sha256\) of the model card .*flipped\/model\.json says 5f0d3b26[0-9a-f]{56}: the file changed or was damaged/);
+  });
+
+  it('without weights_sha256 the same file loads: the check is the card\'s to ask for', () => {
+    const card = copyModel('unchecked', (b) => {
+      b[b.length - 2] ^= 0x01;
+    });
+    const text = JSON.parse(readFileSync(card, 'utf8')) as Record<string, unknown>;
+    delete text.weights_sha256;
+    writeFileSync(card, JSON.stringify(text));
+    expect(loadModel(card).tensors.size).toBeGreaterThan(0);
+  });
+
+  it('a malformed weights_sha256 is a schema error at its key', () => {
+    const card = copyModel('malformed', () => undefined);
+    const text = JSON.parse(readFileSync(card, 'utf8')) as Record<string, unknown>;
+    text.weights_sha256 = 'ABC';
+    writeFileSync(card, JSON.stringify(text));
+    expect(() => loadModel(card)).toThrow(/weights_sha256/);
   });
 });
