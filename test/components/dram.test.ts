@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Dram, dramKind } from '../../src/components/dram.js';
 import { identityOf, nsToCycles } from '../../src/components/context.js';
 import { testContext } from '../helpers/context.js';
+import { priceDram } from '../../src/energy/prices/dram.js';
+import { energyAndArea } from '../../src/reports/energy-area.js';
 
-function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: number }, clockMhz = 1000) {
+function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: number; pjPerBit?: number; backgroundMw?: number }, clockMhz = 1000) {
   const ctx = testContext(clockMhz);
   const d = new Dram(
     ctx,
@@ -13,8 +15,8 @@ function dram(p: { channels?: number; gbps: number; latencyNs?: number; burst?: 
       bandwidth_gb_per_s: p.gbps,
       access_latency_ns: p.latencyNs ?? 0,
       burst_bytes: p.burst ?? 64,
-      energy_pj_per_bit: 1,
-      background_power_mw: 0,
+      energy_pj_per_bit: p.pjPerBit ?? 1,
+      background_power_mw: p.backgroundMw ?? 0,
     }),
   );
   return { d, sim: ctx.sim };
@@ -105,5 +107,50 @@ describe('Dram', () => {
   it('refuses an empty transfer', () => {
     const { d } = dram({ gbps: 16 });
     expect(() => d.transfer(0, 'read')).toThrow(/positive number of bytes/);
+  });
+
+  it('multi-channel transferCycles: the busiest channel\'s bursts at one channel\'s bandwidth', () => {
+    // 4 channels, 16 GB/s total at 1000 MHz = 4 B/cycle per channel; burst 64 = 16 cycles a burst.
+    // 5 bursts over 4 channels: the busiest carries 2 (128 bytes) = 32 cycles; 4 bursts: 1 each = 16.
+    const { d } = dram({ channels: 4, gbps: 16 });
+    expect(d.transferCycles(5 * 64)).toBe(32);
+    expect(d.transferCycles(4 * 64)).toBe(16);
+    expect(d.transferCycles(1)).toBe(16);
+    expect(d.bytesPerCycle).toBeCloseTo(16, 12);
+  });
+
+  it('a channel that carries none of a request neither waits nor delays it', () => {
+    // 2 channels of 16 B/cycle (burst 64 = 4 cycles). At 0 a 10-burst request splits 5 + 5: both
+    // channels busy [0, 20). At 4 a 1-burst request goes to ch0 (next after 10 bursts), queued
+    // behind it: [20, 24). ch1 carries nothing of it, so it records no wait.
+    const { d, sim } = dram({ channels: 2, gbps: 32 });
+    const done: number[] = [];
+    sim.at(0, () => done.push(d.transfer(10 * 64, 'read')));
+    sim.at(4, () => done.push(d.transfer(64, 'read')));
+    sim.run();
+    expect(done).toEqual([20, 24]);
+    // Waited: only ch0, from 4 to 20 = 16 cycles; busy 20 + 4 on ch0, 20 on ch1.
+    expect(d.stats()).toEqual({ bytes_read: 11 * 64, bytes_written: 0, channel_busy_cycles: 44, queue_wait_cycles: 16 });
+    expect(d.channels.map((c) => c.waitCycles)).toEqual([16, 0]);
+  });
+
+  it('energy: bytes x 8 bits x energy_pj_per_bit, background power x time; no area (worked by hand at 3.5 pJ/bit, 120 mW)', () => {
+    const { d, sim } = dram({ gbps: 16, pjPerBit: 3.5, backgroundMw: 120 });
+    sim.at(0, () => {
+      d.transfer(1000, 'read'); // 16 bursts = 1024 bytes
+      d.transfer(200, 'write'); // 4 bursts = 256 bytes
+    });
+    sim.run();
+    const price = priceDram(d);
+    expect(price.actions.read_byte.value).toBe(28); // 8 x 3.5
+    expect(price.actions.write_byte.value).toBe(28);
+    expect(price.leakageMw.value).toBe(120);
+    expect(price.areaMm2.value).toBe(0);
+    // Over 2 us: dynamic (1024 + 256) x 28 = 35840 pJ; background 120 mW x 2 us = 240000 pJ.
+    const report = energyAndArea([d], new Map([[d, price]]), 2);
+    expect(report.energy_pj.dynamic).toBe(35840);
+    expect(report.energy_pj.leakage).toBe(240000);
+    expect(report.energy_pj.total).toBe(275840);
+    expect(report.area_mm2.total).toBe(0);
   });
 });
