@@ -4,7 +4,7 @@
  * L FIFO latency, e cycles for an empty column. s(p,j) = max(entries, e).
  */
 import { describe, expect, it } from 'vitest';
-import { spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
+import { attributeWait, emptyBreakdown, idealCycles, spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
 import { layoutFromCounts, layoutFromPredicate, syntheticMask, layoutFromMask, perPeNonzeros } from '../../src/dataflows/ese/sparse-layout.js';
 
 const p = (fifoDepth: number, fifoLatencyCycles = 0, emptyColumnCycles = 0) => ({ fifoDepth, fifoLatencyCycles, emptyColumnCycles });
@@ -71,6 +71,53 @@ describe('sparse matrix-vector cycles (hand-worked)', () => {
     const t = spmvTiming(layoutFromCounts(1, 2, [[1, 1]]), p(8), 0, [0, 5]);
     expect(t.end).toBe(6);
     expect(t.perPe[0]).toMatchObject({ busy: 2, weight_fetch: 4, input_load: 0 });
+  });
+});
+
+describe('the wait split with a FIFO latency (hand-worked; the engine shares attributeWait, so only this checks it)', () => {
+  it('2 PEs, D = 1, L = 2: input_load, weight_fetch and fifo_full each measured from u + L', () => {
+    // PE0 [3, 0, 0], PE1 [0, 1, 1], e = 0; column 1's weights arrive at W(1) = 4, the others are resident.
+    // j = 0: u = 0, a0 = 0. Both PEs wait [0, 2) (a0 + L): all input_load (2 each).
+    //        PE0 f = 2 + 3 = 5; PE1 f = 2 + 0 = 2.
+    // j = 1: u = a0 + 1 = 1, W = 4, FIFO (D = 1): max_p st(p, 0) = 2 -> a1 = 4; wc = clamp(4, 1, 4) = 4.
+    //        Natural up to u + L = 3, weight-blocked [3, wc + L = 6), FIFO-blocked [6, a1 + L = 6).
+    //        PE0 waits [5, 6): weight_fetch 1; f = 6. PE1 waits [2, 6): input_load 1 ([2, 3)), weight_fetch 3; f = 7.
+    // j = 2: u = a1 + 1 = 5, W = -inf, FIFO: max_p st(p, 1) = 6 -> a2 = 6; wc = clamp(-inf, 5, 6) = 5.
+    //        Natural up to 7, weight [7, 7) none, FIFO-blocked [7, 8).
+    //        PE0 waits [6, 8): input_load 1, fifo_full 1; f = 8. PE1 waits [7, 8): fifo_full 1; f = 9.
+    // E = 9; PE0 waits 1 at the barrier. Each PE accounts 9 cycles.
+    const t = spmvTiming(layoutFromCounts(2, 3, [[3, 0, 0], [0, 1, 1]]), p(1, 2, 0), 0, [Number.NEGATIVE_INFINITY, 4, Number.NEGATIVE_INFINITY]);
+    expect(Array.from(t.push)).toEqual([0, 4, 6]);
+    expect(t.peFinish).toEqual([8, 9]);
+    expect(t.end).toBe(9);
+    expect(t.perPe[0]).toEqual({ busy: 3, sparse_format_overhead: 0, input_load: 3, weight_fetch: 1, fifo_full: 1, load_imbalance: 1 });
+    expect(t.perPe[1]).toEqual({ busy: 2, sparse_format_overhead: 0, input_load: 3, weight_fetch: 3, fifo_full: 1, load_imbalance: 0 });
+  });
+
+  it('a wait that ends before the weights matter is all input_load, and an empty wait adds nothing', () => {
+    const b = emptyBreakdown();
+    // [10, 12) with u = 10, L = 2: natural up to 12; weights (w = 20) and FIFO would only begin there.
+    attributeWait(b, 10, 12, 10, 20, 20, 2);
+    expect(b).toEqual({ busy: 0, sparse_format_overhead: 0, input_load: 2, weight_fetch: 0, fifo_full: 0, load_imbalance: 0 });
+    attributeWait(b, 5, 5, 0, 3, 4, 1);
+    attributeWait(b, 6, 5, 0, 3, 4, 1);
+    expect(b.input_load + b.weight_fetch + b.fifo_full).toBe(2);
+  });
+
+  it('no columns: the barrier is the start cycle', () => {
+    const t = spmvTiming(layoutFromCounts(2, 0, [[], []]), p(4), 7);
+    expect(t.end).toBe(7);
+    expect(t.perPe.map((b) => b.load_imbalance)).toEqual([0, 0]);
+  });
+
+  it('refuses a FIFO depth that is not a positive integer', () => {
+    expect(() => spmvTiming(layoutFromCounts(1, 1, [[1]]), p(0))).toThrow('FIFO depth must be a positive integer, got 0');
+    expect(() => spmvTiming(layoutFromCounts(1, 1, [[1]]), p(1.5))).toThrow(RangeError);
+  });
+
+  it('idealCycles is ceil(total entries / PEs)', () => {
+    expect(idealCycles(layoutFromCounts(2, 3, [[3, 0, 0], [0, 1, 1]]))).toBe(3); // 5 / 2 -> 3
+    expect(idealCycles(layoutFromCounts(2, 2, [[2, 2], [2, 2]]))).toBe(4);
   });
 });
 
