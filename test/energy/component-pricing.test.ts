@@ -127,6 +127,26 @@ describe('logic leakage', () => {
     expect(expected).toBeCloseTo(6.212e-3, 6);
   });
 
+  it('a 2 x 3 weight-stationary array at 45 nm: area, MAC and weight-load energy per PE from the table points, by hand', () => {
+    // 45nm.yaml: 8-bit multiply 282 um^2 / 0.2 pJ (Horowitz points), 16-bit add 67 um^2 / 0.05 pJ,
+    // register 5.98 um^2 and 0.009 pJ per bit (Aladdin). A weight-stationary PE holds 8 + 8 + 16 =
+    // 32 register bits (two weights when double-buffered: 40).
+    const sa = (extra: Record<string, unknown>) =>
+      new SystolicArray(testContext(), identityOf(systolicArrayKind, 'sa', { rows: 2, cols: 3, precision_bits: 8, accumulator_bits: 16, ...extra }));
+    const t = new Primitives(loadTechTable(45));
+    const single = priceComponent(sa({ double_buffered_weights: false }), t);
+    // 6 PEs x (282 + 67 + 32 x 5.98 = 540.36 um^2) = 3242.16 um^2 = 0.00324216 mm^2.
+    expect(single.areaMm2.value).toBeCloseTo(6 * 540.36e-6, 12);
+    // MAC: multiply 0.2 + add 0.05 + a 16-bit accumulator register write 16 x 0.009 = 0.394 pJ; weight load 8 x 0.009 = 0.072 pJ.
+    expect(single.actions.mac.value).toBeCloseTo(0.394, 12);
+    expect(single.actions.weight_load.value).toBeCloseTo(0.072, 12);
+    const double = priceComponent(sa({ double_buffered_weights: true }), t);
+    // 8 more register bits per PE: 6 x 8 x 5.98 = 287.04 um^2 more.
+    expect(double.areaMm2.value - single.areaMm2.value).toBeCloseTo(287.04e-6, 12);
+    // Output-stationary: input, passing weight and accumulator = 8 + 8 + 16, as the single-buffered one.
+    expect(priceComponent(sa({ stationary: 'output' }), t).areaMm2.value).toBeCloseTo(6 * 540.36e-6, 12);
+  });
+
   it('logic_leakage none charges nothing', () => {
     const p = priceComponent(array(), new Primitives(loadTechTable(45, { logicLeakage: 'none' })));
     expect(p.leakageMw.value).toBe(0);
