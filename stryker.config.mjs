@@ -31,6 +31,9 @@ export default {
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'results/mutation/mutation.html' },
   jsonReporter: { fileName: 'results/mutation/mutation.json' },
+  // Reruns test only the mutants whose code or covering tests changed (`npm run mutate -- --force` for all).
+  incremental: true,
+  incrementalFile: 'results/mutation/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
