@@ -21,7 +21,7 @@ import { gemmWorkloadFromTrace, workloadFromTrace, type Workload } from './dataf
 import { dataflowKinds } from './dataflows/registry.js';
 import type { DataflowOutcome, StepRecord } from './dataflows/dataflow-kind.js';
 import { RunContext } from './dataflows/run-context.js';
-import { fitToDatapath, type FittedWidths } from './dataflows/datapath-width.js';
+import { fitTraceToDatapath, type FittedWidths } from './dataflows/datapath-width.js';
 import { displayPath } from './energy/package-paths.js';
 import { checkLimit } from './limits.js';
 import type { PhaseRecord } from './dataflows/phase-log.js';
@@ -93,24 +93,22 @@ export async function loadInputs(configPath: string, tracePath: string, options:
         tracePath,
       );
     }
-    traceWidths(config, trace.header, tracePath);
+    // Refuses a GEMM wider than the datapath before anything else (simulateLoaded fits it again).
+    fitTraceToDatapath(config, trace.header, tracePath);
     return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256 };
   }
-  const widths = traceWidths(config, trace.header, tracePath);
+  const widths = fitTraceToDatapath(config, trace.header, tracePath);
+  const plain = workloadFromTrace(trace.header, widths);
+  // Before the payload is read or replayed.
+  refuseTooManyStepRecords(config, plain, tracePath);
   await verifyPayload(trace);
   const prepare = config.dataflow.prepareWorkload;
-  const workload = prepare
-    ? await prepare.call(config.dataflow, workloadFromTrace(trace.header, widths), { trace, dataflowParams: config.dataflowParams, roles: config.roles })
-    : undefined;
+  const workload = prepare ? await prepare.call(config.dataflow, plain, { trace, dataflowParams: config.dataflowParams, roles: config.roles }) : undefined;
   return { config, tech: techFor(config), header: trace.header, traceFile: tracePath, traceSha256, workload };
 }
 
 export { techFor };
 
-/** The operand widths `config` runs the trace at (refused if wider than its datapath, unless it requantizes). */
-function traceWidths(config: ArchitectureConfig, header: AnyTraceHeader, traceFile: string): FittedWidths {
-  return fitToDatapath(config, { weightBits: header.precision.weight_bits, activationBits: header.precision.activation_bits }, traceFile);
-}
 
 /** A fresh run context for a config (the dataflow's roles filled as the config says). */
 export function runContextFor(config: ArchitectureConfig): RunContext {
@@ -120,7 +118,7 @@ export function runContextFor(config: ArchitectureConfig): RunContext {
 export function simulateLoaded(inputs: LoadedInputs): RunReport {
   const { config, header, tech } = inputs;
   const run = runContextFor(config);
-  const widths = traceWidths(config, header, inputs.traceFile);
+  const widths = fitTraceToDatapath(config, header, inputs.traceFile);
   let outcome: DataflowOutcome;
   try {
     if (isGemmTrace(header)) {
@@ -128,7 +126,7 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
       outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header, widths));
     } else {
       const workload = inputs.workload ?? workloadFromTrace(header, widths);
-      refuseTooManyStepRecords(workload, inputs.traceFile);
+      refuseTooManyStepRecords(config, workload, inputs.traceFile);
       outcome = config.dataflow.simulate(run, config.dataflowParams, workload);
     }
   } catch (err) {
@@ -152,16 +150,26 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
   return { summary, energy, steps: outcome.steps, phases: run.phases.records, components: run.components, prices, header, resolvedTech: { ...tech.resolved(), dram: dramRecords(config) } };
 }
 
+/** Records of a lockstep run: each group walks its longest sequence, in every layer and direction. */
+function lockstepStepRecords(workload: Workload): number {
+  let lockstepTimesteps = 0;
+  for (const group of workload.groups) {
+    let longest = 0;
+    for (const length of group) if (length > longest) longest = length;
+    lockstepTimesteps += longest;
+  }
+  let layerDirections = 0;
+  for (const layer of workload.layers) layerDirections += layer.directions;
+  return lockstepTimesteps * layerDirections;
+}
+
 /**
  * A run keeps one record per recurrent step (timesteps.csv): refused before it starts when their
  * memory would exhaust the heap (the step_records limit), instead of dying at the heap limit.
  */
-function refuseTooManyStepRecords(workload: Workload, traceFile: string): void {
-  let longest = 0;
-  for (const group of workload.groups) longest += Math.max(0, ...group);
-  let directions = 0;
-  for (const layer of workload.layers) directions += layer.directions;
-  checkLimit('step_records', longest * directions, 'the steps this run records (the longest sequence of each lockstep group x layers x directions)', traceFile);
+function refuseTooManyStepRecords(config: ArchitectureConfig, workload: Workload, traceFile: string): void {
+  const records = config.dataflow.stepRecords?.(workload) ?? lockstepStepRecords(workload);
+  checkLimit('step_records', records, `the steps this run records (${config.dataflow.stepRecords ? `as the ${config.dataflow.kind} dataflow counts them` : 'the longest sequence of each lockstep group x layers x directions'})`, traceFile);
 }
 
 /**

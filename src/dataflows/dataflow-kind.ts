@@ -76,6 +76,12 @@ export interface DataflowKind<P extends ParamDecls = ParamDecls> {
    * requantize` (src/dataflows/datapath-width.ts).
    */
   readonly datapath?: readonly DatapathWidthDecl[];
+  /**
+   * Optional: how many StepRecords a run of `workload` keeps (bounded by the step_records limit
+   * before it starts). Default: one per lockstep group, layer, direction and timestep of the
+   * group's longest sequence.
+   */
+  stepRecords?(workload: Workload): number;
 }
 
 /** One operand width of a dataflow's datapath: a role's integer parameter, and which operands it bounds. */

@@ -25,6 +25,8 @@ export function resolvedConfig(config: ArchitectureConfig): unknown {
   return {
     name: config.name,
     clock_mhz: config.clockMhz,
+    // Only when it is not the default, so the keys of every earlier point stay as they were.
+    ...(config.narrowDatapath === 'requantize' ? { narrow_datapath: config.narrowDatapath } : {}),
     technology: config.technology,
     dataflow: { kind: config.dataflow.kind, ...config.dataflowParams },
     components: config.roles,

@@ -13,6 +13,8 @@ import { loadArchitecture, type ArchitectureConfig } from '../config/load-archit
 import { techFor } from '../simulate.js';
 import { readTrace, verifyPayload } from '../traces/reader.js';
 import { workloadFromTrace, type Workload } from '../dataflows/workload.js';
+import { fitTraceToDatapath } from '../dataflows/datapath-width.js';
+import type { TraceHeader } from '../traces/header.js';
 import { InputError } from '../errors.js';
 import { limitAssignments } from '../limits.js';
 import { displayPath } from '../energy/package-paths.js';
@@ -81,20 +83,24 @@ function fileSha256(path: string): string {
 /** Load every point's config, decide its key and diagnose it; refuse the sweep if any point is bad. */
 export async function planPoints(spec: SweepSpec, points: readonly SweepPoint[]): Promise<PlannedPoint[]> {
   const build = rnnsimBuild();
-  const traces = new Map<string, { sha: string; workload: Workload }>();
+  const traces = new Map<string, { sha: string; header: TraceHeader }>();
   for (const t of spec.traces) {
     const loaded = await readTrace(t.path, { verifyChecksum: false });
     await verifyPayload(loaded); // a bad payload refuses the sweep before any point runs
-    traces.set(t.path, { sha: fileSha256(t.path), workload: workloadFromTrace(loaded.header) });
+    traces.set(t.path, { sha: fileSha256(t.path), header: loaded.header });
   }
   const techShas = new Map<string, string>();
   const bad: string[] = [];
   let badCount = 0;
   const planned: PlannedPoint[] = [];
   for (const point of points) {
+    const trace = traces.get(point.trace.path)!;
     let config: ArchitectureConfig;
+    let workload: Workload;
     try {
       config = loadArchitecture(point.config.path, { overrides: point.overrides });
+      // At the widths the point will run at: a datapath narrower than the trace is a bad point.
+      workload = workloadFromTrace(trace.header, fitTraceToDatapath(config, trace.header, point.trace.path));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       badCount++;
@@ -107,9 +113,8 @@ export async function planPoints(spec: SweepSpec, points: readonly SweepPoint[])
       techSha = sha256(canonicalJson(techFor(config).resolved()));
       techShas.set(techKey, techSha);
     }
-    const trace = traces.get(point.trace.path)!;
     const key = pointKey({ config, techSha256: techSha, traceSha256: trace.sha, build });
-    const diagnostics = config.dataflow.diagnose?.({ clockMhz: config.clockMhz, dataflowParams: config.dataflowParams, roles: config.roles, workload: trace.workload }) ?? [];
+    const diagnostics = config.dataflow.diagnose?.({ clockMhz: config.clockMhz, dataflowParams: config.dataflowParams, roles: config.roles, workload }) ?? [];
     planned.push({ point, key, diagnostics });
   }
   if (badCount > 0) {

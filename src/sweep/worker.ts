@@ -37,8 +37,8 @@ export async function runPoint(task: PointTask): Promise<PointRecord> {
   setLimits(task.limits);
   try {
     const report = await simulate(task.configPath, task.tracePath, { overrides: task.overrides });
-    // A plain GEMM trace records no accuracy.
-    const accuracy = 'accuracy' in report.header ? report.header.accuracy : undefined;
+    // A plain GEMM trace records no accuracy, and a requantized run is not the run it was measured on.
+    const accuracy = 'accuracy' in report.header && report.summary.trace.requantized_to === undefined ? report.header.accuracy : undefined;
     const traceMetric: TraceMetric | undefined = accuracy ? { metric: accuracy.metric, value: accuracy.value, higher_is_better: accuracy.higher_is_better } : undefined;
     record = { ...base, status: 'ok', metrics: metricsOf(report.summary), ...(traceMetric ? { trace_metric: traceMetric } : {}) };
     files = runFiles(report);

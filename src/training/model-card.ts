@@ -5,7 +5,8 @@
  * head, metric, the bundled data set it is evaluated on, and provenance (seed, the command that
  * reproduces it, metrics next to a trivial baseline, training time and FLOP/s).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RnnTopology } from '../functional/tensor.js';
 import { writeSafetensors } from '../functional/safetensors.js';
@@ -20,10 +21,24 @@ export function coreCardFields(t: RnnTopology): Pick<ModelCard, 'cell' | 'input_
 /** The schema reference of a bundled card (models/<name>/model.json). */
 export const BUNDLED_CARD_SCHEMA = '../../schemas/model-card.schema.json';
 
+/** Card keys in the order they are written, with weights_sha256 placed right after weights. */
+function withWeightsSha256(card: ModelCard, sha256: string): ModelCard {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(card)) {
+    if (key === 'weights_sha256') continue;
+    out[key] = value;
+    if (key === 'weights') out.weights_sha256 = sha256;
+  }
+  return out as unknown as ModelCard;
+}
+
+/** Writes the weights, then the card naming them by SHA-256 (checked by every later load). */
 export function saveBundledModel(dir: string, model: SequenceModel, card: ModelCard): void {
   const file = join(dir, 'model.json');
   checkModelCard(JSON.parse(JSON.stringify(card)) as unknown, file);
   mkdirSync(dir, { recursive: true });
-  writeSafetensors(join(dir, 'model.safetensors'), model.toTensorMap(), { format: 'pt', model: card.name ?? '' });
-  writeFileSync(file, JSON.stringify(card, null, 2) + '\n');
+  const weightsFile = join(dir, 'model.safetensors');
+  writeSafetensors(weightsFile, model.toTensorMap(), { format: 'pt', model: card.name ?? '' });
+  const sha256 = createHash('sha256').update(readFileSync(weightsFile)).digest('hex');
+  writeFileSync(file, JSON.stringify(withWeightsSha256(card, sha256), null, 2) + '\n');
 }

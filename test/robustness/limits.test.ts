@@ -210,6 +210,14 @@ describe('runs whose step records would fill the heap are refused before they st
     expect(readFileSync(join(out, 'timesteps.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 36);
   });
 
+  it('ESE runs a batch one sequence after another: 5 + 3 + 4 + 1 = 13 timesteps x 4 layer-directions = 52 records', async () => {
+    const ese = join(REPO, 'configs', 'ese.yaml');
+    const r = await runCli(['run', '--config', ese, '--trace', grouped(), '--set-limit', 'step_records=51']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/grouped\.json: the steps this run records \(as the ese dataflow counts them\) is 52 steps, more than rnnsim accepts: the step_records limit is 51 steps/);
+    expect((await runCli(['run', '--config', ese, '--trace', grouped(), '--set-limit', 'step_records=52'])).stderr).not.toMatch(/step_records/);
+  });
+
   it('the default (4,000,000) refuses a 5,000,000-step sequence at once (8,000,000 steps peaked at 4.0 GB, next to the 4.1 GB default heap of V8)', async () => {
     const r = await runCli(['run', '--config', EPUR_YAML, '--trace', traceWith('five-million', (h) => (h.workload.sequence_lengths_timesteps = [5_000_000]))]);
     expect(r.code).toBe(1);

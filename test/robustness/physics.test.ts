@@ -3,7 +3,8 @@
  * models and doubles can represent is refused with exit 1 naming the config file and the key,
  * instead of a report of 2.6e302 us or infinite energy.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gemmTraceHeader } from '../../src/traces/gemm.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EPUR_YAML, REPO, runCli, tempDir, writeEpurText, writeTrace } from '../helpers/context.js';
@@ -100,6 +101,47 @@ describe('a datapath narrower than the trace (issue 12: a 1-bit multiplier ran a
     for (const key of ['cycles', 'dram_bytes', 'energy_pj', 'stall_cycles', 'components'] as const) expect(ra[key], key).toEqual(rb[key]);
     // 8-bit weights: 4 gates x 64 rows x 128 columns x 1 byte fetched once (MWL, resident) = 32768 bytes, plus 3 x 64 input bytes.
     expect((rb.dram_bytes as { read: number }).read).toBe(32768 + 3 * 64);
+  });
+
+  it('a dataflow that replays recorded values (DPS) cannot requantize: refused naming the reason', async () => {
+    const dps = join(REPO, 'configs', 'epur-dps.yaml');
+    const trace = join(REPO, 'traces', 'dps', 'mnist-columns-dps.json');
+    const r = await runCli(['run', '--config', dps, '--trace', trace, '--set', 'components.dot_product_unit.precision_bits=8', '--set', 'narrow_datapath=requantize']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/precision_bits = 8 bits is narrower than the trace .*mnist-columns-dps\.json.*and the epur_dps dataflow replays the values the trace recorded at that width, so narrow_datapath: requantize cannot apply/);
+  });
+
+  it('an E-PUR technique checks its own unit: the delta unit compares elements at element_bits', async () => {
+    const delta = join(REPO, 'configs', 'epur-delta.yaml');
+    const trace = join(REPO, 'traces', 'delta', 'mnist-columns-delta.json');
+    const r = await runCli(['run', '--config', delta, '--trace', trace, '--set', 'components.delta_unit.element_bits=8']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/epur-delta\.yaml: components\.delta_unit\.element_bits .*: element_bits = 8 bits is narrower than the trace .*mnist-columns-delta\.json, which has activations at 16 bits/);
+  });
+
+  it('a 16-bit plain GEMM on the 8-bit TPU is refused with the GEMM generator named; requantized it runs as the 8-bit GEMM', async () => {
+    const tpu = join(REPO, 'configs', 'tpu-v1.yaml');
+    const g16 = join(dir, 'g16.json');
+    const g8 = join(dir, 'g8.json');
+    writeFileSync(g16, JSON.stringify(gemmTraceHeader({ m: 8, n: 8, k: 8, name: 'g' }, 'test')));
+    writeFileSync(g8, JSON.stringify(gemmTraceHeader({ m: 8, n: 8, k: 8, name: 'g', weight_bits: 8, activation_bits: 8 }, 'test')));
+    const refused = await runCli(['run', '--config', tpu, '--trace', g16]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/tpu-v1\.yaml: line \d+, column \d+ \(at components\.systolic_array\.precision_bits\): precision_bits = 8 bits is narrower .*\(rnnsim trace gemm --weight-bits\/--activation-bits\)/);
+    const a = await runCli(['run', '--config', tpu, '--trace', g16, '--set', 'narrow_datapath=requantize', '--out', join(dir, 'g16-out')]);
+    expect(a.stderr).toBe('');
+    expect((await runCli(['run', '--config', tpu, '--trace', g8, '--out', join(dir, 'g8-out')])).code).toBe(0);
+    const sa = JSON.parse(readFileSync(join(dir, 'g16-out', 'summary.json'), 'utf8')) as Record<string, unknown>;
+    const sb = JSON.parse(readFileSync(join(dir, 'g8-out', 'summary.json'), 'utf8')) as Record<string, unknown>;
+    for (const key of ['cycles', 'dram_bytes', 'energy_pj']) expect(sa[key], key).toEqual(sb[key]);
+  });
+
+  it('check --trace diagnoses at the requantized width', async () => {
+    const refused = await runCli(['check', STATIC8, '--trace', wide]);
+    expect(refused.code).toBe(1);
+    const r = await runCli(['check', STATIC8, '--trace', wide, '--set', 'narrow_datapath=requantize']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('a datapath as wide as the trace, or wider, runs without the key', async () => {

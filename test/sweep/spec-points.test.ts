@@ -145,3 +145,23 @@ describe('spec errors', () => {
     await expect(planPoints(s, enumeratePoints(s).points)).rejects.toThrow(/2 of 3 points are not valid configs; nothing was run:\n {2}point 1 \(width=0\) on .*epur\.yaml: [\s\S]*components\.dot_product_unit\.multipliers \(set by sweep parameter width=0\): must be >= 1/);
   });
 });
+
+describe('a datapath narrower than the trace, at plan time', () => {
+  // a.json is at 16 bits (the shape trace's default).
+  it('a point whose dot-product unit is narrower than the trace refuses the sweep, like any invalid config', async () => {
+    const s = loadSweepSpec(spec(`axes:\n  - key: components.dot_product_unit.precision_bits\n    name: bits\n    values: [16, 8]\n`));
+    await expect(planPoints(s, enumeratePoints(s).points)).rejects.toThrow(/1 of 2 points are not valid configs; nothing was run:\n {2}point 1 \(bits=8\) on .*epur\.yaml: .*precision_bits = 8 bits is narrower than the trace .*a\.json/);
+  });
+
+  it('with narrow_datapath: requantize the points plan, and the key of a point records it', async () => {
+    const s = loadSweepSpec(
+      spec(`axes:\n  - key: components.dot_product_unit.precision_bits\n    name: bits\n    values: [16, 8]\n  - key: narrow_datapath\n    name: narrow\n    values: [requantize]\n`),
+    );
+    const planned = await planPoints(s, enumeratePoints(s).points);
+    expect(planned).toHaveLength(2);
+    const plain = loadSweepSpec(spec(`axes:\n  - key: components.dot_product_unit.precision_bits\n    name: bits\n    values: [16]\n`));
+    const [unset] = await planPoints(plain, enumeratePoints(plain).points);
+    // Same design at 16 bits, once with narrow_datapath requantize and once without: two keys.
+    expect(planned[0].key).not.toBe(unset.key);
+  });
+});

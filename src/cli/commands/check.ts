@@ -8,7 +8,7 @@ import { InputError } from '../../errors.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
 import { readTrace, verifyPayload } from '../../traces/reader.js';
 import { workloadFromTrace } from '../../dataflows/workload.js';
-import { fitToDatapath } from '../../dataflows/datapath-width.js';
+import { fitTraceToDatapath } from '../../dataflows/datapath-width.js';
 
 export const checkCommand: Command = {
   path: ['check'],
@@ -22,14 +22,12 @@ export const checkCommand: Command = {
     if (positionals.length === 0) throw new InputError('give at least one config file to check');
     const overrides = overridesOf(options);
     const tracePath = stringOption(options, 'trace');
-    const trace = tracePath === undefined ? undefined : await readTrace(tracePath, { verifyChecksum: false });
-    if (trace) await verifyPayload(trace);
+    const given = tracePath === undefined ? undefined : { path: tracePath, trace: await readTrace(tracePath, { verifyChecksum: false }) };
+    if (given) await verifyPayload(given.trace);
     for (const file of positionals) {
       const config = loadArchitecture(file, { overrides });
-      const workload =
-        trace === undefined || tracePath === undefined
-          ? undefined
-          : workloadFromTrace(trace.header, fitToDatapath(config, { weightBits: trace.header.precision.weight_bits, activationBits: trace.header.precision.activation_bits }, tracePath));
+      // At the widths the run would use: a trace wider than the datapath is refused here too.
+      const workload = given === undefined ? undefined : workloadFromTrace(given.trace.header, fitTraceToDatapath(config, given.trace.header, given.path));
       const tech = techFor(config);
       const latency = readLatencyFindings(config, tech);
       const roles = Object.entries(config.roles)

@@ -10,7 +10,7 @@
 import type { ParamDecls, ParamsOf } from '../../engine/component.js';
 import type { Process } from '../../engine/process.js';
 import type { RunContext } from '../run-context.js';
-import type { PrepareInput, RoleDecl } from '../dataflow-kind.js';
+import type { PrepareInput, DatapathWidthDecl, RoleDecl } from '../dataflow-kind.js';
 import type { Workload } from '../workload.js';
 import type { ComputeUnit } from './compute-unit.js';
 import type { StorageWidths } from './mapping.js';
@@ -74,6 +74,8 @@ export interface EpurTechnique<P extends ParamDecls = ParamDecls> {
   /** Dataflow parameters it adds (or overrides, e.g. a different default). */
   readonly params: P;
   readonly roles: Readonly<Record<string, RoleDecl>>;
+  /** Width parameters of its own units, checked against the trace next to E-PUR's (DataflowKind.datapath). */
+  readonly datapath?: readonly DatapathWidthDecl[];
   prepareWorkload?(workload: Workload, input: PrepareInput): Promise<Workload>;
   /** Create the technique's components (run.create) and return its extension for this run. */
   attach(run: RunContext, params: ParamsOf<P>, workload: Workload): EpurExtension;

@@ -156,7 +156,7 @@ export function withTechnique<P extends ParamDecls>(technique: EpurTechnique<P>)
     roles: { ...epurDataflowKind.roles, ...technique.roles },
     prepareWorkload: technique.prepareWorkload?.bind(technique),
     diagnose: diagnoseEpur,
-    datapath: epurDataflowKind.datapath,
+    datapath: [...(epurDataflowKind.datapath ?? []), ...(technique.datapath ?? [])],
     simulate: (run, all, workload) => {
       const values = all as unknown as EpurParams & ParamsOf<P>;
       const extension = technique.attach(run, values, workload);

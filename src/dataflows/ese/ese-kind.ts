@@ -31,6 +31,14 @@ export const eseDataflowKind = defineDataflowKind({
     dram: { interface: 'dram', instances: 'one', description: 'off-chip memory holding the compressed weights' },
   },
   simulate: (run, params, workload) => simulateEse(run, params, workload).outcome,
+  // ESE runs the sequences of a batch one after another: one record per sequence and timestep.
+  stepRecords: (workload) => {
+    let timesteps = 0;
+    for (const group of workload.groups) for (const length of group) timesteps += length;
+    let directions = 0;
+    for (const layer of workload.layers) directions += layer.directions;
+    return timesteps * directions;
+  },
   // The PEs' weight width is not a parameter: weights are stored and multiplied at the trace's width.
   datapath: [{ role: 'pe', param: 'activation_bits', operands: 'activations' }],
 });

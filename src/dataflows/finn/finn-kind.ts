@@ -20,6 +20,12 @@ export const finnDataflowKind = defineDataflowKind({
     elementwise_unit: { interface: 'multifunction_unit', instances: 'one', description: 'activations and cell update, streamed behind the gate units' },
   },
   simulate: simulateFinn,
+  // A narrower unit is refused (or requantized to) like any datapath; a wider one is refused below:
+  // FINN-L synthesizes its units for exactly the network's widths.
+  datapath: [
+    { role: 'mvau', param: 'weight_bits', operands: 'weights' },
+    { role: 'mvau', param: 'activation_bits', operands: 'activations' },
+  ],
 });
 
 function simulateFinn(run: RunContext, _params: Record<string, never>, w: Workload): DataflowOutcome {

@@ -38,6 +38,8 @@ export const deltaTechnique: EpurTechnique<Record<string, never>> = {
     delta_unit: { interface: 'delta_unit', instances: 'one', description: 'compares x_t and h_(t-1) with their last propagated values and lists the columns to compute' },
     delta_memory: { interface: 'sram_buffer', instances: 'one', description: 'the delta unit\'s memory: last propagated x and h (x_hat, h_hat) and the accumulated pre-activations M' },
   },
+  // The unit compares x and h element by element at element_bits.
+  datapath: [{ role: 'delta_unit', param: 'element_bits', operands: 'activations' }],
   async prepareWorkload(workload: Workload, input: PrepareInput): Promise<Workload> {
     const unit = input.roles.delta_unit.params;
     const recorded = input.trace.header.delta_rule;
