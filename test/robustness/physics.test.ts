@@ -136,6 +136,17 @@ describe('a datapath narrower than the trace (issue 12: a 1-bit multiplier ran a
     for (const key of ['cycles', 'dram_bytes', 'energy_pj']) expect(sa[key], key).toEqual(sb[key]);
   });
 
+  it('bench takes --set too, so an 8-bit design can be timed on the 16-bit DeepBench traces; the output records it', async () => {
+    const tpu = join(REPO, 'configs', 'tpu-v1.yaml');
+    const args = ['bench', '--config', tpu, '--traces', join(REPO, 'traces', 'deepbench'), '--pattern', '^lstm-h512-b1-t25\\.json$', '--cases', 'none', '--repeat', '1'];
+    expect((await runCli(args)).code).toBe(1);
+    const r = await runCli([...args, '--set', 'narrow_datapath=requantize']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { overrides: string[]; traces: { trace: string }[] };
+    expect(out.overrides).toEqual(['narrow_datapath=requantize']);
+    expect(out.traces.map((t) => t.trace)).toEqual(['lstm-h512-b1-t25.json']);
+  });
+
   it('check --trace diagnoses at the requantized width', async () => {
     const refused = await runCli(['check', STATIC8, '--trace', wide]);
     expect(refused.code).toBe(1);

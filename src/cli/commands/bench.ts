@@ -17,22 +17,24 @@ import { loadInputs, simulateLoaded, type LoadedInputs } from '../../simulate.js
 import { validateTraceHeader } from '../../traces/validate-header.js';
 import { rnnHeader } from '../../traces/header.js';
 import { InputError } from '../../errors.js';
+import { SET_OPTION, overridesOf } from '../set-option.js';
+import type { LoadArchitectureOptions } from '../../config/load-architecture.js';
 
 /** The package root (this file is three levels below it in src/ and in dist/). */
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface BenchCase {
   readonly description: string;
-  inputs(config: string): Promise<LoadedInputs>;
+  inputs(config: string, load: LoadArchitectureOptions): Promise<LoadedInputs>;
 }
 
 /** Named cases: the shapes whose speed the simulator is judged by beyond the DeepBench LSTMs. */
 const CASES: Readonly<Record<string, BenchCase>> = {
   'eesen-700': {
     description: 'traces/baselines/eesen.json (4 bidirectional LSTM layers of 320, 120 inputs) on one 700-frame utterance',
-    async inputs(config) {
+    async inputs(config, load) {
       const file = join(packageRoot, 'traces', 'baselines', 'eesen.json');
-      const base = await loadInputs(config, file);
+      const base = await loadInputs(config, file, load);
       const original = rnnHeader(base.header);
       const header = validateTraceHeader(
         { ...original, name: 'eesen-700', workload: { ...original.workload, sequence_lengths_timesteps: [700] } },
@@ -45,7 +47,7 @@ const CASES: Readonly<Record<string, BenchCase>> = {
   },
   'gru-h2816-b1-t1500': {
     description: 'traces/deepbench/gru-h2816-b1-t1500.json (the longest single-batch DeepBench GRU)',
-    inputs: (config) => loadInputs(config, join(packageRoot, 'traces', 'deepbench', 'gru-h2816-b1-t1500.json')),
+    inputs: (config, load) => loadInputs(config, join(packageRoot, 'traces', 'deepbench', 'gru-h2816-b1-t1500.json'), load),
   },
 };
 
@@ -80,9 +82,12 @@ export const benchCommand: Command = {
     { name: 'pattern', type: 'string', default: '^lstm-.*\\.json$', description: 'regular expression selecting trace files' },
     { name: 'cases', type: 'string', default: Object.keys(CASES).join(','), description: `named cases to run, comma-separated (${Object.keys(CASES).join(', ')}), or 'none'` },
     { name: 'repeat', type: 'string', default: '3', unit: 'runs', description: 'runs per trace; the fastest is reported' },
+    SET_OPTION,
   ],
   async run(options) {
     const config = stringOption(options, 'config')!;
+    // --set, as run takes it: e.g. narrow_datapath=requantize to time an 8-bit design on the 16-bit DeepBench traces.
+    const load: LoadArchitectureOptions = { overrides: overridesOf(options) };
     const dir = stringOption(options, 'traces')!;
     const patternText = stringOption(options, 'pattern')!;
     let pattern: RegExp;
@@ -111,7 +116,7 @@ export const benchCommand: Command = {
     let totalMs = 0;
     for (const f of files) {
       const t0 = performance.now();
-      const inputs = await loadInputs(config, join(dir, f));
+      const inputs = await loadInputs(config, join(dir, f), load);
       const loadMs = performance.now() - t0;
       const t = bestOf(inputs, repeat);
       totalEvents += t.events;
@@ -133,7 +138,7 @@ export const benchCommand: Command = {
     const cases = [];
     for (const name of caseNames) {
       const t0 = performance.now();
-      const inputs = await CASES[name].inputs(config);
+      const inputs = await CASES[name].inputs(config, load);
       const loadMs = performance.now() - t0;
       const t = bestOf(inputs, repeat);
       cases.push({
@@ -150,8 +155,10 @@ export const benchCommand: Command = {
       });
     }
 
+    const overrides = (load.overrides ?? []).map((o) => `${o.path.join('.')}=${String(o.value)}`);
     const out = {
       config,
+      ...(overrides.length > 0 ? { overrides } : {}),
       node: process.version,
       repeat,
       traces,
