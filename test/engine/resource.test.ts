@@ -101,4 +101,49 @@ describe('Resource', () => {
     a.acquire(4);
     expect(acquireTogether([{ resource: a, occupancy: 2 }], 9)).toEqual({ start: 9, end: 11 });
   });
+
+  it('a wait counts only the cycles the server itself was busy past the request, not a later notBefore', () => {
+    // Server busy [0, 10). At cycle 4 a request with notBefore 6 starts at 10: waited 4 (10 - 6,
+    // past its own notBefore), while waitCycles gains min(start, free) - now = 10 - 4 = 6, the
+    // cycles this server held it back counted from the request.
+    const sim = new Simulator();
+    const r = new Resource('port', sim);
+    r.acquire(10);
+    let grant = { start: 0, end: 0, waited: 0 };
+    sim.at(4, () => {
+      grant = r.acquire(3, 6);
+    });
+    sim.run();
+    expect(grant).toEqual({ start: 10, end: 13, waited: 4 });
+    expect(r.waitCycles).toBe(6);
+    expect(r.operations).toBe(2);
+    expect(r.busyCycles).toBe(13);
+  });
+
+  it('earliestFree is never before now; utilization is busy over server-cycles', () => {
+    const sim = new Simulator();
+    const r = new Resource('two', sim, 2);
+    r.acquire(6);
+    expect(r.earliestFree()).toBe(0); // the second server is free
+    r.acquire(2);
+    expect(r.earliestFree()).toBe(2);
+    sim.at(20, () => expect(r.earliestFree()).toBe(20));
+    sim.run();
+    // 8 busy server-cycles over 10 cycles x 2 servers.
+    expect(r.utilization(10)).toBeCloseTo(0.4, 12);
+    expect(r.utilization(0)).toBe(0);
+  });
+
+  it('a zero occupancy takes no time and counts an operation', () => {
+    const sim = new Simulator();
+    const r = new Resource('x', sim);
+    expect(r.acquire(0)).toEqual({ start: 0, end: 0, waited: 0 });
+    expect([r.busyCycles, r.operations, r.earliestFree()]).toEqual([0, 1, 0]);
+  });
+
+  it('names itself and the bad value in its refusals', () => {
+    const sim = new Simulator();
+    expect(() => new Resource('bank3', sim, 0)).toThrow('resource bank3: servers must be a positive integer, got 0');
+    expect(() => new Resource('bank3', sim).acquire(-2)).toThrow('resource bank3: occupancy must be a non-negative integer, got -2');
+  });
 });
