@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SystolicArray, systolicArrayKind, weightStationaryTiming } from '../../src/components/systolic-array.js';
+import { SystolicArray, outputStationaryTiming, systolicArrayKind, weightStationaryTiming } from '../../src/components/systolic-array.js';
 import { identityOf } from '../../src/components/context.js';
 import { testContext } from '../helpers/context.js';
 
@@ -51,3 +51,30 @@ describe('SystolicArray', () => {
     expect(sa.stats().weight_load_cycles).toBe(4);
   });
 });
+
+describe('output-stationary', () => {
+  it('outputStationaryTiming: ceil(M/R) x ceil(N/C) folds of K + R + C - 2 cycles, no weight load', () => {
+    // 3x5 array, GEMM 7x11 . 11x4: folds = ceil(7/3) x ceil(4/5) = 3 x 1 = 3; each 11 + 3 + 5 - 2 = 17 -> 51.
+    expect(outputStationaryTiming(7, 11, 4, 3, 5)).toEqual({ folds: 3, cycles: 51, exposedWeightLoadCycles: 0 });
+    // 4x4, GEMM 10x8 . 8x8: ceil(10/4) x ceil(8/4) = 3 x 2 = 6 folds of 8 + 6 = 14 -> 84.
+    expect(outputStationaryTiming(10, 8, 8, 4, 4)).toEqual({ folds: 6, cycles: 84, exposedWeightLoadCycles: 0 });
+  });
+
+  it('an output-stationary array ignores double_buffered_weights and loads no weights into PEs', () => {
+    const sa = new SystolicArray(testContext(), identityOf(systolicArrayKind, 'sa', { rows: 3, cols: 5, precision_bits: 8, accumulator_bits: 32, double_buffered_weights: true, stationary: 'output' }));
+    expect(sa.stationary).toBe('output');
+    expect(sa.doubleBuffered).toBe(false);
+    expect(sa.timing(7, 11, 4).cycles).toBe(51);
+    sa.recordGemm(7, 11, 4);
+    expect(sa.actionCounts()).toEqual({ mac: 308, weight_load: 0 });
+    expect(sa.stats()).toEqual({ busy_cycles: 0, weight_load_cycles: 0, macs: 308, folds: 3 });
+    expect(sa.macsPerformed).toBe(308);
+  });
+
+  it('a weight-stationary array single-buffered unless asked: the same GEMM takes 64, not 55', () => {
+    const sa = new SystolicArray(testContext(), identityOf(systolicArrayKind, 'sa', { rows: 3, cols: 5, precision_bits: 8, accumulator_bits: 32 }));
+    expect(sa.doubleBuffered).toBe(false);
+    expect(sa.timing(7, 11, 4)).toEqual({ folds: 4, cycles: 64, exposedWeightLoadCycles: 12 });
+  });
+});
+

@@ -12,6 +12,13 @@ import {
   roundShiftHalfUp,
   saturate,
   saturateAccumulator,
+  assertExact,
+  dequantizeArray,
+  formatName,
+  quantizeArray,
+  requantizeArray,
+  validateFormat,
+  wordBits,
 } from '../../src/functional/fixed-point.js';
 import { intMatVec, saturateAccumulators } from '../../src/functional/integer-matvec.js';
 
@@ -117,3 +124,63 @@ describe('wide accumulator', () => {
     expect(acc[0]).toBe(2 ** 47 - 1);
   });
 });
+
+describe('formats: names, widths and the checks on them', () => {
+  it('Q4.4 is 8 bits named Q4.4; Q0.8 and Q-2.10 are 8-bit words too (integer bits may be <= 0)', () => {
+    expect([wordBits(q(4, 4)), formatName(q(4, 4))]).toEqual([8, 'Q4.4']);
+    expect([wordBits(q(0, 8)), formatName(q(-2, 10))]).toEqual([8, 'Q-2.10']);
+    // codes [-128, 127] at 2^-10: the range [-0.125, 0.1240234375]
+    expect([minCode(q(-2, 10)), maxCode(q(-2, 10)), dequantize(maxCode(q(-2, 10)), q(-2, 10))]).toEqual([-128, 127, 0.1240234375]);
+  });
+
+  it('a word of 2 to 32 bits with integer fields is valid; anything else is refused naming the format and what', () => {
+    expect(() => validateFormat({ intBits: 1, fracBits: 1 })).not.toThrow();
+    expect(() => validateFormat({ intBits: 16, fracBits: 16 })).not.toThrow();
+    expect(() => validateFormat({ intBits: 1, fracBits: 0 }, 'layer 0 weight')).toThrow('layer 0 weight: Q1.0 must have integer fields and a word length in [2, 32]');
+    expect(() => validateFormat({ intBits: 17, fracBits: 16 })).toThrow('format: Q17.16 must have integer fields and a word length in [2, 32]');
+    expect(() => validateFormat({ intBits: 1.5, fracBits: 2 })).toThrow('Q1.5.2 must have integer fields');
+    expect(() => validateFormat({ intBits: 2, fracBits: 0.5 })).toThrow('Q2.0.5 must have integer fields');
+    expect(() => q(0, 1)).toThrow('format: Q0.1 must have integer fields and a word length in [2, 32]');
+  });
+
+  it('assertExact allows 53 bits of magnitude and refuses 54, naming what', () => {
+    expect(() => assertExact(53, 'dot product')).not.toThrow();
+    expect(() => assertExact(54, 'dot product')).toThrow('dot product: needs 54 bits of magnitude, more than the 53 exact in a double; use shorter words');
+  });
+});
+
+describe('arrays of codes', () => {
+  const q44 = q(4, 4);
+  it('quantizeArray and dequantizeArray, into a new array or the one given', () => {
+    const codes = quantizeArray(new Float32Array([0.1, -8.5, 7.96875, 0.5]), q44);
+    expect(Array.from(codes)).toEqual([2, -128, 127, 8]);
+    const out = new Int32Array(4);
+    expect(quantizeArray(new Float32Array([1, 2, 3, 4]), q44, out)).toBe(out);
+    expect(Array.from(out)).toEqual([16, 32, 48, 64]);
+    const back = dequantizeArray(new Int32Array([16, -8, 1]), q44);
+    expect(Array.from(back)).toEqual([1, -0.5, 0.0625]);
+    const into = new Float32Array(3);
+    expect(dequantizeArray(new Int32Array([16, -8, 1]), q44, into)).toBe(into);
+  });
+
+  it('requantizeArray: the same fractional bits only saturate; fewer round (half-even or half-up); more are exact', () => {
+    // Q?.4 codes to Q4.4: 300 -> 127, -300 -> -128, 5 -> 5
+    expect(Array.from(requantizeArray(new Int32Array([300, -300, 5]), 4, q44))).toEqual([127, -128, 5]);
+    // Q?.8 codes 296, 312, 40 (/16 = 18.5, 19.5, 2.5) half-even: 18, 20, 2; half-up: 19, 20, 3
+    expect(Array.from(requantizeArray(new Int32Array([296, 312, 40]), 8, q44))).toEqual([18, 20, 2]);
+    expect(Array.from(requantizeArray(new Int32Array([296, 312, 40]), 8, q44, undefined, 'half_up'))).toEqual([19, 20, 3]);
+    // Q?.2 to Q4.4: x 4
+    expect(Array.from(requantizeArray(new Int32Array([5, -3]), 2, q44))).toEqual([20, -12]);
+    const out = new Int32Array(1);
+    expect(requantizeArray(new Int32Array([7]), 4, q44, out)).toBe(out);
+  });
+
+  it('roundShift and roundShiftHalfUp by 0 leave the code alone', () => {
+    expect([roundShift(7, 0), roundShiftHalfUp(-7, 0)]).toEqual([7, -7]);
+  });
+
+  it('saturate: the bounds themselves pass', () => {
+    expect([saturate(127, 8), saturate(-128, 8), saturate(126, 8)]).toEqual([127, -128, 126]);
+  });
+});
+
