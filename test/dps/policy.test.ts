@@ -144,6 +144,12 @@ describe('hysteresis 2 and the tracker state', () => {
     expect(precisionSequence(p, [0], states)).toEqual([16, 16, 16, 16, 16, 8, 8, 8, 16]);
   });
 
+  it('before start() the tracker is at the initial level', () => {
+    expect(new PrecisionTracker(p).currentPrecision).toBe(16);
+    expect(new PrecisionTracker({ ...p, initialLevel: 0 }).currentPrecision).toBe(4);
+    expect(new PrecisionTracker(p).decisionCount).toBe(0);
+  });
+
   it('start() resets the wait: a second sequence does not inherit the first one\'s calm decisions', () => {
     const t = new PrecisionTracker(p);
     expect(t.start([0])).toBe(16);

@@ -86,4 +86,23 @@ describe('InvariantChecker by hand', () => {
       'simulation invariants violated:\n  just above one must be in [0, 1], got 1.0000000000000002\n  outside 1e-9 of 1e6: got 1000000.01, expected 1000000\n  nested.b.c must be a finite non-negative number, got -0.5\n  NaN must be a finite non-negative number, got NaN',
     );
   });
+
+  it('boundaries a mutation would move: a negative fraction, a difference exactly at the tolerance, nulls in a record', () => {
+    const c = new InvariantChecker();
+    c.equal('at the tolerance', 6, 4, 0.5); // |6 - 4| = 2 = 0.5 x 4: allowed
+    c.allNonNegative('record', { a: null, b: 'label', c: [1, 2] });
+    expect(() => c.throwIfViolated()).not.toThrow();
+    c.fraction('below zero', -0.25);
+    c.equal('past the tolerance', 6.5, 4, 0.5);
+    let caught: unknown;
+    try {
+      c.throwIfViolated();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvariantError);
+    expect((caught as InvariantError).name).toBe('InvariantError');
+    expect((caught as InvariantError).violations).toEqual(['below zero must be in [0, 1], got -0.25', 'past the tolerance: got 6.5, expected 4']);
+  });
 });
+
