@@ -25,6 +25,9 @@ export const MUTATION_GROUPS = {
       'test/dataflows/**/*.test.ts',
       'test/baselines/systolic-*.test.ts',
       'test/robustness/physics.test.ts',
+      // The committed schema and config reference must equal what the declarations generate:
+      // a parameter's unit, bounds or description, a stat or an action changed is caught there.
+      'test/config/architecture-schema.test.ts',
     ],
   },
   models: {

@@ -146,6 +146,8 @@ describe('Dram', () => {
     expect(price.actions.write_byte.value).toBe(28);
     expect(price.leakageMw.value).toBe(120);
     expect(price.areaMm2.value).toBe(0);
+    // energy.csv writes each price with the formula that made it: it must say what was computed.
+    expect([price.actions.read_byte.formula, price.leakageMw.formula, price.areaMm2.formula]).toEqual(['8 bits x energy_pj_per_bit', 'background_power_mw', '0 (off-chip)']);
     // Over 2 us: dynamic (1024 + 256) x 28 = 35840 pJ; background 120 mW x 2 us = 240000 pJ.
     const report = energyAndArea([d], new Map([[d, price]]), 2);
     expect(report.energy_pj.dynamic).toBe(35840);

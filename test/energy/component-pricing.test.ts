@@ -140,6 +140,13 @@ describe('logic leakage', () => {
     // MAC: multiply 0.2 + add 0.05 + a 16-bit accumulator register write 16 x 0.009 = 0.394 pJ; weight load 8 x 0.009 = 0.072 pJ.
     expect(single.actions.mac.value).toBeCloseTo(0.394, 12);
     expect(single.actions.weight_load.value).toBeCloseTo(0.072, 12);
+    // energy.csv and area.csv write each price with its formula: it must name what was summed.
+    expect([single.actions.mac.formula, single.actions.weight_load.formula, single.leakageMw.formula, single.areaMm2.formula]).toEqual([
+      'int_multiply_energy(8 b) + int_add_energy(16 b) + 16 b x register_energy_per_bit',
+      '8 b x register_energy_per_bit',
+      '6 PEs x (int_multiply_leakage(8 b) + int_add_leakage(16 b) + 32 b x register_leakage_per_bit)',
+      '(6 PEs x (int_multiply_area(8 b) + int_add_area(16 b) + 32 b x register_area_per_bit)) / 1e6 um^2 per mm^2',
+    ]);
     const double = priceComponent(sa({ double_buffered_weights: true }), t);
     // 8 more register bits per PE: 6 x 8 x 5.98 = 287.04 um^2 more.
     expect(double.areaMm2.value - single.areaMm2.value).toBeCloseTo(287.04e-6, 12);
