@@ -146,4 +146,38 @@ describe('Resource', () => {
     expect(() => new Resource('bank3', sim, 0)).toThrow('resource bank3: servers must be a positive integer, got 0');
     expect(() => new Resource('bank3', sim).acquire(-2)).toThrow('resource bank3: occupancy must be a non-negative integer, got -2');
   });
+
+  it('a notBefore already past is now: the start is never before the current cycle', () => {
+    const sim = new Simulator();
+    const r = new Resource('port', sim);
+    let grant = { start: 0, end: 0, waited: 0 };
+    sim.at(10, () => {
+      grant = r.acquire(3, 5);
+    });
+    sim.run();
+    expect(grant).toEqual({ start: 10, end: 13, waited: 0 });
+  });
+
+  it('steady-state hooks: its state is the servers\' free times relative to now; a repeat shifts them and adds the counters', () => {
+    const sim = new Simulator();
+    const r = new Resource('two', sim, 2);
+    r.acquire(5);
+    r.acquire(3);
+    sim.at(2, () => undefined);
+    sim.run();
+    const state: (number | string)[] = [];
+    r.appendState(sim.now, state);
+    expect(state).toEqual([1, 3]); // free at 3 and 5, seen from cycle 2, in ascending order
+    const counters: number[] = [];
+    r.appendCounters(counters);
+    expect(counters).toEqual([8, 0, 2]); // busy, wait, operations
+    // Repeat a period of 10 cycles 3 times in which busy grew by 4, wait by 1 and operations by 2.
+    const next = r.repeat({ times: 3, cycles: 10, delta: [99, 4, 1, 2], from: 0, nested: false }, 1);
+    expect(next).toBe(4);
+    expect([r.busyCycles, r.waitCycles, r.operations]).toEqual([8 + 12, 3, 2 + 6]);
+    const shifted: (number | string)[] = [];
+    r.appendState(sim.now, shifted);
+    expect(shifted).toEqual([31, 33]); // 3 + 30 and 5 + 30, from cycle 2
+  });
 });
+

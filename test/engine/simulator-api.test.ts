@@ -73,6 +73,18 @@ describe('reserved places', () => {
     expect(order).toEqual(['a', 'reserved', 'b']);
   });
 
+  it('a reserved place may be taken in the current cycle', () => {
+    const sim = new Simulator();
+    const order: string[] = [];
+    sim.at(3, () => {
+      const seq = sim.reserveSeq();
+      sim.callReserved(3, seq, (x: string) => order.push(x), 'now');
+      order.push('running');
+    });
+    sim.run();
+    expect(order).toEqual(['running', 'now']);
+  });
+
   it('refuses a place never reserved, and a cycle in the past', () => {
     const sim = new Simulator();
     const seq = sim.reserveSeq();
@@ -131,6 +143,13 @@ describe('skipping ahead and shifting pending events', () => {
     expect(passed.heldUntil).toBe(2); // already passed when the event at 3 ran: not moved
   });
 
+  it('a hold reached exactly now is not moved by skipAhead', () => {
+    const sim = new Simulator();
+    sim.holdUntil(0);
+    sim.skipAhead(4);
+    expect(sim.heldUntil).toBe(0);
+  });
+
   it('skipAhead refuses to pass a pending event, a negative or a fractional skip; skipping to the event is fine', () => {
     const sim = new Simulator();
     sim.at(6, () => undefined);
@@ -155,7 +174,11 @@ describe('skipping ahead and shifting pending events', () => {
       [3, 'a'],
       [3, 'b'],
     ]);
-    sim.shiftPending(10, (_handler, arg) => `${String(arg)}'`);
+    sim.shiftPending(10, (handler, arg) => {
+      // Only pending events are rewritten, each with its own handler.
+      expect(handler).toBe(h);
+      return `${String(arg)}'`;
+    });
     sim.run();
     expect(seen).toEqual(["c'@11", "a'@13", "b'@13"]);
   });
