@@ -155,4 +155,32 @@ describe('Dram', () => {
     expect(report.energy_pj.total).toBe(275840);
     expect(report.area_mm2.total).toBe(0);
   });
+
+  it('steady-state replay: a period repeats only while every channel share keeps its occupancy (3 B/cycle, 32-byte bursts)', () => {
+    // One 32-byte transfer per period. Cumulative bytes 32, 64, 96 take ceil(n / 3) = 11, 22, 32
+    // cycles: occupancies 11, 11, 10. After the first period (32 bytes served), a second repeats
+    // it exactly (64: 11 more) but a third would not (96: 10), so 1 of 5 repeats is exact.
+    const { d, sim } = dram({ gbps: 3, burst: 32 });
+    d.mark(0, 0);
+    sim.at(0, () => d.transfer(32, 'read'));
+    sim.run();
+    d.mark(1, 0);
+    expect(d.exactRepeats(5, 0)).toBe(1);
+    // Counters: read_byte, write_byte, bytes read, bytes written, then the channel's busy, wait, operations.
+    const before: number[] = [];
+    d.appendCounters(before);
+    expect(before).toEqual([32, 0, 32, 0, 11, 0, 1]);
+    expect(d.repeat({ times: 1, cycles: 11, delta: [32, 0, 32, 0, 11, 0, 1], from: 0, nested: false }, 0)).toBe(7);
+    expect(d.stats()).toEqual({ bytes_read: 64, bytes_written: 0, channel_busy_cycles: 22, queue_wait_cycles: 0 });
+    // The next 32 bytes bring the channel to 96 bytes: 10 cycles, from where the repeated period left it (22).
+    let done = 0;
+    sim.at(sim.now, () => {
+      done = d.transfer(32, 'read');
+    });
+    sim.run();
+    expect(done).toBe(32);
+    // A repeat it has not replayed is refused.
+    expect(() => d.repeat({ times: 1, cycles: 11, delta: [0, 0, 0, 0, 0, 0, 0], from: 0, nested: false }, 0)).toThrow('internal: dram was asked to repeat a period it has not replayed');
+  });
 });
+
