@@ -14,10 +14,10 @@ export default {
   // Each mutant runs only the tests that execute it. No type checker: on 2 cores it would take
   // one of the two slots, and a mutant that would not compile is then counted like any other
   // (killed or survived at run time), which can only lower the score.
-  coverageAnalysis: 'perTest',
-  // Static mutants (module-level declarations: parameter tables, descriptions) would each need
-  // every test of the group; they are reported as ignored, not counted.
-  ignoreStatic: true,
+  coverageAnalysis: group.coverageAnalysis ?? 'perTest',
+  // Static mutants would each need every test of the group; with per-test coverage they are
+  // reported as ignored, not counted (Stryker allows ignoring them only with per-test coverage).
+  ignoreStatic: (group.coverageAnalysis ?? 'perTest') === 'perTest',
   concurrency: 2,
   // An engine mutant that loops forever is a kill; waiting a minute for each wasted most of a run.
   timeoutMS: 5000,

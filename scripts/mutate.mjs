@@ -27,21 +27,36 @@ for (const name of groups) {
 
 // Mutation score as Stryker defines it: detected (killed + timed out) over valid mutants
 // (detected + survived + no coverage); ignored (static) and compile errors are outside it.
+// A group that `replaces` another's results on some line ranges (the declarations group) is
+// counted there instead of it: its mutants for those lines, the other group's for the rest.
 const rows = [];
 const total = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 };
-for (const name of Object.keys(MUTATION_GROUPS)) {
+const replaced = new Map(); // "group|file" -> ranges taken over by another group's report
+for (const [name, g] of Object.entries(MUTATION_GROUPS)) {
+  if (!g.replaces || !existsSync(`results/mutation/${name}.json`)) continue;
+  for (const r of g.replaces.ranges()) replaced.set(`${g.replaces.group}|${r.file}`, [...(replaced.get(`${g.replaces.group}|${r.file}`) ?? []), r]);
+}
+const byFile = new Map();
+for (const [name, g] of Object.entries(MUTATION_GROUPS)) {
   const file = `results/mutation/${name}.json`;
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));
   for (const [path, entry] of Object.entries(report.files)) {
-    const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 };
-    for (const m of entry.mutants) {
-      const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored' }[m.status];
-      if (key) c[key]++;
-    }
-    for (const k of Object.keys(total)) total[k] += c[k];
-    rows.push({ group: name, path, ...c });
+    const ranges = replaced.get(`${name}|${path}`) ?? [];
+    const mutants = entry.mutants.filter((m) => !ranges.some((r) => m.location.start.line >= r.start && m.location.start.line <= r.end));
+    const target = g.replaces ? g.replaces.group : name;
+    const key = `${target}|${path}`;
+    byFile.set(key, { group: target, path, mutants: [...(byFile.get(key)?.mutants ?? []), ...mutants] });
   }
+}
+for (const { group: name, path, mutants } of byFile.values()) {
+  const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 };
+  for (const m of mutants) {
+    const key = { Killed: 'killed', Timeout: 'timeout', Survived: 'survived', NoCoverage: 'noCoverage', Ignored: 'ignored' }[m.status];
+    if (key) c[key]++;
+  }
+  for (const k of Object.keys(total)) total[k] += c[k];
+  rows.push({ group: name, path, ...c });
 }
 const score = (c) => {
   const valid = c.killed + c.timeout + c.survived + c.noCoverage;
