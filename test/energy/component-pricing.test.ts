@@ -114,6 +114,16 @@ describe('SRAM buffers priced at their own geometry', () => {
   });
 });
 
+describe('the smallest buffer the SRAM models price', () => {
+  it('one byte in each of 8 banks is a whole number of bytes per bank: priced (on the port curve), not refused', () => {
+    const b = new SramBuffer(testContext(), identityOf(sramBufferKind, 'buf', { size_kib: 8 / 1024, word_bits: 8, banks: 8, ports_per_bank: 1, read_latency_cycles: 1, write_latency_cycles: 1 }));
+    expect(b.bankBytes).toBe(1);
+    const p = priceComponent(b, new Primitives(loadTechTable(28)));
+    expect(Number.isFinite(p.actions.read.value) && p.actions.read.value > 0).toBe(true);
+    expect(Number.isFinite(p.areaMm2.value) && p.areaMm2.value > 0).toBe(true);
+  });
+});
+
 describe('logic leakage', () => {
   const array = () => new SystolicArray(testContext(), identityOf(systolicArrayKind, 'sa', { rows: 1, cols: 1, precision_bits: 8, accumulator_bits: 16 }));
 
