@@ -182,5 +182,35 @@ describe('Dram', () => {
     // A repeat it has not replayed is refused.
     expect(() => d.repeat({ times: 1, cycles: 11, delta: [0, 0, 0, 0, 0, 0, 0], from: 0, nested: false }, 0)).toThrow('internal: dram was asked to repeat a period it has not replayed');
   });
+
+  it('steady-state log trimming: after 2000 logged transfers the old part is dropped and a kept boundary still finds its period', () => {
+    // 3 B/cycle, 32-byte bursts: cumulative 32k bytes take ceil(32k / 3) cycles, so transfer
+    // occupancies run 11, 11, 10 over and over (32, 64, 96 bytes: 11, 22, 32 cycles).
+    const trimmed = dram({ gbps: 3, burst: 32 });
+    const plain = dram({ gbps: 3, burst: 32 });
+    for (const { d, sim } of [trimmed, plain]) {
+      d.mark(0, 0);
+      sim.at(0, () => {
+        for (let i = 0; i < 2000; i++) d.transfer(32, 'read');
+      });
+      sim.run();
+      d.mark(1, 0);
+      sim.at(sim.now, () => {
+        for (let i = 0; i < 2; i++) d.transfer(32, 'read');
+      });
+      sim.run();
+    }
+    // Boundary 2 no longer needs boundary 0: the 6000 log entries before boundary 1 go (more than
+    // 4096 and more than half the log). The other keeps boundary 0, so nothing is trimmed.
+    trimmed.d.mark(2, 1);
+    plain.d.mark(2, 0);
+    // Worked by hand: transfer k takes ceil(32k / 3) - ceil(32(k - 1) / 3) cycles. The period
+    // from boundary 1 is transfers 2001 (21344 - 21334 = 10 cycles) and 2002 (21355 - 21344 = 11).
+    // A repeat would start with transfer 2003: 21366 - 21355 = 11, not 10, so no repeat is exact.
+    expect(plain.d.exactRepeats(6, 1)).toBe(0);
+    // The trimmed log finds the same period, at its shifted place (a wrong shift finds an empty
+    // period, which repeats all 6 times).
+    expect(trimmed.d.exactRepeats(6, 1)).toBe(0);
+  });
 });
 
