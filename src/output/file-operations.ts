@@ -5,7 +5,8 @@
  * whole new one. Errors a user can act on (permissions, a full disk, a read-only file system)
  * become InputErrors naming the path.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 
 let operations = 0;
@@ -53,7 +54,13 @@ export function rename(from: string, to: string): void {
 }
 
 /** Remove a path rnnsim itself created (a staging folder, a superseded result). */
-export function removeOwn(path: string): void {
+export function removeOwn(path: string, options: { readonly lastFile?: string } = {}): void {
   step();
+  // A folder recognised by one file (a result's manifest) loses that file last, so a removal
+  // killed half way leaves a folder the next write still recognises and finishes removing.
+  const last = options.lastFile;
+  if (last !== undefined && lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    for (const entry of readdirSync(path)) if (entry !== last) rmSync(join(path, entry), { recursive: true, force: true });
+  }
   rmSync(path, { recursive: true, force: true });
 }

@@ -76,7 +76,7 @@ export function writeResultFolder(dir: string, files: ReadonlyMap<string, string
     const old = siblingPath(target, 'old', process.pid);
     rename(target, old);
     rename(staging, target);
-    removeOwn(old);
+    removeOwn(old, { lastFile: RESULT_MANIFEST });
   } else {
     // rename(2) replaces an empty folder atomically.
     rename(staging, target);
@@ -207,9 +207,9 @@ function cleanStaleSiblings(target: string): void {
       // before or while writing it (an empty or cut manifest does not parse, yet is ours).
       const entries = readdirSync(path);
       const killedAtManifest = entries.length === 0 || (entries.length === 1 && entries[0] === RESULT_MANIFEST && lstatSync(join(path, RESULT_MANIFEST)).isFile());
-      if (ours || killedAtManifest) removeOwn(path);
+      if (ours || killedAtManifest) removeOwn(path, { lastFile: RESULT_MANIFEST });
     } else if (ours) {
-      if (existsSync(target)) removeOwn(path);
+      if (existsSync(target)) removeOwn(path, { lastFile: RESULT_MANIFEST });
       else rename(path, target);
     }
   }
