@@ -145,6 +145,14 @@ export class Dram extends Component<typeof dramKind.params> implements Repeatabl
     this.marks.set(boundary, log.length);
   }
 
+  /**
+   * Channel shares the steady-state log holds (three numbers each). Marks drop what no period can
+   * start in, so a long run's log stays near the length of its longest period.
+   */
+  get loggedShares(): number {
+    return (this.log?.length ?? 0) / 3;
+  }
+
   /** The log entries of the period from boundary `from` to the latest one. */
   private period(from: number): [number, number] {
     const start = this.marks.get(from);

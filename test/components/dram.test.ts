@@ -93,6 +93,8 @@ describe('Dram', () => {
     sim.run();
     expect(done).toEqual([8, 8, 12]);
     expect(d.channels.map((c) => c.busyCycles)).toEqual([12, 8]);
+    // Invariant and wait reports name each channel by its component and index.
+    expect(d.channels.map((c) => c.name)).toEqual(['dram.ch0', 'dram.ch1']);
     expect(d.bytesPerCycle).toBeCloseTo(32, 12);
   });
 
@@ -172,6 +174,8 @@ describe('Dram', () => {
     expect(before).toEqual([32, 0, 32, 0, 11, 0, 1]);
     expect(d.repeat({ times: 1, cycles: 11, delta: [32, 0, 32, 0, 11, 0, 1], from: 0, nested: false }, 0)).toBe(7);
     expect(d.stats()).toEqual({ bytes_read: 64, bytes_written: 0, channel_busy_cycles: 22, queue_wait_cycles: 0 });
+    // Not nested in another loop: the repeated transfer is not logged, the log keeps the one that ran.
+    expect(d.loggedShares).toBe(1);
     // The next 32 bytes bring the channel to 96 bytes: 10 cycles, from where the repeated period left it (22).
     let done = 0;
     sim.at(sim.now, () => {
@@ -208,9 +212,116 @@ describe('Dram', () => {
     // from boundary 1 is transfers 2001 (21344 - 21334 = 10 cycles) and 2002 (21355 - 21344 = 11).
     // A repeat would start with transfer 2003: 21366 - 21355 = 11, not 10, so no repeat is exact.
     expect(plain.d.exactRepeats(6, 1)).toBe(0);
+    expect(plain.d.loggedShares).toBe(2002);
+    expect(trimmed.d.loggedShares).toBe(2);
     // The trimmed log finds the same period, at its shifted place (a wrong shift finds an empty
     // period, which repeats all 6 times).
     expect(trimmed.d.exactRepeats(6, 1)).toBe(0);
+  });
+  it('steady-state log trimming keeps the log while the part before the kept boundary is small or at most half of it', () => {
+    // 2000 transfers (6000 log entries) before boundary 1 and 2000 after: the part to drop is
+    // exactly half the log, so it stays (the copy would cost as much as it frees).
+    const half = dram({ gbps: 3, burst: 32 });
+    half.d.mark(0, 0);
+    half.sim.at(0, () => {
+      for (let i = 0; i < 2000; i++) half.d.transfer(32, 'read');
+    });
+    half.sim.run();
+    half.d.mark(1, 0);
+    half.sim.at(half.sim.now, () => {
+      for (let i = 0; i < 2000; i++) half.d.transfer(32, 'read');
+    });
+    half.sim.run();
+    half.d.mark(2, 1);
+    expect(half.d.loggedShares).toBe(4000);
+    // 10 transfers (30 entries) before boundary 1 and 1 after: most of the log, but under 4096 entries.
+    const small = dram({ gbps: 3, burst: 32 });
+    small.d.mark(0, 0);
+    small.sim.at(0, () => {
+      for (let i = 0; i < 10; i++) small.d.transfer(32, 'read');
+    });
+    small.sim.run();
+    small.d.mark(1, 0);
+    small.sim.at(small.sim.now, () => small.d.transfer(32, 'read'));
+    small.sim.run();
+    small.d.mark(2, 1);
+    expect(small.d.loggedShares).toBe(11);
+  });
+
+  it('steady-state log trimming drops the whole log once no earlier boundary is needed', () => {
+    const { d, sim } = dram({ gbps: 3, burst: 32 });
+    expect(d.loggedShares).toBe(0);
+    d.mark(0, 0);
+    sim.at(0, () => {
+      for (let i = 0; i < 2000; i++) d.transfer(32, 'read');
+    });
+    sim.run();
+    // Boundary 1 needs nothing before itself: all 6000 entries go.
+    d.mark(1, 1);
+    expect(d.loggedShares).toBe(0);
+    sim.at(sim.now, () => d.transfer(32, 'read'));
+    sim.run();
+    d.mark(2, 1);
+    expect(d.loggedShares).toBe(1);
+    // The period from boundary 1 is transfer 2001: ceil(32 x 2001 / 3) - ceil(32 x 2000 / 3) =
+    // 21344 - 21334 = 10 cycles; transfer 2002 would take 21355 - 21344 = 11, so none is exact.
+    expect(d.exactRepeats(3, 1)).toBe(0);
+  });
+
+  it('steady-state: a repeat nested in an enclosing loop logs its transfers as if they had run', () => {
+    // 3 B/cycle, 32-byte bursts. One 96-byte transfer a period, every 32 cycles: 96 bytes take
+    // exactly 32 cycles whatever came before, so every repetition is exact and nothing waits.
+    const { d, sim } = dram({ gbps: 3, burst: 32 });
+    d.mark(0, 0);
+    sim.at(0, () => d.transfer(96, 'read')); // [0, 32)
+    sim.run();
+    d.mark(1, 0);
+    sim.at(32, () => d.transfer(96, 'read')); // [32, 64)
+    sim.run();
+    d.mark(2, 0);
+    expect(d.loggedShares).toBe(2);
+    expect(d.exactRepeats(4, 1)).toBe(4);
+    // Counters: read_byte, write_byte, bytes read, bytes written, channel busy, wait, operations.
+    expect(d.repeat({ times: 4, cycles: 32, delta: [96, 0, 96, 0, 32, 0, 1], from: 1, nested: true }, 0)).toBe(7);
+    // 2 transfers ran and 4 were repeated: 6 logged, 576 bytes, 192 busy cycles, free at 64 + 128.
+    expect(d.loggedShares).toBe(6);
+    expect(d.stats()).toEqual({ bytes_read: 576, bytes_written: 0, channel_busy_cycles: 192, queue_wait_cycles: 0 });
+    d.mark(3, 0);
+    // The enclosing loop's period from boundary 0 is all 6 transfers, each logged with its channel,
+    // bytes and occupancy (0, 96, 32): both repetitions are exact. A log entry with the wrong bytes
+    // or occupancy would make the first replayed one differ.
+    expect(d.exactRepeats(2, 0)).toBe(2);
+    expect(d.repeat({ times: 2, cycles: 192, delta: [576, 0, 576, 0, 192, 0, 6], from: 0, nested: false }, 0)).toBe(7);
+    expect(d.stats()).toEqual({ bytes_read: 1728, bytes_written: 0, channel_busy_cycles: 576, queue_wait_cycles: 0 });
+    expect(d.loggedShares).toBe(6);
+    // The channel is now free at 192 + 2 x 192 = 576 with 1728 bytes served: 32 more bytes issued
+    // at 64 wait until 576 and take ceil(1760 / 3) - 1728 / 3 = 587 - 576 = 11 cycles.
+    let done = 0;
+    sim.at(64, () => {
+      done = d.transfer(32, 'read');
+    });
+    sim.run();
+    expect(done).toBe(587);
+    expect(d.stats().queue_wait_cycles).toBe(512);
+  });
+
+  it('steady-state bookkeeping refuses a period it has no log or replay for', () => {
+    const { d, sim } = dram({ gbps: 3, burst: 32 });
+    expect(() => d.exactRepeats(1, 0)).toThrow('internal: dram has no log from boundary 0');
+    d.mark(0, 0);
+    sim.at(0, () => d.transfer(96, 'read'));
+    sim.run();
+    d.mark(1, 0);
+    expect(() => d.exactRepeats(1, 5)).toThrow('internal: dram has no log from boundary 5');
+    // 96 bytes a period take exactly 32 cycles: both repeats are exact.
+    const period = [96, 0, 96, 0, 32, 0, 1];
+    expect(d.exactRepeats(2, 0)).toBe(2);
+    expect(() => d.repeat({ times: 3, cycles: 32, delta: period, from: 0, nested: false }, 0)).toThrow('internal: dram was asked to repeat a period it has not replayed');
+    expect(d.exactRepeats(2, 0)).toBe(2);
+    expect(() => d.repeat({ times: 2, cycles: 32, delta: period, from: 1, nested: false }, 0)).toThrow('internal: dram was asked to repeat a period it has not replayed');
+    expect(d.exactRepeats(2, 0)).toBe(2);
+    expect(d.repeat({ times: 2, cycles: 32, delta: period, from: 0, nested: false }, 0)).toBe(7);
+    expect(d.stats().bytes_read).toBe(288);
   });
 });
 

@@ -37,7 +37,9 @@ describe('rnnsim dps evaluate', () => {
     const cache = join(dir, 'cache');
     const r = await runCli(['dps', 'evaluate', ...ARGS, '--out', out, '--cache', cache]);
     expect(r.code, r.stderr).toBe(0);
-    const e = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')) as { models: Array<{ model: string; metric: string; budget: number; test_examples: number; designs: Design[] }> };
+    const e = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')) as { command: string; models: Array<{ model: string; metric: string; budget: number; test_examples: number; designs: Design[] }> };
+    // The command that reproduces it: every option that changes the results, none that says where files go.
+    expect(e.command).toBe("rnnsim dps evaluate --model mnist-columns --seeds 1,2 --hardware-sequences 2 --validation-limit 40 --test-limit 40 --grid-deltas 1/16 --grid-shares 0.5 --grid-max-abs '' --skip-size-sweep");
     const m = e.models[0];
     expect(m.model).toBe('mnist-columns');
     expect(m.metric).toBe('accuracy');

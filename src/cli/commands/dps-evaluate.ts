@@ -23,6 +23,8 @@ import { evaluationCsv, evaluationMarkdown, mostDynamicPolicy, type Evaluation }
 import { accuracyVsBitsSvg, paretoSvg, thresholdSweepSvg, timelineSvg } from '../../dps/evaluate/plots.js';
 import { policyTimeline } from '../../dps/evaluate/timeline.js';
 import { GRID_OPTIONS, gridFromOptions } from '../grid-options.js';
+import { changedOptions } from '../command-line.js';
+import { shellQuote } from '../../sweep/slurm.js';
 
 function num(options: OptionValues, name: string, fallback: number): number {
   const text = stringOption(options, name);
@@ -128,8 +130,10 @@ export const dpsEvaluateCommand: Command = {
     }
     const sweep = options['skip-size-sweep'] === true ? [] : await sizeSweep({ shares: [0.66, 0.9, 1], workDir, progress: (d, t, w) => progress(`size sweep: ${w}`, d, t) });
     bar?.stop();
-    const argv = ['rnnsim dps evaluate', ...models.map((m) => `--model ${m.name}`)];
-    const evaluation: Evaluation = { format: 'rnnsim-dps-evaluation/1', command: argv.join(' '), budget, models: evaluations, size_sweep: sweep };
+    // The models by name (every bundled one when none was given), then every option that changes the results.
+    const flags = changedOptions(dpsEvaluateCommand, options, ['model', 'out', 'force', 'cache', 'workers']);
+    const command = ['rnnsim dps evaluate', ...models.map((m) => `--model ${shellQuote(m.name)}`), ...flags].join(' ');
+    const evaluation: Evaluation = { format: 'rnnsim-dps-evaluation/1', command, budget, models: evaluations, size_sweep: sweep };
     const files = new Map<string, string>([
       ['evaluation.json', `${JSON.stringify(evaluation, null, 1)}\n`],
       ['evaluation.csv', evaluationCsv(evaluation)],

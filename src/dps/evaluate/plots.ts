@@ -11,8 +11,9 @@ import { paretoDesigns } from './report.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
-function metricTitle(m: ModelEvaluation): string {
-  return m.higher_is_better ? `${m.metric} (test)` : `${m.metric} (test, lower is better)`;
+/** Two lines when long: a rotated axis title taller than the panel pushes the panel's title up. */
+function metricTitle(m: ModelEvaluation): string | string[] {
+  return m.higher_is_better ? `${m.metric} (test)` : [`${m.metric} (test)`, 'lower is better'];
 }
 
 /** Every design: its metric on test against its mean bits, one panel per model. */
