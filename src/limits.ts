@@ -78,6 +78,15 @@ export const LIMITS = {
     unit: 'tiles',
     description: 'weight tiles a systolic schedule holds in memory (about 120 bytes each): GEMM tiles of the array size over the whole trace',
   },
+  tile_jobs: {
+    // Measured on Node 20, configs/epur.yaml with tile_rows 1 on a 16384-unit LSTM, 2 steps:
+    // 1.57 million jobs made, 648 MB peak resident memory (about 400 bytes a job). The default
+    // keeps a run near 2 GB; the largest DeepBench traces hold far fewer.
+    default: 5_000_000,
+    max: EXACT,
+    unit: 'jobs',
+    description: "tile jobs an E-PUR schedule holds at once: each weight slice's last pass, rows / tile_rows x input chunks x the timesteps it repeats (up to about 400 bytes each)",
+  },
   step_records: {
     // Measured on Node 20 with an 8 x 8 LSTM on configs/epur.yaml: peak resident memory 692 MB at
     // 1e6 steps, 1198 MB at 2e6 and 4007 MB at 8e6 (about 500 bytes a step), next to V8's default

@@ -187,6 +187,47 @@ describe('runs whose schedule would not fit in memory are refused before they st
   });
 });
 
+describe('E-PUR runs whose tile jobs would fill the heap are refused before the jobs are made', () => {
+  // An LSTM of 256 inputs and 256 units, 3 steps, in 1-row tiles, with a 1 KiB input buffer:
+  // 8192 bits, double-buffered, at 16 bits = 256 elements a chunk.
+  const small = (): string => traceWith('tile-jobs', (h) => {
+    h.model.input_size = 256;
+    h.model.hidden_size = 256;
+  });
+  const tiny = ['--set', 'dataflow.tile_rows=1', '--set', 'components.input_buffer.size_kib=1'];
+
+  it('step by step: 4 gate slices x 256 rows x 2 chunks of [x h] x 1 step a pass = 2048 jobs, refused at 2047', async () => {
+    const config = join(REPO, 'configs', 'epur-step-by-step.yaml');
+    const refused = await runCli(['run', '--config', config, '--trace', small(), ...tiny, '--set-limit', 'tile_jobs=2047']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/epur-step-by-step\.yaml: dataflow\.tile_rows \(set by --set dataflow\.tile_rows=1\): the tile jobs of this trace's passes in 1-row tiles .* is 2048 jobs, more than rnnsim accepts: the tile_jobs limit is 2047 jobs/);
+    const ran = await runCli(['run', '--config', config, '--trace', small(), ...tiny, '--set-limit', 'tile_jobs=2048']);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+  });
+
+  it('MWL: the input-side pass repeats each of its 256 rows for the 3 steps of its window (768 a slice), the recurrent pass once (256): 4096 jobs', async () => {
+    const refused = await runCli(['run', '--config', EPUR_YAML, '--trace', small(), ...tiny, '--set-limit', 'tile_jobs=4095']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is 4096 jobs, more than rnnsim accepts: the tile_jobs limit is 4095 jobs/);
+    const ran = await runCli(['run', '--config', EPUR_YAML, '--trace', small(), ...tiny, '--set-limit', 'tile_jobs=4096']);
+    expect(ran.stderr).toBe('');
+  });
+
+  it('a 65536-unit LSTM in 1-row tiles (it aborted out of memory at 5.6 GB) exits 1 at the default limit', async () => {
+    // Each gate slice: 65536 rows x 64 chunks of 2048 inputs (8 KiB input buffer, double-buffered,
+    // 16 bits) of its 131072 = 4,194,304 jobs; the second slice brings the run to 8,388,608.
+    const wide = traceWith('wide-tiles', (h) => {
+      h.model.input_size = 65536;
+      h.model.hidden_size = 65536;
+      h.workload.sequence_lengths_timesteps = [2];
+    });
+    const r = await runCli(['run', '--config', EPUR_YAML, '--trace', wide, '--set', 'dataflow.tile_rows=1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is 8388608 jobs, more than rnnsim accepts: the tile_jobs limit is 5000000 jobs; raise it with --set-limit tile_jobs=N/);
+  });
+});
+
 describe('runs whose step records would fill the heap are refused before they start', () => {
   // Batch 2 over lengths [5, 3, 4, 1]: lockstep groups [5, 3] and [4, 1] walk 5 + 4 = 9 steps, in
   // each of 2 layers x 2 directions: 36 step records (one row each of timesteps.csv).

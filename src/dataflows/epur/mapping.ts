@@ -20,6 +20,8 @@
 import type { LayerWork, Workload } from '../workload.js';
 import { WeightResidency } from './weight-residency.js';
 import type { StateKey } from '../../engine/steady-state.js';
+import { ConfigValueError } from '../../errors.js';
+import { limitProblem } from '../../limits.js';
 
 /** Geometry of the hardware the mapping needs, as plain numbers. */
 export interface EpurGeometry {
@@ -171,6 +173,8 @@ export class EpurMapper {
    * of a layer usually run identical passes, and tile jobs are plain immutable data.
    */
   private readonly lastTiles = new Map<string, { readonly key: string; readonly jobs: readonly TileSpec[] }>();
+  /** Tile job slots held in lastTiles: what the tile_jobs limit bounds (the memory of a run with tiny tiles). */
+  private heldJobSlots = 0;
   /** Gate slices of the current plan, by matrix part and columns. */
   private sliceCache: { plan: LayerPlan | undefined; slices: Map<string, SliceUse[]> } = { plan: undefined, slices: new Map() };
 
@@ -281,9 +285,19 @@ export class EpurMapper {
     for (const r of repeats) key += `${r.samples},${r.activeColumns};`;
     const last = this.lastTiles.get(slice.id);
     if (last && last.key === key) return last.jobs;
+    // Refused before the jobs are made: a 65536-unit layer in 1-row tiles held 8 million jobs a step and ran out of memory.
+    const held = this.heldJobSlots - (last?.jobs.length ?? 0) + this.jobSlots(slice, repeats);
+    const problem = limitProblem('tile_jobs', held, `the tile jobs of this trace's passes in ${this.geometry.tileRows}-row tiles (rows / tile_rows x input chunks x timesteps a pass repeats, over every weight slice)`);
+    if (problem) throw new ConfigValueError(problem, ['dataflow', 'tile_rows']);
     const jobs = this.makeTiles(slice, streamed, fetch, repeats, options);
     this.lastTiles.set(slice.id, { key, jobs });
+    this.heldJobSlots = held;
     return jobs;
+  }
+
+  /** Jobs of one pass over a slice: tiles x input chunks x repeats (makeTiles makes exactly these). */
+  private jobSlots(slice: SliceUse, repeats: readonly PassRepeat[]): number {
+    return Math.ceil(slice.columns / this.chunkElements(slice.columns)) * Math.ceil(slice.rows / this.geometry.tileRows) * repeats.length;
   }
 
   private makeTiles(slice: SliceUse, streamed: boolean, fetch: boolean, repeats: readonly PassRepeat[], options: PassOptions): TileSpec[] {
