@@ -81,11 +81,11 @@ export const LIMITS = {
   tile_jobs: {
     // Measured on Node 20, configs/epur.yaml with tile_rows 1 on a 16384-unit LSTM, 2 steps:
     // 1.57 million jobs made, 648 MB peak resident memory (about 400 bytes a job). The default
-    // keeps a run near 2 GB; the largest DeepBench traces hold far fewer.
+    // keeps a run near 2 GB; no DeepBench kernel holds more than 99,264 (gru-h2816-b1-t1500, MWL).
     default: 5_000_000,
     max: EXACT,
     unit: 'jobs',
-    description: "tile jobs an E-PUR schedule holds at once: each weight slice's last pass, rows / tile_rows x input chunks x the timesteps it repeats (up to about 400 bytes each)",
+    description: "tile jobs an E-PUR schedule holds at once: the last pass over each weight slice of the layer running, rows / tile_rows x input chunks x the timesteps it repeats (up to about 400 bytes each)",
   },
   step_records: {
     // Measured on Node 20 with an 8 x 8 LSTM on configs/epur.yaml: peak resident memory 692 MB at

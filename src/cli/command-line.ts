@@ -12,10 +12,11 @@ export function changedOptions(command: Command, options: OptionValues, leaveOut
   for (const o of command.options) {
     if (leaveOut.includes(o.name)) continue;
     const value = options[o.name];
-    if (value === undefined || value === o.default) continue;
+    if (value === undefined || JSON.stringify(value) === JSON.stringify(o.default)) continue;
     for (const v of Array.isArray(value) ? value : [value]) {
       if (v === false) continue;
-      words.push(v === true ? `--${o.name}` : `--${o.name} ${shellQuote(v)}`);
+      // `--name=-x`: a value starting with '-' after a space would read as another option.
+      words.push(v === true ? `--${o.name}` : v.startsWith('-') ? `--${o.name}=${shellQuote(v)}` : `--${o.name} ${shellQuote(v)}`);
     }
   }
   return words;

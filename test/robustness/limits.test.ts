@@ -206,6 +206,18 @@ describe('E-PUR runs whose tile jobs would fill the heap are refused before the 
     expect(ran.code).toBe(0);
   });
 
+  it('a finished layer lets its jobs go: two such layers hold 2048 jobs at a time, not 4096', async () => {
+    const config = join(REPO, 'configs', 'epur-step-by-step.yaml');
+    const twoLayers = traceWith('tile-jobs-2', (h) => {
+      h.model.input_size = 256;
+      h.model.hidden_size = 256;
+      h.model.num_layers = 2;
+    });
+    const ran = await runCli(['run', '--config', config, '--trace', twoLayers, ...tiny, '--set-limit', 'tile_jobs=2048']);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+  });
+
   it('MWL: the input-side pass repeats each of its 256 rows for the 3 steps of its window (768 a slice), the recurrent pass once (256): 4096 jobs', async () => {
     const refused = await runCli(['run', '--config', EPUR_YAML, '--trace', small(), ...tiny, '--set-limit', 'tile_jobs=4095']);
     expect(refused.code).toBe(1);
@@ -215,8 +227,10 @@ describe('E-PUR runs whose tile jobs would fill the heap are refused before the 
   });
 
   it('a 65536-unit LSTM in 1-row tiles (it aborted out of memory at 5.6 GB) exits 1 at the default limit', async () => {
-    // Each gate slice: 65536 rows x 64 chunks of 2048 inputs (8 KiB input buffer, double-buffered,
-    // 16 bits) of its 131072 = 4,194,304 jobs; the second slice brings the run to 8,388,608.
+    // configs/epur.yaml runs MWL: its first passes are the input-side passes over W_x. Each gate
+    // slice: 65536 rows x 32 chunks of 2048 of its 65536 inputs (8 KiB input buffer,
+    // double-buffered, 16 bits) x the 2 steps of its window = 4,194,304 jobs; the second slice
+    // brings the run to 8,388,608.
     const wide = traceWith('wide-tiles', (h) => {
       h.model.input_size = 65536;
       h.model.hidden_size = 65536;

@@ -25,6 +25,7 @@ import { policyTimeline } from '../../dps/evaluate/timeline.js';
 import { GRID_OPTIONS, gridFromOptions } from '../grid-options.js';
 import { changedOptions } from '../command-line.js';
 import { shellQuote } from '../../sweep/slurm.js';
+import { displayPath } from '../../energy/package-paths.js';
 
 function num(options: OptionValues, name: string, fallback: number): number {
   const text = stringOption(options, name);
@@ -132,7 +133,8 @@ export const dpsEvaluateCommand: Command = {
     bar?.stop();
     // The models by name (every bundled one when none was given), then every option that changes the results.
     const flags = changedOptions(dpsEvaluateCommand, options, ['model', 'out', 'force', 'cache', 'workers']);
-    const command = ['rnnsim dps evaluate', ...models.map((m) => `--model ${shellQuote(m.name)}`), ...flags].join(' ');
+    // A model of one's own is named by its card (its name alone would look in the models directory).
+    const command = ['rnnsim dps evaluate', ...models.map((m) => `--model ${shellQuote(m.bundled ? m.name : displayPath(m.cardFile))}`), ...flags].join(' ');
     const evaluation: Evaluation = { format: 'rnnsim-dps-evaluation/1', command, budget, models: evaluations, size_sweep: sweep };
     const files = new Map<string, string>([
       ['evaluation.json', `${JSON.stringify(evaluation, null, 1)}\n`],

@@ -215,6 +215,13 @@ export class EpurMapper {
   /** A layer-direction is done: where its output went decides where the next layer reads from. */
   finishLayer(plan: LayerPlan): void {
     this.previousOutputOnChip = !plan.outputToDram;
+    // Its tile jobs are never used again (slice ids name the layer and direction): let them go.
+    const prefix = `L${plan.layer.index}.d${plan.direction}.`;
+    for (const [id, last] of this.lastTiles) {
+      if (!id.startsWith(prefix)) continue;
+      this.heldJobSlots -= last.jobs.length;
+      this.lastTiles.delete(id);
+    }
   }
 
   /** Unit of slice s of gate g. */
@@ -287,7 +294,7 @@ export class EpurMapper {
     if (last && last.key === key) return last.jobs;
     // Refused before the jobs are made: a 65536-unit layer in 1-row tiles held 8 million jobs a step and ran out of memory.
     const held = this.heldJobSlots - (last?.jobs.length ?? 0) + this.jobSlots(slice, repeats);
-    const problem = limitProblem('tile_jobs', held, `the tile jobs of this trace's passes in ${this.geometry.tileRows}-row tiles (rows / tile_rows x input chunks x timesteps a pass repeats, over every weight slice)`);
+    const problem = limitProblem('tile_jobs', held, `the tile jobs of this trace's passes in ${this.geometry.tileRows}-row tiles (rows / tile_rows x input chunks x timesteps a pass repeats, over the weight slices of the layer running)`);
     if (problem) throw new ConfigValueError(problem, ['dataflow', 'tile_rows']);
     const jobs = this.makeTiles(slice, streamed, fetch, repeats, options);
     this.lastTiles.set(slice.id, { key, jobs });
