@@ -87,6 +87,15 @@ export const LIMITS = {
     unit: 'jobs',
     description: "tile jobs an E-PUR schedule holds at once: the last pass over each weight slice of the layer running, rows / tile_rows x input chunks x the timesteps it repeats (up to about 400 bytes each)",
   },
+  sparse_layout_bytes: {
+    // The unpacked mask is one typed array, and V8 refuses typed arrays past 2^32 elements.
+    // Measured: a 16384-unit LSTM (a 1 GiB mask) took 53 s and 2.2 GB to lay out; the default
+    // keeps a layout under half that. The largest DeepBench GRU (gru-h2816) needs 25 MB.
+    default: 2 ** 29,
+    max: 2 ** 32,
+    unit: 'bytes',
+    description: "memory an ESE run's synthetic sparse layouts take: the 0/1 mask of the largest weight matrix (a byte a weight) and 8 bytes per PE and column of every matrix",
+  },
   step_records: {
     // Measured on Node 20 with an 8 x 8 LSTM on configs/epur.yaml: peak resident memory 692 MB at
     // 1e6 steps, 1198 MB at 2e6 and 4007 MB at 8e6 (about 500 bytes a step), next to V8's default

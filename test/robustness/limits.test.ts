@@ -242,6 +242,46 @@ describe('E-PUR runs whose tile jobs would fill the heap are refused before the 
   });
 });
 
+describe('ESE runs whose sparse layouts would not fit are refused before any is built', () => {
+  const ese = join(REPO, 'configs', 'ese.yaml');
+  // An LSTM of 8 inputs and 8 units at density 0.5 on configs/ese.yaml's 32 PEs per channel.
+  const tinySparse = (): string => traceWith('tiny-sparse', (h) => (h.sparsity = { weight_density: 0.5 }));
+
+  it('32 x 8 input and recurrent matrices: a 256-byte mask + 32 PEs x 8 columns x 8 bytes x 2 matrices = 4352 bytes, refused at 4351', async () => {
+    const refused = await runCli(['run', '--config', ese, '--trace', tinySparse(), '--set-limit', 'sparse_layout_bytes=4351']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ese\.yaml: line \d+, column \d+ \(at dataflow\.pes_per_channel\): the sparse layouts of this trace over 32 PEs .* is 4352 bytes, more than rnnsim accepts: the sparse_layout_bytes limit is 4351 bytes/);
+    const ran = await runCli(['run', '--config', ese, '--trace', tinySparse(), '--set-limit', 'sparse_layout_bytes=4352']);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+  });
+
+  it('a 65536-unit LSTM (exit 2 from a 16 GiB typed array before) exits 1 at the default limit', async () => {
+    // Largest matrix 4 x 65536 rows x 65536 columns = 17,179,869,184 bytes of mask, + 32 PEs x
+    // 65536 columns x 8 bytes x 2 matrices = 33,554,432.
+    const wide = traceWith('wide-sparse', (h) => {
+      h.model.input_size = 65536;
+      h.model.hidden_size = 65536;
+      h.sparsity = { weight_density: 0.1 };
+    });
+    const r = await runCli(['run', '--config', ese, '--trace', wide, '--set', 'components.weight_buffer.size_kib=1024']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is 17213423616 bytes, more than rnnsim accepts: the sparse_layout_bytes limit is 536870912 bytes/);
+  });
+
+  it('a weight buffer too small for the average PE is refused from the trace\'s counts, before the layouts (a 16384-unit LSTM took 53 s and 2.2 GB to be refused after them)', async () => {
+    // [W_x W_h]: 32 rows x 16 columns, 128 + 128 non-zeros of 16-bit weights + 4-bit indices, and
+    // a 16-bit pointer per PE and column, in one chunk (16 columns < fetch_columns 64):
+    // (256 x 20 + 32 x 16 x 16) / 32 PEs = 416 bits = 52 bytes; 2 staging chunks need 832 bits.
+    const refused = await runCli(['run', '--config', ese, '--trace', tinySparse(), '--set', 'components.weight_buffer.size_kib=0.1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot hold 2 chunks of 64 columns \(at least 52 bytes per PE, the average chunk\)/);
+    // 0.125 KiB = 1024 bits holds them (the balanced layout gives every PE exactly the average).
+    const ran = await runCli(['run', '--config', ese, '--trace', tinySparse(), '--set', 'components.weight_buffer.size_kib=0.125']);
+    expect(ran.stderr).toBe('');
+  });
+});
+
 describe('runs whose step records would fill the heap are refused before they start', () => {
   // Batch 2 over lengths [5, 3, 4, 1]: lockstep groups [5, 3] and [4, 1] walk 5 + 4 = 9 steps, in
   // each of 2 layers x 2 directions: 36 step records (one row each of timesteps.csv).

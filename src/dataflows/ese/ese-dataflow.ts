@@ -17,12 +17,13 @@ import type { MultifunctionUnit } from '../../components/multifunction-unit.js';
 import type { SparsePe } from '../../components/sparse-pe.js';
 import type { OnChipBuffer } from '../../components/interfaces.js';
 import { ConfigValueError, InputError } from '../../errors.js';
-import { elementwiseOpsPerHiddenUnit } from '../../traces/work.js';
+import { elementwiseOpsPerHiddenUnit, nonzeroWeightCount } from '../../traces/work.js';
 import type { DataflowOutcome, StepRecord } from '../dataflow-kind.js';
 import type { ComputeUnitAccount, RunContext } from '../run-context.js';
 import type { Workload } from '../workload.js';
 import type { EseDataflowParams } from './ese-kind.js';
-import { concatColumns, layoutKey, syntheticLayouts, type EseLayouts } from './ese-layouts.js';
+import { concatColumns, layoutKey, matrixShapes, syntheticLayoutBytes, syntheticLayouts, type EseLayouts } from './ese-layouts.js';
+import { limitProblem } from '../../limits.js';
 import { totalNonzeros, type SparseLayout } from './sparse-layout.js';
 import { SpmvRun, type SpmvResult } from './spmv-engine.js';
 import { WeightStreamer, type ChunkDescriptor, type WeightChunk } from './weight-stream.js';
@@ -111,6 +112,16 @@ export function simulateEse(run: RunContext, dataflowParams: EseDataflowParams, 
     };
   });
   const indexBits = channels[0].pes[0].indexBits;
+  const entryBits = workload.weightBits + indexBits;
+  const pointerBits = channels[0].pes[0].pointerBits;
+  if (!layoutsOverride) {
+    // A weight buffer too small even for the average PE is refused before the layouts are built
+    // (a 16384-unit LSTM took 53 s and 2.2 GB to build them, then was refused).
+    checkCapacityOnAverage(channels[0], workload, params, entryBits, pointerBits);
+    // Refused before any is built: a 65536-unit LSTM needs a 16 GiB mask (exit 2 from the typed-array allocation before).
+    const problem = limitProblem('sparse_layout_bytes', syntheticLayoutBytes(workload, N), `the sparse layouts of this trace over ${N} PEs (the 0/1 mask of its largest weight matrix, a byte a weight, and 8 bytes per PE and column of every matrix)`);
+    if (problem) throw new ConfigValueError(problem, ['dataflow', 'pes_per_channel']);
+  }
   const layouts = layoutsOverride ?? syntheticLayouts(workload, N, indexBits, params.weightDensity, params.layout, params.layoutSeed);
 
   const products = new Map<string, LayerDirProducts>();
@@ -138,8 +149,6 @@ export function simulateEse(run: RunContext, dataflowParams: EseDataflowParams, 
   let k = 0;
   for (const group of workload.groups) for (const len of group) jobs[k % params.channels].push({ sequence: k++, timesteps: len });
 
-  const entryBits = workload.weightBits + indexBits;
-  const pointerBits = channels[0].pes[0].pointerBits;
   checkCapacity(channels[0], products, params, entryBits, pointerBits);
 
   // Chunk descriptors per product layout (cached: every timestep reuses them).
@@ -267,6 +276,40 @@ export function chunkDescriptors(layout: SparseLayout, k: number, entryBits: num
     out.push({ bytes: Math.ceil(bits / 8), perPeBits });
   }
   return out;
+}
+
+/**
+ * checkCapacity's test on the average PE, from the trace's non-zero counts alone: a PE's largest
+ * chunk holds at least the average over PEs and chunks of entries x entry bits + columns x pointer
+ * bits, entries being at least the non-zeros (padding only adds).
+ */
+function checkCapacityOnAverage(ch: Channel, workload: Workload, params: EseParams, entryBits: number, pointerBits: number): void {
+  const cap = ch.weightBuffers[0].capacityBits;
+  const N = params.pesPerChannel;
+  // The matrices as the run multiplies them: [W_x W_h] side by side, then the projection, once per direction.
+  const matrices: Array<{ nonzeros: number; cols: number; directions: number }> = [];
+  for (const l of workload.layers) {
+    const shapes = matrixShapes(workload, l.index);
+    const count = (m: { rows: number; cols: number }): number => nonzeroWeightCount(m.rows, m.cols, params.weightDensity);
+    const gates = shapes.filter((m) => m.matrix !== 'projection');
+    matrices.push({ nonzeros: gates.reduce((n, m) => n + count(m), 0), cols: gates.reduce((n, m) => n + m.cols, 0), directions: l.directions });
+    for (const m of shapes) if (m.matrix === 'projection') matrices.push({ nonzeros: count(m), cols: m.cols, directions: l.directions });
+  }
+  const bits = (m: { nonzeros: number; cols: number }): number => m.nonzeros * entryBits + N * m.cols * pointerBits;
+  if (params.weightSource === 'on_chip') {
+    const average = matrices.reduce((n, m) => n + m.directions * bits(m), 0) / N;
+    if (average > cap) {
+      throw new ConfigValueError(`weight_source on_chip: a PE's compressed weights need at least ${Math.ceil(average / 8192)} KiB (the average PE) but its weight buffer holds ${cap / 8192} KiB; enlarge components.weight_buffer.size_kib or use dataflow.weight_source: dram_stream`, ['components', 'weight_buffer', 'size_kib']);
+    }
+    return;
+  }
+  const average = Math.max(...matrices.map((m) => bits(m) / (N * Math.ceil(m.cols / params.fetchColumns))));
+  if (params.stagingChunks * average > cap) {
+    throw new ConfigValueError(
+      `weight buffer (${cap / 8192} KiB per PE) cannot hold ${params.stagingChunks} chunks of ${params.fetchColumns} columns (at least ${Math.ceil(average / 8)} bytes per PE, the average chunk); lower dataflow.fetch_columns or enlarge the weight buffer`,
+      ['components', 'weight_buffer', 'size_kib'],
+    );
+  }
 }
 
 /** Refuse weight buffers that cannot hold what the weight source needs, with the numbers. */

@@ -31,6 +31,22 @@ export function matrixShapes(workload: Workload, layer: number): Array<{ matrix:
   return out;
 }
 
+/**
+ * Bytes syntheticLayouts takes: the unpacked 0/1 mask of the largest matrix (one byte a weight,
+ * built one matrix at a time) and two 32-bit counts per PE and column of every matrix (kept).
+ */
+export function syntheticLayoutBytes(workload: Workload, numPEs: number): number {
+  let largestMask = 0;
+  let counts = 0;
+  for (const l of workload.layers) {
+    for (const m of matrixShapes(workload, l.index)) {
+      largestMask = Math.max(largestMask, m.rows * m.cols);
+      counts += l.directions * numPEs * m.cols * 8;
+    }
+  }
+  return largestMask + counts;
+}
+
 export function syntheticLayouts(workload: Workload, numPEs: number, indexBits: number, density: number, kind: SyntheticKind, seed: number): EseLayouts {
   const out = new Map<LayoutKey, SparseLayout>();
   for (const l of workload.layers) {
