@@ -119,7 +119,7 @@ export function simulateEse(run: RunContext, dataflowParams: EseDataflowParams, 
     // (a 16384-unit LSTM took 53 s and 2.2 GB to build them, then was refused).
     checkCapacityOnAverage(channels[0], workload, params, entryBits, pointerBits);
     // Refused before any is built: a 65536-unit LSTM needs a 16 GiB mask (exit 2 from the typed-array allocation before).
-    const problem = limitProblem('sparse_layout_bytes', syntheticLayoutBytes(workload, N), `the sparse layouts of this trace over ${N} PEs (the 0/1 mask of its largest weight matrix, a byte a weight, and 8 bytes per PE and column of every matrix)`);
+    const problem = limitProblem('sparse_layout_bytes', syntheticLayoutBytes(workload, N), `the sparse layouts of this trace over ${N} PEs (the 0/1 mask of its largest weight matrix, a byte a weight, and 8 bytes per PE and column of every matrix, twice for [W_x W_h])`);
     if (problem) throw new ConfigValueError(problem, ['dataflow', 'pes_per_channel']);
   }
   const layouts = layoutsOverride ?? syntheticLayouts(workload, N, indexBits, params.weightDensity, params.layout, params.layoutSeed);

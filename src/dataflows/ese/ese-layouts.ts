@@ -32,8 +32,9 @@ export function matrixShapes(workload: Workload, layer: number): Array<{ matrix:
 }
 
 /**
- * Bytes syntheticLayouts takes: the unpacked 0/1 mask of the largest matrix (one byte a weight,
- * built one matrix at a time) and two 32-bit counts per PE and column of every matrix (kept).
+ * Bytes a run's synthetic layouts take: the unpacked 0/1 mask of the largest matrix (one byte a
+ * weight, built one matrix at a time) and two 32-bit counts per PE and column of every matrix,
+ * twice for W_x and W_h (the run keeps them joined as [W_x W_h] too).
  */
 export function syntheticLayoutBytes(workload: Workload, numPEs: number): number {
   let largestMask = 0;
@@ -41,7 +42,7 @@ export function syntheticLayoutBytes(workload: Workload, numPEs: number): number
   for (const l of workload.layers) {
     for (const m of matrixShapes(workload, l.index)) {
       largestMask = Math.max(largestMask, m.rows * m.cols);
-      counts += l.directions * numPEs * m.cols * 8;
+      counts += l.directions * numPEs * m.cols * 8 * (m.matrix === 'projection' ? 1 : 2);
     }
   }
   return largestMask + counts;
