@@ -115,7 +115,13 @@ export function runContextFor(config: ArchitectureConfig): RunContext {
   return new RunContext(config.dataflow.roles, config.roles, config.clockMhz);
 }
 
-export function simulateLoaded(inputs: LoadedInputs): RunReport {
+/** What a caller may watch while a run goes on. */
+export interface SimulateOptions {
+  /** Called now and then (every 65,536 events) with the step records made and those the run will make. */
+  readonly progress?: (stepsDone: number, stepsTotal: number) => void;
+}
+
+export function simulateLoaded(inputs: LoadedInputs, options: SimulateOptions = {}): RunReport {
   const { config, header, tech } = inputs;
   const run = runContextFor(config);
   const widths = fitTraceToDatapath(config, header, inputs.traceFile);
@@ -126,7 +132,9 @@ export function simulateLoaded(inputs: LoadedInputs): RunReport {
       outcome = config.dataflow.simulateGemm(run, config.dataflowParams, gemmWorkloadFromTrace(header, widths));
     } else {
       const workload = inputs.workload ?? workloadFromTrace(header, widths);
-      refuseTooManyStepRecords(config, workload, inputs.traceFile);
+      const records = refuseTooManyStepRecords(config, workload, inputs.traceFile);
+      const progress = options.progress;
+      if (progress) run.sim.setProgressHook(() => progress(run.steps.length, records));
       outcome = config.dataflow.simulate(run, config.dataflowParams, workload);
     }
   } catch (err) {
@@ -167,9 +175,10 @@ function lockstepStepRecords(workload: Workload): number {
  * A run keeps one record per recurrent step (timesteps.csv): refused before it starts when their
  * memory would exhaust the heap (the step_records limit), instead of dying at the heap limit.
  */
-function refuseTooManyStepRecords(config: ArchitectureConfig, workload: Workload, traceFile: string): void {
+function refuseTooManyStepRecords(config: ArchitectureConfig, workload: Workload, traceFile: string): number {
   const records = config.dataflow.stepRecords?.(workload) ?? lockstepStepRecords(workload);
   checkLimit('step_records', records, `the steps this run records (${config.dataflow.stepRecords ? `as the ${config.dataflow.kind} dataflow counts them` : 'the longest sequence of each lockstep group x layers x directions'})`, traceFile);
+  return records;
 }
 
 /**
@@ -203,8 +212,8 @@ function refuseNonFiniteResults(latencyUs: number, energy: EnergyAreaReport, inp
 }
 
 /** Simulate `configPath` (with any overrides in `options`) on `tracePath`. */
-export async function simulate(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}): Promise<RunReport> {
-  return simulateLoaded(await loadInputs(configPath, tracePath, options));
+export async function simulate(configPath: string, tracePath: string, options: LoadArchitectureOptions = {}, simulateOptions: SimulateOptions = {}): Promise<RunReport> {
+  return simulateLoaded(await loadInputs(configPath, tracePath, options), simulateOptions);
 }
 
 /** Element-wise operations performed: the element-wise components' actions, plus any done without one. */

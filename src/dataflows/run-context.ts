@@ -11,7 +11,7 @@ import type { Component } from '../engine/component.js';
 import type { ComponentContext } from '../components/context.js';
 import { registeredKind } from '../components/registry.js';
 import type { InterfaceName, RoleInterfaces } from '../components/interfaces.js';
-import type { RoleConfig, RoleDecl } from './dataflow-kind.js';
+import type { RoleConfig, RoleDecl, StepRecord } from './dataflow-kind.js';
 import { StallAccount } from './stall-accounting.js';
 import { PhaseLog } from './phase-log.js';
 
@@ -46,6 +46,8 @@ export class RunContext {
   /** Element-wise work done without an element-wise component (a GPU kernel, say). */
   readonly elementOpsWithoutComponent: ElementOps = { sigmoid: 0, tanh: 0, multiply: 0, add: 0 };
   readonly componentContext: ComponentContext;
+  /** One record per recurrent step, in the order the dataflow finishes them (timesteps.csv). */
+  readonly steps: StepRecord[] = [];
 
   constructor(
     private readonly roleDecls: Readonly<Record<string, RoleDecl>>,

@@ -32,6 +32,7 @@ export class Simulator {
   private held: Cycle = 0;
   /** Run once after the current event's action returns (afterEvent). */
   private checkpoint: (() => void) | undefined;
+  private progressHook: (() => void) | undefined;
 
   /** The cycle of the event being processed (or of the last one processed). */
   get now(): Cycle {
@@ -143,6 +144,14 @@ export class Simulator {
     }
   }
 
+  /**
+   * Call `hook` every 65,536 events while running, for a progress display. It reads state; it must
+   * not schedule events or change anything, or the results would depend on whether it is shown.
+   */
+  setProgressHook(hook: (() => void) | undefined): void {
+    this.progressHook = hook;
+  }
+
   /** Run events until the queue is empty (or the next event is past `untilCycle`). Returns the final cycle. */
   run(untilCycle: Cycle = Number.POSITIVE_INFINITY): Cycle {
     const cycles = this.cycles;
@@ -155,6 +164,8 @@ export class Simulator {
       this.popTop();
       this.processed++;
       action(arg);
+      // A progress display looks in every 65,536 events (it must not schedule or change anything).
+      if ((this.processed & 0xffff) === 0 && this.progressHook) this.progressHook();
       if (this.checkpoint !== undefined) {
         const c = this.checkpoint;
         this.checkpoint = undefined;

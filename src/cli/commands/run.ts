@@ -7,6 +7,7 @@ import { resultOutput } from '../result-output.js';
 import { FORCE_OPTION } from '../command.js';
 import { textTable, sig } from '../../reports/text-table.js';
 import { SET_OPTION, overridesOf } from '../set-option.js';
+import { runProgress } from '../run-progress.js';
 
 export function summaryText(s: RunSummary): string {
   const rows: Array<[string, string | number]> = [
@@ -43,7 +44,13 @@ export const runCommand: Command = {
   async run(options) {
     const overrides = overridesOf(options);
     const out = resultOutput(options, 'run');
-    const report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!, { overrides });
+    const progress = runProgress('simulating');
+    let report;
+    try {
+      report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!, { overrides }, progress.options);
+    } finally {
+      progress.stop();
+    }
     const files = runFiles(report);
     out?.write(files);
     process.stdout.write(options.json ? files.get('summary.json')! : summaryText(report.summary));

@@ -47,7 +47,8 @@ function stepsWithSameSamples(lengths: readonly number[], t: number, end: number
 }
 
 export class EpurSchedule {
-  readonly steps: StepRecord[] = [];
+  /** The run's own list of step records (a progress display counts it while the run goes on). */
+  readonly steps: StepRecord[];
   private readonly sim: Simulator;
   private readonly mixes: readonly UnitMixes[];
 
@@ -62,6 +63,7 @@ export class EpurSchedule {
     private readonly steady: SteadyState | undefined,
   ) {
     this.sim = run.sim;
+    this.steps = run.steps;
     this.mixes = units.map(({ parts: { mfu } }) => ({
       sigmoid: mfu.elementMix({ sigmoid: 1 }),
       tanh: mfu.elementMix({ tanh: 1 }),

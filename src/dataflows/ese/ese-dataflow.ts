@@ -18,7 +18,7 @@ import type { SparsePe } from '../../components/sparse-pe.js';
 import type { OnChipBuffer } from '../../components/interfaces.js';
 import { ConfigValueError, InputError } from '../../errors.js';
 import { elementwiseOpsPerHiddenUnit, nonzeroWeightCount } from '../../traces/work.js';
-import type { DataflowOutcome, StepRecord } from '../dataflow-kind.js';
+import type { DataflowOutcome } from '../dataflow-kind.js';
 import type { ComputeUnitAccount, RunContext } from '../run-context.js';
 import type { Workload } from '../workload.js';
 import type { EseDataflowParams } from './ese-kind.js';
@@ -173,7 +173,8 @@ export function simulateEse(run: RunContext, dataflowParams: EseDataflowParams, 
     return out;
   };
 
-  const steps: StepRecord[] = [];
+  // The run's own list: a progress display counts it while the run goes on.
+  const steps = run.steps;
   const productLog: SpmvResult[][] = channels.map(() => []);
   const ew = elementwiseOpsPerHiddenUnit(workload.cell);
   const opsPerHiddenUnit = { sigmoid: ew.sigmoid, tanh: ew.tanh, multiply: ew.multiply, add: ew.add + ew.bias_add };

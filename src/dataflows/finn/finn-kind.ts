@@ -7,7 +7,7 @@
  */
 import { spawn, type Process } from '../../engine/process.js';
 import { ConfigValueError, InputError } from '../../errors.js';
-import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
+import { defineDataflowKind, type DataflowOutcome } from '../dataflow-kind.js';
 import type { RunContext } from '../run-context.js';
 import { activeSamples, type Workload } from '../workload.js';
 
@@ -36,7 +36,8 @@ function simulateFinn(run: RunContext, _params: Record<string, never>, w: Worklo
     throw new ConfigValueError(`the mvau is built for W${mvau.weightBits}A${mvau.activationBits} but the trace is W${w.weightBits}A${w.activationBits}`, ['components', 'mvau', 'weight_bits']);
   }
   const unit = run.computeUnit('mvau');
-  const steps: StepRecord[] = [];
+  // The run's own list: a progress display counts it while the run goes on.
+  const steps = run.steps;
   const isLstm = w.cell === 'lstm';
   const ops = isLstm ? { sigmoid: 3, tanh: 2, multiply: 3, add: 1 + 4 } : { sigmoid: 2, tanh: 1, multiply: 3, add: 3 + 4 };
   let mvauFreeAt = 0;

@@ -31,7 +31,8 @@ function simulateGpu(run: RunContext, _params: Record<string, never>, w: Workloa
   const gpu = run.create('gpu', 'gpu');
   const unit = run.computeUnit('gpu');
   const bytesPer = gpu.datatypeBits / 8;
-  const steps: StepRecord[] = [];
+  // The run's own list: a progress display counts it while the run goes on.
+  const steps = run.steps;
   // Element-wise work is fused into the recurrent kernels: no component of its own.
   const perUnit = w.cell === 'lstm' ? { sigmoid: 3, tanh: 2, multiply: 3, add: 1 + 4 } : { sigmoid: 2, tanh: 1, multiply: 3, add: 3 + 4 };
   let macs = 0;

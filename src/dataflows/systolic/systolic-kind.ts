@@ -13,7 +13,7 @@
  */
 import { Signal, spawn, type Process } from '../../engine/process.js';
 import { ConfigValueError, InputError } from '../../errors.js';
-import { defineDataflowKind, type DataflowOutcome, type StepRecord } from '../dataflow-kind.js';
+import { defineDataflowKind, type DataflowOutcome } from '../dataflow-kind.js';
 import type { RunContext } from '../run-context.js';
 import type { GemmWorkload, Workload } from '../workload.js';
 import type { MainMemory, OnChipBuffer } from '../../components/interfaces.js';
@@ -152,7 +152,8 @@ function runMapping(
   const fetcher = new WeightFetcher(folds, slots, (f) => (params.fetch_whole_tiles ? R * C : f.rows * f.cols) * w.weightBits, dram, fifo);
   const ws = array.stationary === 'weight' ? new FoldSchedule(R, C, array.doubleBuffered) : undefined;
   const os = array.stationary === 'output' ? new OutputStationarySchedule(R, C) : undefined;
-  const steps: StepRecord[] = [];
+  // The run's own list: a progress display counts it while the run goes on.
+  const steps = run.steps;
   const isLstm = w.cell === 'lstm';
   let inputsReady = 0; // for the current GEMM
   let layerInputsReady = 0; // the previous layer's last output
