@@ -10,11 +10,14 @@ const SHOW_AFTER_MS = 2000;
 
 export interface RunProgress {
   readonly options: SimulateOptions;
+  /** The run is done: the bar, if shown, ends full. */
+  finish(): void;
+  /** The run ended early (an error): the bar, if shown, stays where it was. */
   stop(): void;
 }
 
 export function runProgress(label: string): RunProgress {
-  if (!process.stderr.isTTY) return { options: {}, stop: () => undefined };
+  if (!process.stderr.isTTY) return { options: {}, finish: () => undefined, stop: () => undefined };
   const started = performance.now();
   let bar: cliProgress.SingleBar | undefined;
   return {
@@ -22,10 +25,15 @@ export function runProgress(label: string): RunProgress {
       progress: (done, total) => {
         if (!bar) {
           if (performance.now() - started < SHOW_AFTER_MS) return;
-          bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} steps, {eta_formatted} left`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+          // The cursor is left visible: the run is synchronous, so nothing could show it again after Ctrl-C.
+          bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} steps, {eta_formatted} left`, stream: process.stderr }, cliProgress.Presets.shades_classic);
           bar.start(total, done);
         } else bar.update(done);
       },
+    },
+    finish: () => {
+      bar?.update(bar.getTotal());
+      bar?.stop();
     },
     stop: () => bar?.stop(),
   };

@@ -217,7 +217,7 @@ async function runPlanned(options: SweepOptions, spec: SweepSpec, manifest: Swee
   const start = Date.now();
   options.log(`sweep ${spec.name}${shard ? ` (shard ${formatShard(shard)})` : ''}: ${planned.length} points${excluded > 0 ? ` (${excluded} excluded by constraints)` : ''}, ${skipped} already done, ${pending.length} to run on ${workers === 0 ? 'this thread' : `${workers} worker thread(s)`}\n`);
   const bar = options.progress && pending.length > 0
-    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} points | {rate} points/s | ETA {eta_formatted} | elapsed {duration_formatted}', hideCursor: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar({ format: 'sweep [{bar}] {value}/{total} points | {rate} points/s | ETA {eta_formatted} | elapsed {duration_formatted}', etaBuffer: 20 }, cliProgress.Presets.shades_classic)
     : undefined;
   bar?.start(pending.length, 0, { rate: '0.00' });
   let done = 0;

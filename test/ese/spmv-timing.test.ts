@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attributeWait, emptyBreakdown, idealCycles, spmvTiming } from '../../src/dataflows/ese/spmv-timing.js';
-import { layoutFromCounts, layoutFromPredicate, syntheticMask, layoutFromMask, perPeNonzeros } from '../../src/dataflows/ese/sparse-layout.js';
+import { balancedCounts, layoutFromCounts, layoutFromPredicate, syntheticMask, layoutFromMask, perPeNonzeros } from '../../src/dataflows/ese/sparse-layout.js';
 
 const p = (fifoDepth: number, fifoLatencyCycles = 0, emptyColumnCycles = 0) => ({ fifoDepth, fifoLatencyCycles, emptyColumnCycles });
 
@@ -152,5 +152,23 @@ describe('synthetic layouts', () => {
     expect(perPeNonzeros(layoutFromMask(ba, rows, cols, n, 4))).toEqual([32, 32, 32, 32]);
     // Same seed, same mask (deterministic).
     expect(syntheticMask(rows, cols, n, count, 'unbalanced', 7)).toEqual(un);
+    // A reused buffer (cleared first) gives the same masks.
+    const buffer = new Uint8Array(rows * cols).fill(1);
+    expect(syntheticMask(rows, cols, n, count, 'balanced', 7, buffer)).toEqual(ba);
+  });
+
+  it('balanced counts: as even as the rows allow, the old even split when every PE can hold it', () => {
+    // 64 rows over 32 PEs, 4 columns: 8 weights each; 100 non-zeros = 3 each, one more for the first 4.
+    expect(balancedCounts(64, 4, 32, 100)).toEqual([...Array(4).fill(4), ...Array(28).fill(3)]);
+    // A GRU of 16 units: 48 rows over 32 PEs, PEs 0-15 own 2 rows (32 weights at 16 columns), PEs
+    // 16-31 one (16). Dense (768): an even 24 does not fit in PEs 16-31, which keep their 16; the
+    // other 512 go 32 each. (It was an internal error, exit 2.)
+    expect(balancedCounts(48, 16, 32, 768)).toEqual([...Array(16).fill(32), ...Array(16).fill(16)]);
+    // 600: an even 18.75 does not fit PEs 16-31 (16 each, 256); 344 over 16 = 21.5: 22 for the first 8.
+    expect(balancedCounts(48, 16, 32, 600)).toEqual([...Array(8).fill(22), ...Array(8).fill(21), ...Array(16).fill(16)]);
+    // A projection of 8 rows over 32 PEs: PEs 8-31 own nothing; 16 non-zeros go 2 to each of the 8.
+    expect(balancedCounts(8, 4, 32, 16)).toEqual([...Array(8).fill(2), ...Array(24).fill(0)]);
+    const mask = syntheticMask(48, 16, 32, 768, 'balanced', 3);
+    expect(perPeNonzeros(layoutFromMask(mask, 48, 16, 32, 4))).toEqual([...Array(16).fill(32), ...Array(16).fill(16)]);
   });
 });

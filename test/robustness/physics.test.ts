@@ -160,3 +160,21 @@ describe('a datapath narrower than the trace (issue 12: a 1-bit multiplier ran a
     expect((await runCli(['run', '--config', EPUR_YAML, '--trace', narrow])).code).toBe(0);
   });
 });
+
+describe('ESE balanced layouts when rows do not divide over the PEs (an internal error, exit 2, before)', () => {
+  const ese = join(REPO, 'configs', 'ese.yaml');
+
+  it('a dense GRU of 16 units: 48 rows over 32 PEs run, the 1-row PEs holding all 16 of their weights', async () => {
+    const trace = writeTrace(dir, { cell: 'gru', input_size: 16, hidden_size: 16, timesteps: 3, weight_bits: 12, activation_bits: 16 }, 'gru16.json');
+    const r = await runCli(['run', '--config', ese, '--trace', trace]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('an LSTM with an 8-unit projection: 8 rows over 32 PEs run', async () => {
+    const trace = writeTrace(dir, { cell: 'lstm', input_size: 16, hidden_size: 16, projection_size: 8, timesteps: 3, weight_density: 0.5 }, 'proj8.json');
+    const r = await runCli(['run', '--config', ese, '--trace', trace]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

@@ -52,7 +52,7 @@ export const compareCommand: Command = {
     let baseline = stringOption(options, 'baseline');
     if (baseline !== undefined && configs.includes(baseline)) baseline = loadArchitecture(baseline, { overrides }).name;
     const total = configs.length * traces.length;
-    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'compare [{bar}] {value}/{total} {run}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'compare [{bar}] {value}/{total} {run}' }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(total, 0, { run: '' });
     const summaries: RunSummary[] = [];
     const withRanges = options['energy-range'] === true;

@@ -48,6 +48,7 @@ export const runCommand: Command = {
     let report;
     try {
       report = await simulate(stringOption(options, 'config')!, stringOption(options, 'trace')!, { overrides }, progress.options);
+      progress.finish();
     } finally {
       progress.stop();
     }

@@ -18,7 +18,7 @@ export const validateCommand: Command = {
   options: [{ name: 'out', type: 'string', default: 'results/validation', description: 'result folder for validation.md and validation.json (written atomically)' }, FORCE_OPTION],
   async run(options) {
     const out = resultOutput(options, 'validate')!;
-    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'validate [{bar}] {value}/{total} {point}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+    const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: 'validate [{bar}] {value}/{total} {point}' }, cliProgress.Presets.shades_classic) : undefined;
     let results;
     try {
       bar?.start(1, 0, { point: '' });

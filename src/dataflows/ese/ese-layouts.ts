@@ -50,11 +50,13 @@ export function syntheticLayoutBytes(workload: Workload, numPEs: number): number
 
 export function syntheticLayouts(workload: Workload, numPEs: number, indexBits: number, density: number, kind: SyntheticKind, seed: number): EseLayouts {
   const out = new Map<LayoutKey, SparseLayout>();
+  // One mask buffer for every matrix, so only one is alive at a time (syntheticLayoutBytes counts one).
+  const buffer = new Uint8Array(Math.max(0, ...workload.layers.flatMap((l) => matrixShapes(workload, l.index).map((m) => m.rows * m.cols))));
   for (const l of workload.layers) {
     for (let d = 0; d < l.directions; d++) {
       for (const m of matrixShapes(workload, l.index)) {
         const count = nonzeroWeightCount(m.rows, m.cols, density);
-        const mask = syntheticMask(m.rows, m.cols, numPEs, count, kind, matrixSeed(seed, l.index, d, MATRIX_INDEX[m.matrix]));
+        const mask = syntheticMask(m.rows, m.cols, numPEs, count, kind, matrixSeed(seed, l.index, d, MATRIX_INDEX[m.matrix]), buffer);
         out.set(layoutKey(l.index, d, m.matrix), layoutFromMask(mask, m.rows, m.cols, numPEs, indexBits));
       }
     }

@@ -141,28 +141,59 @@ export type SyntheticKind = 'unbalanced' | 'balanced';
  * - 'unbalanced': the non-zeros are a uniform random subset of the whole matrix. This is what
  *   magnitude pruning of a matrix with i.i.d. weights keeps (every subset of a given size is
  *   equally likely), so the PEs' counts vary binomially around the mean.
- * - 'balanced': the count is split over the PEs (floor(count / numPEs) each, one more for the
- *   first count mod numPEs PEs) and each PE's non-zeros are a uniform random subset of its own
- *   rows: load-balance-aware pruning of i.i.d. weights.
+ * - 'balanced': the count is split over the PEs as evenly as their rows allow (balancedCounts)
+ *   and each PE's non-zeros are a uniform random subset of its own rows: load-balance-aware
+ *   pruning of i.i.d. weights.
  */
-export function syntheticMask(rows: number, cols: number, numPEs: number, count: number, kind: SyntheticKind, seed: number): Uint8Array {
+export function syntheticMask(rows: number, cols: number, numPEs: number, count: number, kind: SyntheticKind, seed: number, buffer?: Uint8Array): Uint8Array {
   if (!Number.isInteger(count) || count < 0 || count > rows * cols) throw new RangeError(`cannot place ${count} non-zeros in ${rows}x${cols}`);
   const rng = new SeededRandom(seed);
-  const mask = new Uint8Array(rows * cols);
+  // A caller laying out many matrices passes one buffer for all: only one mask is alive at a time.
+  const mask = buffer ? buffer.subarray(0, rows * cols).fill(0) : new Uint8Array(rows * cols);
   if (kind === 'unbalanced') {
     chooseExactly(rows * cols, count, rng, mask, (k) => k);
     return mask;
   }
-  const base = Math.floor(count / numPEs);
-  const extra = count % numPEs;
+  const want = balancedCounts(rows, cols, numPEs, count);
   for (let p = 0; p < numPEs; p++) {
-    const peRows = p < rows ? Math.floor((rows - 1 - p) / numPEs) + 1 : 0;
-    const want = base + (p < extra ? 1 : 0);
-    if (want > peRows * cols) throw new RangeError(`PE ${p} has ${peRows * cols} weights and cannot hold ${want} non-zeros`);
+    const peRows = peRowCount(rows, numPEs, p);
     // k-th weight of PE p's slice: local row floor(k / cols), column k mod cols.
-    chooseExactly(peRows * cols, want, rng, mask, (k) => (p + Math.floor(k / cols) * numPEs) * cols + (k % cols));
+    chooseExactly(peRows * cols, want[p], rng, mask, (k) => (p + Math.floor(k / cols) * numPEs) * cols + (k % cols));
   }
   return mask;
+}
+
+/** Rows of PE p when rows are interleaved over the PEs (row r -> PE r mod numPEs). */
+function peRowCount(rows: number, numPEs: number, p: number): number {
+  return p < rows ? Math.floor((rows - 1 - p) / numPEs) + 1 : 0;
+}
+
+/**
+ * Non-zeros per PE of a balanced layout: `count` split evenly (floor(count / numPEs) each, one
+ * more for the first count mod numPEs), except that a PE with fewer weights than its share (fewer
+ * rows than the others, or none) keeps all of its weights and the others share the rest evenly
+ * the same way. This is the most even split the rows allow.
+ */
+export function balancedCounts(rows: number, cols: number, numPEs: number, count: number): number[] {
+  const want = new Array<number>(numPEs).fill(0);
+  let open = Array.from({ length: numPEs }, (_, p) => p);
+  let remaining = count;
+  while (open.length > 0) {
+    const base = Math.floor(remaining / open.length);
+    const extra = remaining % open.length;
+    const share = (i: number): number => base + (i < extra ? 1 : 0);
+    const capped = open.filter((p, i) => peRowCount(rows, numPEs, p) * cols < share(i));
+    if (capped.length === 0) {
+      open.forEach((p, i) => (want[p] = share(i)));
+      break;
+    }
+    for (const p of capped) {
+      want[p] = peRowCount(rows, numPEs, p) * cols;
+      remaining -= want[p];
+    }
+    open = open.filter((p) => !capped.includes(p));
+  }
+  return want;
 }
 
 /** Stable 32-bit seed for one matrix from a base seed and the matrix's coordinates. */
