@@ -89,8 +89,9 @@ export const LIMITS = {
   },
   sparse_layout_bytes: {
     // The unpacked mask is one typed array, and V8 refuses typed arrays past 2^32 elements.
-    // Measured: a 16384-unit LSTM (a 1 GiB mask) took 53 s and 2.2 GB to lay out; the default
-    // keeps a layout under half that. The largest DeepBench GRU (gru-h2816) needs 27 MB.
+    // Measured: a 16384-unit LSTM (a 1 GiB mask, one buffer for every matrix) ran in 60 s at
+    // 1.13 GB peak resident memory; the default halves that. The largest DeepBench GRU
+    // (gru-h2816) needs 27 MB.
     default: 2 ** 29,
     max: 2 ** 32,
     unit: 'bytes',
