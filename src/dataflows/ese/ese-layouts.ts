@@ -37,21 +37,22 @@ export function matrixShapes(workload: Workload, layer: number): Array<{ matrix:
  * twice for W_x and W_h (the run keeps them joined as [W_x W_h] too).
  */
 export function syntheticLayoutBytes(workload: Workload, numPEs: number): number {
-  let largestMask = 0;
   let counts = 0;
   for (const l of workload.layers) {
-    for (const m of matrixShapes(workload, l.index)) {
-      largestMask = Math.max(largestMask, m.rows * m.cols);
-      counts += l.directions * numPEs * m.cols * 8 * (m.matrix === 'projection' ? 1 : 2);
-    }
+    for (const m of matrixShapes(workload, l.index)) counts += l.directions * numPEs * m.cols * 8 * (m.matrix === 'projection' ? 1 : 2);
   }
-  return largestMask + counts;
+  return largestMatrixWeights(workload) + counts;
+}
+
+/** Weights of the largest matrix: the size of the one mask buffer syntheticLayouts uses. */
+function largestMatrixWeights(workload: Workload): number {
+  return Math.max(0, ...workload.layers.flatMap((l) => matrixShapes(workload, l.index).map((m) => m.rows * m.cols)));
 }
 
 export function syntheticLayouts(workload: Workload, numPEs: number, indexBits: number, density: number, kind: SyntheticKind, seed: number): EseLayouts {
   const out = new Map<LayoutKey, SparseLayout>();
   // One mask buffer for every matrix, so only one is alive at a time (syntheticLayoutBytes counts one).
-  const buffer = new Uint8Array(Math.max(0, ...workload.layers.flatMap((l) => matrixShapes(workload, l.index).map((m) => m.rows * m.cols))));
+  const buffer = new Uint8Array(largestMatrixWeights(workload));
   for (const l of workload.layers) {
     for (let d = 0; d < l.directions; d++) {
       for (const m of matrixShapes(workload, l.index)) {
